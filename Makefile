@@ -1,0 +1,34 @@
+# The two commands: `make demo` (the main job on the demo region) and `make test`.
+# Both do all the set-up on a fresh Debian machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= demo-out
+
+.PHONY: demo test venv sysdeps sysdeps-test bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,bench,siting]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+sysdeps:
+	bash scripts/install-sysdeps.sh
+
+sysdeps-test:
+	bash scripts/install-sysdeps.sh --test
+
+demo: sysdeps venv
+	bash scripts/demo.sh $(BIN)/yitu $(OUT)
+
+test: sysdeps-test venv
+	$(BIN)/python -m pytest -q
+
+bench: venv
+	$(BIN)/python benchmarks/routing.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,1 @@
+"""Coordinates and files: CRS handling, readers and writers, geometry checks."""

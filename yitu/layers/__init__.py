@@ -1,0 +1,1 @@
+"""The domain: layer schemas, loading and validation, the project store, grading, registers."""

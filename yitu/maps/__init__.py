@@ -1,0 +1,1 @@
+"""Styles, HTML maps (folium, offline), static maps (matplotlib) and reports."""

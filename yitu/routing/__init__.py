@@ -1,0 +1,1 @@
+"""Road network, speed profiles, snapping, the travel-time engine, coverage and isochrones."""
