@@ -10,7 +10,7 @@ OUT    ?= demo-out
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,bench,siting]'
+	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
 venv: $(BIN)/.installed
@@ -28,7 +28,9 @@ test: sysdeps-test venv
 	$(BIN)/python -m pytest -q
 
 bench: venv
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python benchmarks/routing.py
+	$(BIN)/python benchmarks/drill.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

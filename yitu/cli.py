@@ -73,19 +73,137 @@ def _main(
         handlers=[RichHandler(console=err, show_time=False, show_path=False, markup=False)],
         force=True,
     )
+    logging.getLogger("pyogrio").setLevel(logging.WARNING)
 
 
 # ---------------------------------------------------------------------------- section: project
-# (init, import, validate, info, demo) -- yitu.layers / yitu.gis
+# (init, import, validate, info) -- yitu.layers / yitu.gis
 
-# ---------------------------------------------------------------------------- section: routing
-# (network build, check) -- yitu.routing
 
-# ---------------------------------------------------------------------------- section: maps
-# (map, render, lists) -- yitu.maps / yitu.layers.registers
+def _table(df, *, title: str | None = None, max_rows: int = 50):  # type: ignore[no-untyped-def]
+    """A rich table of a DataFrame (strings as they are; NaN shown as —)."""
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False)
+    for c in df.columns:
+        t.add_column(str(c))
+    for _, r in df.head(max_rows).iterrows():
+        t.add_row(*["—" if (v is None or (isinstance(v, float) and v != v)) else str(v) for v in r])
+    if len(df) > max_rows:
+        t.caption = f"… {len(df) - max_rows} more rows"
+    return t
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    from yitu.errors import InputError
+
+    try:
+        vals = tuple(float(v) for v in text.replace("，", ",").split(","))
+    except ValueError:
+        vals = ()
+    if len(vals) != 4:
+        raise InputError(f"--bbox {text!r}: give min_lon,min_lat,max_lon,max_lat")
+    return vals  # type: ignore[return-value]
+
+
+@app.command("init")
+def init_cmd(
+    directory: ProjectDir,
+    name: Annotated[Optional[str], typer.Option(help="项目名称 Project name.")] = None,
+    bbox: Annotated[Optional[str], typer.Option(help="项目范围 min_lon,min_lat,max_lon,max_lat (WGS-84).")] = None,
+) -> None:
+    """新建项目 Create a project folder (yitu.toml + project.gpkg)."""
+    from yitu.layers.project import Project
+
+    p = Project.init(directory, name=name, bbox=_bbox(bbox))
+    console.print(f"项目已创建 project created: {p.path} (settings: {p.path / 'yitu.toml'})")
+
+
+@app.command("import")
+def import_cmd(
+    directory: ProjectDir,
+    layer: Annotated[str, typer.Argument(help="图层 Layer: enterprises, risk_zones, stations, shelters, parks, targets, water_sources, depots, hazards.")],
+    file: Annotated[Path, typer.Argument(help="数据文件 CSV, XLSX, GeoJSON, GeoPackage or Shapefile.")],
+    crs: Annotated[Optional[str], typer.Option(help="坐标系 wgs84 | cgcs2000 | gcj02 (高德) | bd09 (百度) | EPSG:xxxx.")] = None,
+    sheet: Annotated[Optional[str], typer.Option(help="工作表 XLSX sheet name.")] = None,
+    gpkg_layer: Annotated[Optional[str], typer.Option("--layer", help="GeoPackage layer name.")] = None,
+    encoding: Annotated[Optional[str], typer.Option(help="文本编码 e.g. gbk, utf-8 (detected when omitted).")] = None,
+    append: Annotated[bool, typer.Option(help="追加 Append to the layer instead of replacing it.")] = False,
+) -> None:
+    """导入图层 Load, validate and store a layer; rejected rows go to rejected/LAYER.csv."""
+    import pandas as pd
+
+    from yitu.layers.load import import_layer
+    from yitu.layers.project import Project
+
+    p = Project.open(directory)
+    r = import_layer(p, layer, file, append=append, crs=crs, sheet=sheet, gpkg_layer=gpkg_layer, encoding=encoding)
+    summary = pd.DataFrame(
+        [{"图层 layer": layer, "输入 rows": r.n_input, "导入 loaded": len(r.gdf), "拒绝 rejected": r.n_rejected}]
+    )
+    console.print(_table(summary))
+    for w in r.warnings:
+        err.print(f"[yellow]注意 warning:[/] {w}", markup=True, highlight=False)
+    if r.ignored_columns:
+        err.print(f"未识别的列 columns not loaded: {', '.join(r.ignored_columns)}", highlight=False)
+    if r.n_rejected:
+        console.print(_table(r.rejected, title="拒绝的行 rejected rows", max_rows=20))
+        console.print(f"拒绝清单 rejected list: {p.rejected_dir / (layer + '.csv')}")
+
+
+@app.command("validate")
+def validate_cmd(directory: ProjectDir) -> None:
+    """校验项目 Check every layer and the links between them; exit 3 on errors."""
+    from yitu.layers.project import Project
+    from yitu.layers.validate import validate_project
+
+    p = Project.open(directory)
+    findings = validate_project(p)
+    n_err = int((findings["severity"] == "error").sum())
+    n_warn = int((findings["severity"] == "warning").sum())
+    if len(findings):
+        console.print(_table(findings, title="校验结果 findings", max_rows=40))
+    console.print(f"错误 errors: {n_err} · 警告 warnings: {n_warn}")
+    if n_err:
+        raise typer.Exit(EXIT_FAIL)
+
+
+@app.command("info")
+def info_cmd(directory: ProjectDir) -> None:
+    """项目概况 Summarise the layers of a project."""
+    from yitu.layers.info import summarize
+    from yitu.layers.project import Project
+
+    p = Project.open(directory)
+    console.print(_table(summarize(p), title=f"{p.settings.project.name} · {p.gpkg}"))
+
+# ---------------------------------------------------------------------------- end: project
+
+# ---------------------------------------------------------------------------- section: demo
+# (demo) -- yitu.layers.demo
+# ---------------------------------------------------------------------------- end: demo
+
+# ---------------------------------------------------------------------------- section: network
+# (network build, network info) -- yitu.routing.network
+# ---------------------------------------------------------------------------- end: network
+
+# ---------------------------------------------------------------------------- section: check
+# (check) -- yitu.routing coverage / isochrones / park check
+# ---------------------------------------------------------------------------- end: check
+
+# ---------------------------------------------------------------------------- section: map
+# (map) -- yitu.maps.html
+# ---------------------------------------------------------------------------- end: map
+
+# ---------------------------------------------------------------------------- section: render
+# (render, lists) -- yitu.maps.static / yitu.layers.registers
+# ---------------------------------------------------------------------------- end: render
 
 # ---------------------------------------------------------------------------- section: drill
 # (drill, gaps, report) -- yitu.routing.drill / yitu.maps.report
+# ---------------------------------------------------------------------------- end: drill
 
 # ---------------------------------------------------------------------------- entry point
 

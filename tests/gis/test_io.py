@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from yitu.errors import CRSError, InputError
+from yitu.gis.io import atomic_path, list_layers, read_any, read_table, read_vector, write_csv, write_gpkg
+
+NAMES = ["青岚化工有限公司", "东港仓储物流", "南塘加油站", "北洲精细化工", "西岭建材厂"]
+
+
+@pytest.fixture
+def gis(data_dir):
+    return data_dir / "gis"
+
+
+@pytest.mark.parametrize("name, encoding", [("gbk.csv", "gbk"), ("utf8_bom.csv", "utf-8-sig"), ("semicolon.csv", "utf-8")])
+def test_csv_encodings_and_delimiters(gis, name, encoding):
+    df = read_table(gis / name)
+    assert df.attrs["encoding"] == encoding
+    assert list(df["企业名称"]) == NAMES
+    # text is kept as text: leading zeros survive
+    assert df["统一社会信用代码"].iloc[1] == "0913210001"
+    assert list(df["_row"]) == [2, 3, 4, 5, 6]
+
+
+def test_xlsx_title_row_is_skipped(gis):
+    df = read_table(gis / "title_row.xlsx", header_hint=["企业名称", "经度", "纬度"])
+    assert df.attrs["header_row"] == 2
+    assert list(df.columns) == ["_row", "序号", "企业名称", "统一社会信用代码", "经度", "纬度"]
+    assert list(df["企业名称"]) == NAMES
+    assert list(df["_row"]) == [4, 5, 6, 7, 8]  # Excel row numbers
+    assert df["统一社会信用代码"].iloc[0] == "09132100001"
+
+
+def test_xlsx_title_row_found_without_hint(gis):
+    df = read_table(gis / "title_row.xlsx")
+    assert df.attrs["header_row"] == 2
+
+
+def test_xlsx_wrong_sheet_lists_sheets(gis):
+    with pytest.raises(InputError, match="企业名单, 说明"):
+        read_table(gis / "title_row.xlsx", sheet="Sheet9")
+
+
+def test_empty_and_missing_files(gis, tmp_path):
+    with pytest.raises(InputError, match="empty"):
+        read_table(gis / "empty.csv")
+    with pytest.raises(InputError, match="not found"):
+        read_table(tmp_path / "nope.csv")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputError, match="save as .xlsx"):
+        read_any(tmp_path / "old.xls")
+    with pytest.raises(InputError, match="unsupported format .dwg"):
+        (tmp_path / "a.dwg").write_bytes(b"x")
+        read_any(tmp_path / "a.dwg")
+
+
+def test_undecodable_csv_is_an_error_not_mojibake(gis):
+    # bytes that are neither UTF-8 nor valid GB18030 everywhere... latin-1 text decodes as GB18030
+    # garbage only when it is valid; this file has \xff which GB18030 rejects
+    with pytest.raises(InputError, match="UTF-8 or GBK"):
+        read_table(gis / "latin1.csv")
+
+
+@pytest.mark.parametrize("name, encoding", [("gbk_cpg.shp", "GBK"), ("gbk_nocpg.shp", None), ("utf8.shp", "UTF-8")])
+def test_shapefile_chinese_text(gis, name, encoding):
+    gdf = read_vector(gis / name)
+    assert list(gdf["名称"]) == NAMES
+    assert gdf.crs.to_epsg() == 4326
+    if encoding:
+        assert gdf.attrs["encoding"].upper() == encoding
+
+
+def test_shapefile_without_prj_needs_a_crs(gis):
+    with pytest.raises(CRSError, match="--crs"):
+        read_vector(gis / "noprj.shp")
+    gdf = read_vector(gis / "noprj.shp", crs=4326)
+    assert gdf.crs.to_epsg() == 4326
+
+
+def test_geojson_and_gpkg_layers(gis):
+    assert list(read_vector(gis / "points.geojson")["名称"]) == NAMES
+    with pytest.raises(InputError, match="园区"):
+        read_vector(gis / "two_layers.gpkg")
+    parks = read_vector(gis / "two_layers.gpkg", layer="园区")
+    assert parks["名称"].iloc[0] == "青岚化工园区"
+    with pytest.raises(InputError, match="no layer"):
+        read_vector(gis / "two_layers.gpkg", layer="x")
+
+
+def test_atomic_path_keeps_original_on_error(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("new")
+            raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+    with atomic_path(target) as tmp:
+        tmp.write_text("new")
+    assert target.read_text() == "new"
+
+
+def test_write_gpkg_atomic_and_layers(tmp_path):
+    path = tmp_path / "p.gpkg"
+    g = gpd.GeoDataFrame({"名称": ["甲"]}, geometry=[shapely.Point(119.4, 32.3)], crs=4326)
+    write_gpkg(path, {"a": g})
+    write_gpkg(path, {"meta": pd.DataFrame({"key": ["k"], "value": ["v"]})})
+    assert set(list_layers(path)) == {"a", "meta"}
+    before = path.read_bytes()
+    bad = gpd.GeoDataFrame({"x": [[1, 2]]}, geometry=[shapely.Point(0, 0)], crs=4326)
+    with pytest.raises(InputError):
+        write_gpkg(path, {"b": bad})
+    assert path.read_bytes() == before
+    assert pyogrio.read_dataframe(path, layer="a")["名称"].iloc[0] == "甲"
+
+
+def test_write_csv_has_bom(tmp_path):
+    p = write_csv(pd.DataFrame({"名称": ["甲"]}), tmp_path / "x.csv")
+    assert p.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import pandas as pd
+import pyproj
+import pytest
+
+from yitu.errors import InputError, SchemaError
+from yitu.layers.load import load
+from yitu.layers.normalize import parse_grade
+from yitu.layers.schema import GRADE_SPELLINGS
+
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+@pytest.fixture
+def layers_dir(data_dir):
+    return data_dir / "layers"
+
+
+def test_bad_enterprise_file_exact_rejections(layers_dir):
+    r = load("enterprises", layers_dir / "enterprises_bad.csv")
+    rej = r.rejected
+    got = {(int(row), field): reason for row, field, reason in zip(rej["row"], rej["field"], rej["reason"])}
+    # row numbers are lines of the CSV (header = line 1)
+    assert "unknown risk grade" in got[(3, "风险等级")]
+    assert got[(4, "经度")] == "missing coordinate"
+    assert got[(5, "经度")] == "coordinate is not a number"
+    assert got[(6, "编号")] == "duplicate id (first at row 2)"
+    assert got[(8, "geometry")].startswith("point outside China")
+    assert got[(9, "企业名称")] == "required field 企业名称 is empty"
+    # one row with four problems: every problem listed, the row counted once
+    assert {f for (row, f) in got if row == 10} == {"风险等级", "从业人数", "重大危险源等级", "危化品经营方式"}
+    assert "accepted: 生产、储存、使用、经营" in got[(10, "危化品经营方式")]
+    assert r.n_input == 10
+    assert r.n_rejected == 7
+    # nothing lost: every input row is loaded or rejected
+    assert len(r.gdf) + r.n_rejected == r.n_input
+    assert list(r.gdf["id"]) == ["E001", "E006", "E010"]
+
+
+def test_good_rows_are_normalised(layers_dir):
+    gdf = load("enterprises", layers_dir / "enterprises_bad.csv").gdf.set_index("id")
+    assert gdf.at["E001", "risk_grade"] == 1
+    assert gdf.at["E001", "major_hazard_level"] == 2
+    assert gdf.at["E001", "hazchem_roles"] == "生产,储存"
+    assert gdf.at["E010", "employees"] == 1200
+    assert gdf.at["E010", "risk_grade"] == 4
+    assert gdf.at["E006", "risk_grade"] == 3
+
+
+def test_swapped_coordinates_fixed_with_warning(layers_dir):
+    r = load("enterprises", layers_dir / "enterprises_bad.csv")
+    p = r.gdf.set_index("id").geometry["E006"]
+    assert (p.x, p.y) == (119.465, 32.2899)
+    assert any("row(s) 7" in w and "swapped" in w for w in r.warnings)
+
+
+def test_gcj02_gbk_stations_converted(layers_dir, data_dir):
+    import sys
+
+    sys.path.insert(0, str(data_dir))
+    from make_files import TRUTH
+
+    r = load("stations", layers_dir / "stations_gcj02_gbk.csv", crs="gcj02")
+    assert r.n_rejected == 0
+    assert list(r.gdf["station_type"]) == ["特勤站", "企业专职队", "微型消防站"]
+    for geom, (lon, lat) in zip(r.gdf.geometry, TRUTH):
+        assert GEOD.inv(geom.x, geom.y, lon, lat)[2] < 0.1
+    assert r.gdf["turnout_min"].isna().sum() == 2
+    assert any("出动时间" in w for w in r.warnings)
+
+
+def test_gcj02_without_crs_is_off_by_hundreds_of_metres(layers_dir, data_dir):
+    from make_files import TRUTH  # noqa: F401  (imported via sys.path in the test above)
+
+    r = load("stations", layers_dir / "stations_gcj02_gbk.csv")
+    g = r.gdf.geometry.iloc[0]
+    from make_files import TRUTH as T
+
+    assert GEOD.inv(g.x, g.y, *T[0])[2] > 100
+
+
+def test_xlsx_with_title_row_loads(data_dir):
+    r = load("enterprises", data_dir / "gis" / "title_row.xlsx")
+    assert len(r.gdf) == 5 and r.n_rejected == 0
+    assert r.gdf["credit_code"].iloc[0] == "09132100001"
+    assert "序号" not in r.ignored_columns  # 序号 is an alias of id
+
+
+def test_gbk_shapefile_without_cpg_loads(layers_dir):
+    r = load("targets", layers_dir / "targets_gbk.shp")
+    assert r.n_rejected == 0
+    assert list(r.gdf["name"]) == ["青岚县第一小学", "青岚县人民医院", "夕阳红养老院", "和平小区", "东村"]
+    assert list(r.gdf["target_type"]) == ["学校", "医院", "养老机构", "居住区", "村庄"]
+    assert list(r.gdf["population"]) == [1200, 800, 150, 3500, 620]
+
+
+def test_unknown_enum_lists_accepted(data_dir):
+    r = load("targets", data_dir / "gis" / "gbk_nocpg.shp")  # 类型 holds industries, not target types
+    assert len(r.gdf) == 0 and r.n_rejected == 5
+    assert r.rejected["reason"].str.contains("accepted: 学校、幼儿园、医院").all()
+
+
+def test_invalid_polygon_repaired_and_wrong_geometry_rejected(layers_dir):
+    r = load("parks", layers_dir / "parks_bowtie.geojson")
+    assert len(r.gdf) == 2 and r.n_rejected == 0
+    assert r.gdf.geometry.is_valid.all()
+    assert any("invalid polygon" in w and "row 2" in w for w in r.warnings)
+    r2 = load("parks", layers_dir / "parks_line.geojson")
+    assert len(r2.gdf) == 0
+    assert "geometry type not allowed" in r2.rejected["reason"].iloc[0]
+
+
+def test_missing_columns_are_schema_errors(layers_dir):
+    with pytest.raises(SchemaError, match="经度/纬度"):
+        load("enterprises", layers_dir / "no_coords.csv")
+    with pytest.raises(SchemaError, match="企业名称"):
+        load("enterprises", layers_dir / "no_name.csv")
+
+
+def test_empty_file_and_unknown_layer(data_dir):
+    with pytest.raises(InputError, match="empty"):
+        load("enterprises", data_dir / "gis" / "empty.csv")
+    with pytest.raises(InputError, match="unknown layer"):
+        load("factories", data_dir / "gis" / "gbk.csv")
+
+
+def test_project_bbox_rejects_outside_points(layers_dir):
+    r = load("enterprises", layers_dir / "enterprises_bad.csv", bbox=(119.40, 32.30, 119.44, 32.34))
+    reasons = r.rejected.set_index("row")["reason"]
+    assert reasons[7].startswith("outside the project area")  # E006 at 119.465
+
+
+@pytest.mark.parametrize("grade, spelling", [(g, s) for g, ss in GRADE_SPELLINGS.items() for s in ss])
+def test_every_grade_spelling(grade, spelling):
+    assert parse_grade(spelling) == grade
+    assert parse_grade(spelling.upper()) == grade
+    assert parse_grade(f" {spelling} ") == grade
+    df = pd.DataFrame({"企业名称": ["甲"], "风险等级": [spelling], "经度": ["119.4"], "纬度": ["32.3"]})
+    assert load("enterprises", df).gdf["risk_grade"].iloc[0] == grade
+
+
+def test_targets_protection_class_from_type():
+    df = pd.DataFrame({"名称": ["一小", "和平小区"], "类型": ["小学", "小区"], "经度": ["119.4", "119.41"], "纬度": ["32.3", "32.31"]})
+    gdf = load("targets", df).gdf
+    assert list(gdf["target_type"]) == ["学校", "居住区"]
+    assert list(gdf["protection_class"]) == ["高敏感", "一般"]
+    assert list(gdf["id"]) == ["T0001", "T0002"]

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from yitu.cli import app
+from yitu.errors import ProjectError
+from yitu.layers.load import import_layer, load
+from yitu.layers.project import Project
+from yitu.layers.validate import validate_project
+
+runner = CliRunner()
+
+
+def test_init_creates_a_geopackage_qgis_can_open(tmp_path):
+    p = Project.init(tmp_path / "p", name="测试县")
+    assert (tmp_path / "p" / "yitu.toml").exists()
+    assert [n for n, _ in pyogrio.list_layers(p.gpkg)] == ["yitu_meta"]
+    assert p.settings.project.name == "测试县"
+    with pytest.raises(ProjectError, match="already holds a project"):
+        Project.init(tmp_path / "p")
+    with pytest.raises(ProjectError, match="yitu init"):
+        Project.open(tmp_path / "nothing")
+
+
+def test_missing_layer_names_the_command(tmp_path):
+    p = Project.init(tmp_path / "p")
+    with pytest.raises(ProjectError, match="yitu import .* stations FILE"):
+        p.read("stations")
+
+
+def test_failed_write_leaves_project_intact(tmp_path, data_dir):
+    p = Project.init(tmp_path / "p")
+    import_layer(p, "enterprises", data_dir / "layers" / "enterprises_bad.csv")
+    before = p.gpkg.read_bytes()
+    bad = gpd.GeoDataFrame({"x": [{"a": 1}]}, geometry=[shapely.Point(0, 0)], crs=4326)
+    with pytest.raises(Exception):
+        p.write("broken", bad)
+    assert p.gpkg.read_bytes() == before
+    assert p.layers() == ["enterprises"]
+
+
+def test_validate_cross_layer(tmp_path):
+    p = Project.init(tmp_path / "p")
+    ent = pd.DataFrame({"编号": ["E1", "E2"], "企业名称": ["甲", "乙"], "所属园区": ["P1", "P9"],
+                        "经度": ["119.40", "119.45"], "纬度": ["32.30", "32.30"], "更新日期": ["2020-01-01", ""]})
+    parks = gpd.GeoDataFrame({"编号": ["P1"], "园区名称": ["园区"], "园区消防站": ["S1,S7"]},
+                             geometry=[shapely.box(119.39, 32.29, 119.46, 32.31)], crs=4326)
+    st = pd.DataFrame({"编号": ["S1", "S2"], "站点名称": ["一站", "空站"], "站点类型": ["一级站", "志愿队"],
+                       "经度": ["119.41", "119.42"], "纬度": ["32.3", "32.3"], "水罐车": ["2", "0"]})
+    sh = pd.DataFrame({"名称": ["广场", "操场"], "类型": ["紧急", "固定"], "有效面积": ["1500", ""], "容纳人数": ["3000", ""],
+                       "经度": ["119.41", "119.42"], "纬度": ["32.3", "32.3"]})
+    for layer, df in (("enterprises", ent), ("parks", parks), ("stations", st), ("shelters", sh)):
+        p.write(layer, load(layer, df).gdf)
+    f = validate_project(p)
+    msgs = {(r.layer, r.id, r.field, r.severity) for r in f.itertuples()}
+    assert ("enterprises", "E2", "park_id", "error") in msgs
+    assert ("enterprises", "E2", "park_id", "warning") in msgs  # inside P1 but says P9
+    assert ("parks", "P1", "station_ids", "error") in msgs
+    assert ("stations", "S2", "vehicles", "error") in msgs
+    assert ("shelters", "H0002", "capacity", "error") in msgs
+    assert ("shelters", "H0001", "capacity", "warning") in msgs  # 3000 > 1500 / 1.0
+    assert ("shelters", "H0001", "effective_area_m2", "warning") in msgs  # < 2000 m² for 紧急
+    assert ("enterprises", "E1", "updated_at", "warning") in msgs
+
+
+def test_cli_init_import_validate_info(tmp_path, data_dir):
+    d = tmp_path / "p"
+    assert runner.invoke(app, ["init", str(d), "--name", "测试"]).exit_code == 0
+    r = runner.invoke(app, ["import", str(d), "targets", str(data_dir / "layers" / "targets_gbk.shp")])
+    assert r.exit_code == 0, r.output
+    assert "青岚县第一小学" in Project.open(d).read("targets")["name"].tolist()
+    r = runner.invoke(app, ["import", str(d), "enterprises", str(data_dir / "layers" / "enterprises_bad.csv")])
+    assert r.exit_code == 0
+    assert "duplicate id" in r.output
+    rej = pd.read_csv(d / "rejected" / "enterprises.csv", encoding="utf-8-sig")
+    assert list(rej.columns) == ["file", "row", "field", "value", "reason"]
+    assert rej["row"].nunique() == 7
+    r = runner.invoke(app, ["import", str(d), "stations", str(data_dir / "layers" / "stations_gcj02_gbk.csv"), "--crs", "gcj02"])
+    assert r.exit_code == 0
+    r = runner.invoke(app, ["info", str(d)])
+    assert r.exit_code == 0 and "enterprises" in r.output
+    r = runner.invoke(app, ["validate", str(d)])
+    assert r.exit_code == 3  # the micro station in the file has no vehicles
+    assert "S0003" in r.output and "no vehicles" in r.output
+
+
+def test_cli_user_error_is_one_line_exit_2(tmp_path, capsys):
+    from yitu.cli import main
+
+    Project.init(tmp_path / "p")
+    with pytest.raises(SystemExit) as exc:
+        main(["import", str(tmp_path / "p"), "enterprises", str(tmp_path / "missing.csv")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "missing.csv: file not found" in err and "Traceback" not in err

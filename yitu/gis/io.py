@@ -1,0 +1,408 @@
+"""Readers and writers: CSV (UTF-8, UTF-8-BOM, GBK), XLSX, GeoJSON, GeoPackage, Shapefile (GBK too).
+
+Readers say what they detected: ``df.attrs`` holds ``source``, ``encoding`` and ``header_row``,
+and a ``_row`` column holds each record's 1-based row number in the original file (the line
+number for CSV, the Excel row for XLSX, the feature number for vector files), so a rejected
+row can be reported where the user will find it. Tables are read as text: no dtype guessing,
+so 统一社会信用代码 and leading zeros survive. Every writer is atomic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from yitu.errors import CRSError, InputError
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ROW",
+    "TABLE_SUFFIXES",
+    "VECTOR_SUFFIXES",
+    "read_table",
+    "read_vector",
+    "read_any",
+    "atomic_path",
+    "write_gpkg",
+    "list_layers",
+    "read_gpkg_layer",
+    "write_csv",
+]
+
+ROW = "_row"
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _check_exists(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+
+
+def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{path}: cannot be read as {encoding} ({exc}); try --encoding utf-8 or gbk") from None
+    for enc in _ENCODINGS:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8-sig":
+            return text, "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return text, "gbk"
+    raise InputError(
+        f"{path}: not valid UTF-8 or GBK/GB18030 text; save it as UTF-8 CSV, or name the encoding with --encoding"
+    )
+
+
+def _header_score(cells: list[str], hint: set[str]) -> int:
+    return sum(1 for c in cells if c and c.strip().lower() in hint)
+
+
+def _find_header(rows: list[list[str]], hint: Iterable[str]) -> int:
+    """Index of the header row among the first rows: the best match to ``hint``, else the first wide row."""
+    h = {s.strip().lower() for s in hint}
+    head = rows[:20]
+    if h:
+        scores = [_header_score(r, h) for r in head]
+        if scores and max(scores) > 0:
+            return scores.index(max(scores))
+    width = max((sum(1 for c in r if c.strip()) for r in head), default=0)
+    for i, r in enumerate(head):
+        filled = sum(1 for c in r if c.strip())
+        if filled >= 2 and filled >= max(2, width // 2):
+            return i
+    return 0
+
+
+def _frame(rows: list[list[str]], row_numbers: list[int], header_idx: int, path: Path) -> pd.DataFrame:
+    header = [str(c).strip() for c in rows[header_idx]]
+    body = rows[header_idx + 1 :]
+    numbers = row_numbers[header_idx + 1 :]
+    names: list[str] = []
+    for i, name in enumerate(header):
+        name = name or f"column_{i + 1}"
+        base, k = name, 2
+        while name in names:
+            name, k = f"{base}_{k}", k + 1
+        names.append(name)
+    width = len(names)
+    data = []
+    kept_numbers = []
+    for r, n in zip(body, numbers):
+        cells = [(c if c is not None else "") for c in r[:width]] + [""] * max(0, width - len(r))
+        if not any(str(c).strip() for c in cells):
+            continue  # blank line
+        data.append([str(c).strip() for c in cells])
+        kept_numbers.append(n)
+    df = pd.DataFrame(data, columns=names, dtype=object)
+    df.insert(0, ROW, pd.Series(kept_numbers, dtype="int64"))
+    df.attrs["source"] = str(path)
+    df.attrs["header_row"] = header_idx
+    return df
+
+
+def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> pd.DataFrame:
+    raw = path.read_bytes()
+    if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise InputError(f"{path}: the file is empty")
+    text, enc = _decode(raw, path, encoding)
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delim = dialect.delimiter
+    except csv.Error:
+        delim = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for row in reader:
+        rows.append(row)
+        numbers.append(reader.line_num)
+    if not rows:
+        raise InputError(f"{path}: the file is empty")
+    df = _frame(rows, numbers, _find_header(rows, header_hint), path)
+    df.attrs["encoding"] = enc
+    df.attrs["delimiter"] = delim
+    log.debug("%s: read %d rows (%s, delimiter %r)", path, len(df), enc, delim)
+    return df
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a broken file
+        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            ws = wb[names[0]]
+        elif sheet in names:
+            ws = wb[sheet]
+        else:
+            raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(names)} (use --sheet NAME)")
+        rows = [[_cell(c) for c in r] for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    numbers = list(range(1, len(rows) + 1))
+    if not any(any(c.strip() for c in r) for r in rows):
+        raise InputError(f"{path}: sheet {ws.title!r} is empty")
+    df = _frame(rows, numbers, _find_header(rows, header_hint), path)
+    df.attrs["encoding"] = "xlsx"
+    df.attrs["sheet"] = ws.title
+    return df
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    header_hint: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Read a CSV or XLSX table as text.
+
+    Parameters
+    ----------
+    path
+        ``.csv``/``.txt``/``.tsv`` (UTF-8, UTF-8 with BOM or GBK/GB18030, detected; delimiter sniffed)
+        or ``.xlsx`` (first sheet unless ``sheet`` is given).
+    sheet
+        Sheet name for XLSX.
+    encoding
+        Force a text encoding instead of detecting it.
+    header_hint
+        Column names that may appear in the header; the row matching most of them within the
+        first 20 rows is the header (title rows above it are skipped).
+
+    Returns
+    -------
+    DataFrame
+        String columns, a ``_row`` column with the 1-based row number in the file, and
+        ``attrs`` ``source``, ``encoding``, ``header_row``.
+
+    Raises
+    ------
+    InputError
+        Missing or empty file, undecodable text, unknown sheet, old ``.xls``.
+    """
+    p = Path(path)
+    _check_exists(p)
+    suffix = p.suffix.lower()
+    if suffix == ".xls":
+        raise InputError(f"{p}: old Excel .xls is not read; open it in Excel/WPS and save as .xlsx")
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(p, sheet, header_hint)
+    return _read_csv(p, encoding, header_hint)
+
+
+def _looks_mojibake(df: pd.DataFrame) -> bool:
+    for col in df.columns:
+        if df[col].dtype == object:
+            for v in df[col].dropna().head(200):
+                if isinstance(v, str) and "\ufffd" in v:
+                    return True
+    return any("\ufffd" in str(c) for c in df.columns)
+
+
+def _shp_encoding(path: Path) -> str | None:
+    cpg = path.with_suffix(".cpg")
+    if not cpg.exists():
+        cpg = path.with_suffix(".CPG")
+    if cpg.exists():
+        enc = cpg.read_text(encoding="ascii", errors="ignore").strip()
+        return {"936": "gbk", "cp936": "gbk", "65001": "utf-8"}.get(enc.lower(), enc) or None
+    return None
+
+
+def _shp_bytes_are_utf8(path: Path) -> bool:
+    dbf = path.with_suffix(".dbf")
+    if not dbf.exists():
+        return True
+    try:
+        dbf.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_vector(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    encoding: str | None = None,
+    crs: Any = None,
+) -> gpd.GeoDataFrame:
+    """Read GeoJSON, GeoPackage or Shapefile into a GeoDataFrame with a CRS.
+
+    Shapefile text encoding comes from ``encoding``, else the ``.cpg`` file, else UTF-8 when the
+    ``.dbf`` decodes as UTF-8, else GBK; ``attrs['encoding']`` says which. A file without a CRS
+    raises :class:`CRSError` unless ``crs`` is given (GeoJSON is EPSG:4326 by RFC 7946).
+    """
+    p = Path(path)
+    _check_exists(p)
+    suffix = p.suffix.lower()
+    kw: dict[str, Any] = {}
+    enc = encoding
+    if suffix == ".gpkg":
+        layers = list_layers(p)
+        if not layers:
+            raise InputError(f"{p}: the GeoPackage has no layers")
+        if layer is None:
+            if len(layers) > 1:
+                raise InputError(f"{p}: holds several layers ({', '.join(layers)}); name one with --layer")
+            layer = layers[0]
+        elif layer not in layers:
+            raise InputError(f"{p}: no layer {layer!r}; layers: {', '.join(layers)}")
+        kw["layer"] = layer
+    if suffix == ".shp":
+        enc = enc or _shp_encoding(p) or ("utf-8" if _shp_bytes_are_utf8(p) else "gbk")
+    if enc:
+        kw["encoding"] = enc
+    try:
+        gdf = pyogrio.read_dataframe(p, **kw)
+    except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError and others
+        raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
+    if suffix == ".shp" and _looks_mojibake(gdf):
+        raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8")
+    if gdf.crs is None:
+        if crs is not None:
+            gdf = gdf.set_crs(crs)
+        elif suffix in (".geojson", ".json"):
+            gdf = gdf.set_crs(4326)
+        else:
+            raise CRSError(
+                f"{p}: the file declares no coordinate system (no .prj); say which with --crs wgs84 | cgcs2000 | "
+                "gcj02 | bd09 | EPSG:xxxx"
+            )
+    gdf.insert(0, ROW, pd.Series(range(1, len(gdf) + 1), index=gdf.index, dtype="int64"))
+    gdf.attrs["source"] = str(p)
+    gdf.attrs["encoding"] = enc or "utf-8"
+    gdf.attrs["header_row"] = 0
+    return gdf
+
+
+def read_any(path: str | Path, **kw: Any) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Read a table or vector file, dispatching on the suffix.
+
+    Keyword options go to :func:`read_table` (``sheet``, ``encoding``, ``header_hint``) or
+    :func:`read_vector` (``layer``, ``encoding``, ``crs``); ones that do not apply are ignored.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in TABLE_SUFFIXES or suffix == ".xls":
+        return read_table(p, **{k: v for k, v in kw.items() if k in ("sheet", "encoding", "header_hint")})
+    if suffix in VECTOR_SUFFIXES:
+        return read_vector(p, **{k: v for k, v in kw.items() if k in ("layer", "encoding", "crs")})
+    _check_exists(p)
+    raise InputError(
+        f"{p}: unsupported format {suffix or '(no suffix)'}; use one of "
+        + ", ".join(TABLE_SUFFIXES + VECTOR_SUFFIXES)
+    )
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
+
+    On an exception the temporary file is removed and ``path`` is left as it was.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def list_layers(path: str | Path) -> list[str]:
+    """Names of the layers in a GeoPackage (empty for a missing file)."""
+    p = Path(path)
+    if not p.exists():
+        return []
+    return [str(name) for name, _ in pyogrio.list_layers(p)]
+
+
+def read_gpkg_layer(path: str | Path, name: str) -> gpd.GeoDataFrame:
+    """Read one layer of a GeoPackage (an attribute table comes back with no geometry column)."""
+    df = pyogrio.read_dataframe(Path(path), layer=name)
+    return df
+
+
+def _prepare(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if col == getattr(out, "_geometry_column_name", None):
+            continue
+        s = out[col]
+        if s.dtype == object or str(s.dtype) in ("string", "str"):
+            if s.map(lambda v: isinstance(v, (list, tuple, dict, set))).any():
+                raise InputError(f"column {col!r} holds lists or dicts, which a GeoPackage cannot store")
+    return out
+
+
+def write_gpkg(path: str | Path, layers: Mapping[str, pd.DataFrame]) -> None:
+    """Write (create or replace) layers of a GeoPackage, atomically.
+
+    The existing file is copied to a temporary file beside it, the layers are written there and
+    the copy replaces the original only when every layer was written.
+    """
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        if target.exists():
+            shutil.copyfile(target, tmp)
+        else:
+            tmp.unlink()
+        for name, df in layers.items():
+            data = _prepare(df)
+            if isinstance(data, gpd.GeoDataFrame) and data.geometry.name in data.columns:
+                pyogrio.write_dataframe(data, tmp, layer=name, driver="GPKG")
+            else:
+                pyogrio.write_dataframe(pd.DataFrame(data), tmp, layer=name, driver="GPKG")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as UTF-8 CSV with a BOM (so Excel shows Chinese correctly), atomically."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        df.to_csv(tmp, index=False, encoding="utf-8-sig")
+    return target

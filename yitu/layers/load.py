@@ -1,0 +1,339 @@
+"""Loading a layer: read a file, map Chinese headers to the schema, validate, and list what was rejected.
+
+Nothing is dropped silently: every input row ends up in ``LoadResult.gdf`` or in
+``LoadResult.rejected`` (one line per problem: file, row, field, value, reason), and rows that
+were kept but changed (swapped coordinates fixed, polygons repaired, ids generated) are named
+in ``LoadResult.warnings``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from yitu.errors import InputError, SchemaError
+from yitu.gis.crs import CHINA_BBOX, WGS84, parse_crs, to_wgs84
+from yitu.gis.geometry import inside_bbox, parse_coordinates, repair_geometries, swapped_mask
+from yitu.gis.io import ROW, read_any
+from yitu.layers.normalize import blank, canon, coerce, header_map
+from yitu.layers.schema import LAT_ALIASES, LON_ALIASES, PROTECTION_CLASS_BY_TYPE, LayerSchema, schema
+from yitu.settings import Settings, default_settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LoadResult", "load", "REJECTED_COLUMNS", "empty_layer"]
+
+REJECTED_COLUMNS = ["file", "row", "field", "value", "reason"]
+_ID_PREFIX = {
+    "enterprises": "E", "risk_zones": "Z", "stations": "S", "shelters": "H", "parks": "P",
+    "targets": "T", "water_sources": "W", "depots": "D", "hazards": "K",
+}
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load` returns: the loaded layer and everything that was not loaded as it was."""
+
+    gdf: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    source: str = ""
+    n_input: int = 0
+
+    @property
+    def n_rejected(self) -> int:
+        """Number of input rows rejected (a row with several problems counts once)."""
+        return int(self.rejected["row"].nunique()) if len(self.rejected) else 0
+
+
+def empty_layer(layer: str) -> gpd.GeoDataFrame:
+    """An empty layer with the schema's columns."""
+    sch = schema(layer)
+    return gpd.GeoDataFrame({f.name: pd.Series(dtype=object) for f in sch.fields}, geometry=[], crs=WGS84)
+
+
+class _Rejects:
+    def __init__(self, source: str, rows: pd.Series) -> None:
+        self.source = source
+        self.rows = rows  # index -> 1-based row number in the file
+        self.items: list[tuple[str, int, str, str, str]] = []
+        self.bad: set[Any] = set()
+
+    def add(self, idx: Any, column: str, value: Any, reason: str) -> None:
+        v = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        self.items.append((self.source, int(self.rows[idx]), column, v, reason))
+        self.bad.add(idx)
+
+    def add_many(self, mask: pd.Series, column: str, values: pd.Series, reasons: pd.Series | str) -> None:
+        for idx in mask[mask].index:
+            self.add(idx, column, values.get(idx), reasons if isinstance(reasons, str) else reasons[idx])
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.items, columns=REJECTED_COLUMNS)
+        return df.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
+
+
+def _read(source: Any, sch: LayerSchema, *, sheet: str | None, encoding: str | None, layer: str | None, crs: Any) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        df = source.copy()
+        if ROW not in df.columns:
+            df.insert(0, ROW, np.arange(2, len(df) + 2, dtype="int64"))
+        df.attrs.setdefault("source", "<DataFrame>")
+        return df
+    hint = [a for f in sch.fields for a in (f.name, *f.aliases)] + list(LON_ALIASES) + list(LAT_ALIASES)
+    spec = parse_crs(crs) if crs is not None else None
+    vector_crs = spec.crs if spec is not None else None
+    return read_any(Path(source), sheet=sheet, encoding=encoding, header_hint=hint, layer=layer, crs=vector_crs)
+
+
+def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
+    keys = {canon(c): c for c in columns}
+    for a in aliases:
+        if canon(a) in keys:
+            return keys[canon(a)]
+    return None
+
+
+def load(
+    layer: str,
+    source: str | Path | pd.DataFrame,
+    *,
+    crs: Any = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    gpkg_layer: str | None = None,
+    settings: Settings | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> LoadResult:
+    """Load and validate one layer.
+
+    Parameters
+    ----------
+    layer
+        A layer name from :data:`yitu.layers.schema.LAYER_NAMES` (``enterprises``, ``stations`` ...).
+    source
+        A file (CSV, XLSX, GeoJSON, GeoPackage, Shapefile) or a (Geo)DataFrame.
+    crs
+        Input coordinates: ``wgs84``, ``cgcs2000``, ``gcj02``, ``bd09`` or an EPSG code. Default:
+        the file's own CRS for vector files, else ``settings.project.default_input_crs``.
+    sheet, encoding, gpkg_layer
+        Passed to the readers.
+    settings
+        Project settings (for the bbox and default input CRS).
+    bbox
+        Project area (min_lon, min_lat, max_lon, max_lat); points outside are rejected.
+
+    Returns
+    -------
+    LoadResult
+        The validated layer (canonical columns, EPSG:4326, index 0..n-1) and the rejected rows.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is empty, or lacks required columns / coordinates.
+    """
+    sch = schema(layer)
+    settings = settings or default_settings()
+    if bbox is None and settings.project.bbox:
+        bbox = tuple(settings.project.bbox)  # type: ignore[assignment]
+    raw = _read(source, sch, sheet=sheet, encoding=encoding, layer=gpkg_layer, crs=crs)
+    src = str(raw.attrs.get("source", source))
+    n_input = len(raw)
+    if n_input == 0:
+        raise InputError(f"{src}: no data rows for layer {layer}")
+    raw = raw.reset_index(drop=True)
+    rows = raw[ROW]
+    rej = _Rejects(src, rows)
+    warnings: list[str] = []
+
+    is_vector = isinstance(raw, gpd.GeoDataFrame) and raw.geometry.name in raw.columns
+    geom_col = raw.geometry.name if is_vector else None
+    data_cols = [c for c in raw.columns if c not in (ROW, geom_col)]
+    mapping = header_map(data_cols, sch.fields)
+    lon_col = lat_col = None
+    if not is_vector and sch.geometry:
+        lon_col = _find_column([c for c in data_cols if c not in mapping], LON_ALIASES)
+        lat_col = _find_column([c for c in data_cols if c not in mapping], LAT_ALIASES)
+        if lon_col is None or lat_col is None:
+            raise SchemaError(
+                f"{src}: no coordinate columns for layer {layer}; found columns {', '.join(data_cols)}; "
+                f"name them 经度/纬度 (or lon/lat, lng, x/y)"
+            )
+    ignored = [c for c in data_cols if c not in mapping and c not in (lon_col, lat_col)]
+    if ignored:
+        log.info("%s: columns not in the %s schema, not loaded: %s", src, layer, ", ".join(ignored))
+    back = {v: k for k, v in mapping.items()}
+    for name in sch.required:
+        if name not in back:
+            f = sch.field(name)
+            raise SchemaError(
+                f"{src}: no column for the required field {f.label} ({name}); accepted headers: "
+                f"{', '.join(dict.fromkeys((f.name, *f.aliases)))}"
+            )
+
+    # -- attributes ------------------------------------------------------------------------
+    out: dict[str, pd.Series] = {}
+    for f in sch.fields:
+        col = back.get(f.name)
+        if col is None:
+            out[f.name] = pd.Series(None, index=raw.index, dtype=object)
+            continue
+        text = raw[col].astype(object).where(raw[col].notna(), None)
+        if is_vector:
+            text = text.map(lambda v: v if isinstance(v, str) else (None if v is None else str(v)), na_action="ignore")
+        values, problems = coerce(text, f)
+        rej.add_many(problems.notna(), col, text, problems)
+        if f.required:
+            rej.add_many(blank(text), col, text, f"required field {f.label} is empty")
+        out[f.name] = values
+
+    # -- geometry --------------------------------------------------------------------------
+    if not sch.geometry:
+        geometry = np.full(n_input, None, dtype=object)
+        crs_out = None
+    elif is_vector:
+        spec = parse_crs(crs) if crs is not None else None
+        gs = raw.geometry
+        if spec is not None and spec.is_web_datum:
+            gs = to_wgs84(gs, spec)
+        else:
+            gs = gs.to_crs(WGS84)
+        geometry = np.asarray(gs.values, dtype=object)
+        missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
+        rej.add_many(pd.Series(missing, index=raw.index), "geometry", pd.Series("", index=raw.index), "missing geometry")
+        crs_out = WGS84
+    else:
+        spec = parse_crs(crs if crs is not None else settings.project.default_input_crs)
+        lon = parse_coordinates(raw[lon_col].astype(object))
+        lat = parse_coordinates(raw[lat_col].astype(object))
+        empty_lon = blank(raw[lon_col].astype(object)).to_numpy()
+        empty_lat = blank(raw[lat_col].astype(object)).to_numpy()
+        for arr, col, empty in ((lon, lon_col, empty_lon), (lat, lat_col, empty_lat)):
+            m = pd.Series(empty, index=raw.index)
+            rej.add_many(m, col, raw[col], "missing coordinate")
+            m = pd.Series(np.isnan(arr) & ~empty, index=raw.index)
+            rej.add_many(m, col, raw[col], "coordinate is not a number")
+        geographic = spec.kind != "proj" or spec.crs.is_geographic
+        if geographic:
+            sw = swapped_mask(lon, lat) & ~np.isnan(lon) & ~np.isnan(lat)
+            if sw.any():
+                lon, lat = np.where(sw, lat, lon), np.where(sw, lon, lat)
+                rows_sw = ", ".join(str(r) for r in rows[sw].head(10))
+                warnings.append(f"{src}: row(s) {rows_sw}{' …' if sw.sum() > 10 else ''}: 经度/纬度 swapped; fixed")
+        pts = gpd.GeoSeries(shapely.points(lon, lat), index=raw.index, crs=spec.crs if spec.kind == "proj" else WGS84)
+        gs = to_wgs84(pts, spec)
+        geometry = np.asarray(gs.values, dtype=object)
+        crs_out = WGS84
+    if sch.geometry:
+        valid_xy = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+        cx = np.full(n_input, np.nan)
+        cy = np.full(n_input, np.nan)
+        if valid_xy.any():
+            c = shapely.centroid(geometry[valid_xy])
+            cx[valid_xy], cy[valid_xy] = shapely.get_x(c), shapely.get_y(c)
+        ok = valid_xy & ~np.isnan(cx)
+        outside = ok & ~inside_bbox(cx, cy, CHINA_BBOX)
+        where = pd.Series([f"{x:.6f},{y:.6f}" for x, y in zip(cx, cy)], index=raw.index)
+        rej.add_many(pd.Series(outside, index=raw.index), "geometry", where,
+                     "point outside China — check the coordinate system (--crs) and lon/lat order")
+        if bbox is not None:
+            out_area = ok & ~outside & ~inside_bbox(cx, cy, bbox)
+            rej.add_many(pd.Series(out_area, index=raw.index), "geometry", where,
+                         f"outside the project area {','.join(f'{v:g}' for v in bbox)}")
+        types = shapely.get_type_id(geometry)
+        names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+                          "MultiPolygon", "GeometryCollection"], dtype=object)
+        allowed = set(sch.geometry) | ({"MultiPolygon"} if "Polygon" in sch.geometry else set())
+        tname = np.where(types >= 0, names[np.clip(types, 0, 7)], "")
+        wrong = ok & ~np.isin(tname, list(allowed))
+        rej.add_many(pd.Series(wrong, index=raw.index), "geometry", pd.Series(tname, index=raw.index),
+                     f"geometry type not allowed for {layer}; allowed: {', '.join(sorted(allowed))}")
+        poly = ok & np.isin(tname, _POLYGONAL)
+        if poly.any():
+            fixed, report = repair_geometries(geometry[poly])
+            geometry[poly] = fixed
+            if len(report):
+                idx = np.flatnonzero(poly)[report["position"].to_numpy()]
+                for i, reason in zip(idx, report["reason"]):
+                    warnings.append(f"{src}: row {rows[i]}: invalid polygon ({reason}) repaired with make_valid")
+
+    # -- ids -------------------------------------------------------------------------------
+    ids = out["id"]
+    missing_id = ids.isna()
+    if missing_id.any():
+        prefix = _ID_PREFIX.get(layer, "X")
+        gen = [f"{prefix}{i + 1:04d}" for i in range(n_input)]
+        taken = set(ids.dropna())
+        gen_s = pd.Series([g if g not in taken else f"{g}_{k}" for k, g in enumerate(gen)], index=raw.index)
+        ids = ids.where(~missing_id, gen_s)
+        out["id"] = ids
+        warnings.append(f"{src}: {int(missing_id.sum())} row(s) without 编号; ids generated ({prefix}0001 …)")
+    # duplicates among the rows that are otherwise good; name the row of the first occurrence
+    good = ~raw.index.isin(list(rej.bad))
+    first_row: dict[Any, int] = {}
+    for idx in raw.index[good]:
+        first_row.setdefault(ids[idx], rows[idx])
+    dup = pd.Series(good, index=raw.index) & ids.map(lambda v: v in first_row) & (rows != ids.map(first_row))
+    id_col = back.get("id", "id")
+    for idx in dup[dup].index:
+        rej.add(idx, id_col, ids[idx], f"duplicate id (first at row {first_row[ids[idx]]})")
+
+    # -- assemble --------------------------------------------------------------------------
+    keep = ~raw.index.isin(list(rej.bad))
+    frame = pd.DataFrame({name: s[keep] for name, s in out.items()})
+    if layer == "targets":
+        fill = frame["target_type"].map(PROTECTION_CLASS_BY_TYPE)
+        frame["protection_class"] = frame["protection_class"].where(frame["protection_class"].notna(), fill)
+    if layer == "stations":
+        no_turnout = frame["turnout_min"].isna()
+        if no_turnout.any():
+            warnings.append(
+                f"{src}: {int(no_turnout.sum())} station(s) without 出动时间; the type default from settings applies"
+            )
+    gdf = gpd.GeoDataFrame(frame, geometry=list(geometry[keep]), crs=crs_out).reset_index(drop=True)
+    rejected = rej.frame()
+    log.info("%s: %s loaded %d of %d rows, %d rejected", src, layer, len(gdf), n_input, rejected["row"].nunique())
+    for w in warnings:
+        log.debug(w)
+    return LoadResult(gdf, rejected, warnings, ignored, src, n_input)
+
+
+def import_layer(
+    project: Any,
+    layer: str,
+    source: str | Path | pd.DataFrame,
+    *,
+    append: bool = False,
+    **kw: Any,
+) -> LoadResult:
+    """Load ``source`` as ``layer`` and store it in ``project`` (replacing it, or appended to it).
+
+    The rejected rows go to ``rejected/<layer>.csv`` beside the project (an empty file when none).
+    Options in ``kw`` go to :func:`load`; the project's settings are used.
+    """
+    result = load(layer, source, settings=project.settings, **kw)
+    gdf = result.gdf
+    if append and project.has(layer):
+        old = project.read(layer)
+        clash = set(old["id"].astype(str)) & set(gdf["id"].astype(str))
+        if clash:
+            raise InputError(
+                f"{result.source}: ids already in the project's {layer}: {', '.join(sorted(clash)[:10])}; "
+                "import without --append to replace the layer"
+            )
+        gdf = gpd.GeoDataFrame(pd.concat([old, gdf], ignore_index=True), crs=WGS84)
+    if layer == "hazards":
+        gdf = pd.DataFrame(gdf.drop(columns="geometry"))
+    project.write(layer, gdf)
+    project.write_rejected(layer, result.rejected)
+    return result

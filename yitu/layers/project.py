@@ -1,0 +1,213 @@
+"""The project store: a folder with ``yitu.toml`` (settings) and ``project.gpkg`` (every layer and result).
+
+QGIS opens ``project.gpkg`` as it is. Every write is atomic: the GeoPackage is copied to a
+temporary file, the layer written there, and the copy renamed over the original.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyproj
+
+from yitu import __version__
+from yitu.errors import InputError, ProjectError
+from yitu.gis.crs import WGS84, metric_crs
+from yitu.gis.io import atomic_path, list_layers, read_gpkg_layer, write_csv, write_gpkg
+from yitu.layers.schema import SCHEMAS
+from yitu.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Project", "META_LAYER", "MAKERS"]
+
+META_LAYER = "yitu_meta"
+GPKG = "project.gpkg"
+TOML = "yitu.toml"
+
+# Which command makes a layer, for the message when it is missing.
+MAKERS: dict[str, str] = {
+    **{name: f"yitu import DIR {name} FILE" for name in SCHEMAS},
+    "roads": "yitu network build DIR --osm FILE (or --roads FILE)",
+    "result_coverage": "yitu check DIR",
+    "result_isochrones": "yitu check DIR",
+    "result_responsibility": "yitu check DIR",
+    "result_park_check": "yitu check DIR",
+    "result_park_targets": "yitu check DIR",
+}
+
+_TEMPLATE = """# yitu project settings. Every key is optional: what is not set here comes from the packaged
+# defaults (see `yitu settings` or yitu/data/defaults.toml for every setting and its source).
+
+[project]
+name = {name!r}
+{bbox_line}
+# metric_crs = "utm"            # or "cgcs2000-gk3", or an EPSG code such as "EPSG:4528"
+# default_input_crs = "wgs84"   # wgs84 | cgcs2000 | gcj02 | bd09 | EPSG:xxxx
+
+# [rescue]
+# park_limit_min = 15.0         # the chemical-park rescue circle, alarm to arrival
+
+# [profiles.fire_engine]
+# calibration = 1.0             # < 1 when drills show engines slower than planned
+"""
+
+
+class Project:
+    """A yitu project folder.
+
+    Use :meth:`init` to create one and :meth:`open` to open one; both return a ``Project``.
+    """
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self.path = Path(path)
+        self.settings = settings
+
+    # -- creation --------------------------------------------------------------------------
+    @classmethod
+    def init(
+        cls,
+        path: str | Path,
+        *,
+        name: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        exist_ok: bool = False,
+    ) -> Project:
+        """Create ``yitu.toml`` and an empty ``project.gpkg`` in ``path``.
+
+        Raises
+        ------
+        ProjectError
+            When ``path`` already holds a project and ``exist_ok`` is false.
+        """
+        p = Path(path)
+        if (p / GPKG).exists() and not exist_ok:
+            raise ProjectError(f"{p} already holds a project (project.gpkg); use another folder")
+        if bbox is not None:
+            if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+                raise InputError(f"bbox {bbox} must be min_lon,min_lat,max_lon,max_lat with min < max")
+        p.mkdir(parents=True, exist_ok=True)
+        toml = p / TOML
+        if not toml.exists():
+            bbox_line = f"bbox = [{', '.join(f'{v:g}' for v in bbox)}]" if bbox else "# bbox = [min_lon, min_lat, max_lon, max_lat]"
+            with atomic_path(toml) as tmp:
+                tmp.write_text(_TEMPLATE.format(name=name or p.name, bbox_line=bbox_line), encoding="utf-8")
+        meta = pd.DataFrame(
+            {
+                "key": ["yitu_version", "created"],
+                "value": [__version__, datetime.now(timezone.utc).isoformat(timespec="seconds")],
+            }
+        )
+        if not (p / GPKG).exists() or META_LAYER not in list_layers(p / GPKG):
+            write_gpkg(p / GPKG, {META_LAYER: meta})
+        log.info("project created in %s", p)
+        return cls(p, load_settings(toml))
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        """Open an existing project; :class:`ProjectError` says how to create one if there is none."""
+        p = Path(path)
+        if not (p / GPKG).exists():
+            raise ProjectError(f"{p} is not a yitu project (no project.gpkg); create one with `yitu init {p}`")
+        return cls(p, load_settings(p / TOML))
+
+    # -- paths -----------------------------------------------------------------------------
+    @property
+    def gpkg(self) -> Path:
+        return self.path / GPKG
+
+    @property
+    def output_dir(self) -> Path:
+        return self.path / "output"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.path / "cache"
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.path / "rejected"
+
+    # -- layers ----------------------------------------------------------------------------
+    def layers(self) -> list[str]:
+        """Layers stored in the project (without the internal metadata table)."""
+        return [n for n in list_layers(self.gpkg) if n != META_LAYER]
+
+    def has(self, name: str) -> bool:
+        return name in self.layers()
+
+    def read(self, name: str) -> gpd.GeoDataFrame:
+        """Read a layer (EPSG:4326).
+
+        Raises
+        ------
+        ProjectError
+            When the layer is not in the project, naming the command that makes it.
+        """
+        if not self.has(name):
+            how = MAKERS.get(name, "the command that computes it").replace("DIR", str(self.path))
+            raise ProjectError(f"{self.path}: no layer {name!r} yet; make it with `{how}`")
+        df = read_gpkg_layer(self.gpkg, name)
+        if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and not df.crs.equals(WGS84):
+            df = df.to_crs(WGS84)
+        return df
+
+    def read_optional(self, name: str) -> gpd.GeoDataFrame | None:
+        """Read a layer, or ``None`` when the project does not have it."""
+        return self.read(name) if self.has(name) else None
+
+    def write(self, name: str, gdf: pd.DataFrame) -> None:
+        """Store (replace) a layer, atomically. Geometries are stored in EPSG:4326."""
+        if isinstance(gdf, gpd.GeoDataFrame) and gdf.crs is not None and not gdf.crs.equals(WGS84):
+            gdf = gdf.to_crs(WGS84)
+        write_gpkg(self.gpkg, {name: gdf})
+        log.debug("stored layer %s (%d rows)", name, len(gdf))
+
+    def write_rejected(self, layer: str, rejected: pd.DataFrame) -> Path:
+        """Write the rejected rows of a layer import to ``rejected/<layer>.csv`` (UTF-8 with BOM)."""
+        return write_csv(rejected, self.rejected_dir / f"{layer}.csv")
+
+    def read_rejected(self, layer: str) -> pd.DataFrame:
+        p = self.rejected_dir / f"{layer}.csv"
+        if not p.exists():
+            return pd.DataFrame(columns=["file", "row", "field", "value", "reason"])
+        return pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+    # -- geography -------------------------------------------------------------------------
+    def bounds(self) -> tuple[float, float, float, float]:
+        """The project's extent: the ``bbox`` setting, else the union of the stored layers' bounds."""
+        if self.settings.project.bbox:
+            b = self.settings.project.bbox
+            return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+        boxes = []
+        for name in self.layers():
+            info: Any = None
+            try:
+                import pyogrio
+
+                info = pyogrio.read_info(self.gpkg, layer=name)
+            except Exception:  # attribute tables have no extent
+                continue
+            total = info.get("total_bounds")
+            if total is not None and all(pd.notna(total)):
+                boxes.append(total)
+        if not boxes:
+            raise ProjectError(f"{self.path}: the project has no located data yet; import a layer first")
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+
+    def metric_crs(self) -> pyproj.CRS:
+        """The metric CRS for computations (setting ``project.metric_crs``; UTM of the centre by default)."""
+        return metric_crs(self.bounds(), method=self.settings.project.metric_crs)
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.path)!r}, layers={self.layers()})"

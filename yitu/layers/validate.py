@@ -1,0 +1,124 @@
+"""Cross-layer checks of a project: references that point nowhere, stations without vehicles, shelters
+without capacity, stale data. Returns findings; the CLI decides the exit code."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from yitu.layers.project import Project
+from yitu.layers.schema import VEHICLE_FIELDS
+from yitu.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["validate_layers", "validate_project", "FINDING_COLUMNS", "stale_mask"]
+
+FINDING_COLUMNS = ["layer", "id", "field", "severity", "message"]
+
+
+def stale_mask(updated_at: pd.Series, *, months: int, today: date | None = None) -> pd.Series:
+    """True where ``updated_at`` (ISO date text) is older than ``months`` before ``today``."""
+    today = today or date.today()
+    when = pd.to_datetime(updated_at, errors="coerce")
+    limit = pd.Timestamp(today) - pd.DateOffset(months=months)
+    return when.notna() & (when < limit)
+
+
+def _finding(rows: list[dict[str, str]], layer: str, ids: pd.Series, field: str, severity: str, message: str) -> None:
+    for i in ids:
+        rows.append({"layer": layer, "id": str(i), "field": field, "severity": severity, "message": message})
+
+
+def _num(df: pd.DataFrame, col: str) -> pd.Series:
+    return pd.to_numeric(df[col], errors="coerce") if col in df.columns else pd.Series(np.nan, index=df.index)
+
+
+def validate_layers(
+    layers: dict[str, gpd.GeoDataFrame], *, settings: Settings, today: date | None = None
+) -> pd.DataFrame:
+    """Check the layers against each other.
+
+    Parameters
+    ----------
+    layers
+        Layer name -> GeoDataFrame (any subset of the project's layers).
+    settings
+        Project settings (shelter per-capita areas, staleness months).
+
+    Returns
+    -------
+    DataFrame
+        One finding per row: layer, id, field, severity (``error`` | ``warning``), message.
+    """
+    rows: list[dict[str, str]] = []
+    ent = layers.get("enterprises")
+    parks = layers.get("parks")
+    stations = layers.get("stations")
+    park_ids = set(parks["id"].astype(str)) if parks is not None else set()
+    if ent is not None and len(ent):
+        pid = ent["park_id"].dropna().astype(str)
+        bad = pid[~pid.isin(park_ids)]
+        for idx, v in bad.items():
+            _finding(rows, "enterprises", pd.Series([ent.at[idx, "id"]]), "park_id", "error",
+                     f"所属园区 {v!r} names no park in the parks layer")
+        if parks is not None and len(parks):
+            pts = ent[ent.geometry.notna()]
+            joined = gpd.sjoin(pts[["id", "park_id", "geometry"]], parks[["id", "geometry"]].rename(columns={"id": "pid"}),
+                               predicate="within", how="inner")
+            mism = joined[joined["park_id"].astype(object).fillna("").astype(str) != joined["pid"].astype(str)]
+            for _, r in mism.drop_duplicates("id").iterrows():
+                _finding(rows, "enterprises", pd.Series([r["id"]]), "park_id", "warning",
+                         f"lies inside park {r['pid']} but 所属园区 is {r['park_id'] if pd.notna(r['park_id']) else 'empty'}")
+    for layer, ref in (("risk_zones", "enterprise_id"), ("hazards", "enterprise_id")):
+        df = layers.get(layer)
+        if df is not None and len(df):
+            known = set(ent["id"].astype(str)) if ent is not None else set()
+            bad = df[~df[ref].astype(str).isin(known)]
+            _finding(rows, layer, bad["id"], ref, "error", "企业编号 names no enterprise in the enterprises layer")
+    if stations is not None and len(stations):
+        vehicles = sum(_num(stations, c).fillna(0) for c in VEHICLE_FIELDS)
+        _finding(rows, "stations", stations.loc[vehicles <= 0, "id"], "vehicles", "error",
+                 "no vehicles: give the counts by type (水罐车, 泡沫车 ...)")
+    if parks is not None and len(parks):
+        known_st = set(stations["id"].astype(str)) if stations is not None else set()
+        for _, r in parks[parks["station_ids"].notna()].iterrows():
+            missing = [s for s in str(r["station_ids"]).split(",") if s and s not in known_st]
+            if missing:
+                _finding(rows, "parks", pd.Series([r["id"]]), "station_ids", "error",
+                         f"园区消防站 {', '.join(missing)} not in the stations layer")
+    sh = layers.get("shelters")
+    if sh is not None and len(sh):
+        cap = _num(sh, "capacity")
+        eff = _num(sh, "effective_area_m2")
+        _finding(rows, "shelters", sh.loc[cap.isna() & eff.isna(), "id"], "capacity", "error",
+                 "neither 容纳人数 nor 有效面积: the shelter cannot be planned with")
+        per = sh["shelter_class"].map(settings.shelters.per_capita_m2).astype("float64")
+        over = cap.notna() & eff.notna() & per.notna() & (cap > eff / per)
+        for idx in over[over].index:
+            _finding(rows, "shelters", pd.Series([sh.at[idx, "id"]]), "capacity", "warning",
+                     f"容纳人数 {int(cap[idx])} exceeds 有效面积 {eff[idx]:g} m² / {per[idx]:g} m² per person "
+                     f"= {int(eff[idx] // per[idx])}")
+        mins = sh["shelter_class"].map(settings.shelters.min_effective_area_m2).astype("float64")
+        small = eff.notna() & mins.notna() & (eff < mins)
+        for idx in small[small].index:
+            _finding(rows, "shelters", pd.Series([sh.at[idx, "id"]]), "effective_area_m2", "warning",
+                     f"有效面积 {eff[idx]:g} m² is below the {mins[idx]:g} m² minimum for {sh.at[idx, 'shelter_class']}")
+    for layer, df in layers.items():
+        if df is not None and len(df) and "updated_at" in df.columns:
+            old = stale_mask(df["updated_at"], months=settings.risk.stale_months, today=today)
+            _finding(rows, layer, df.loc[old, "id"], "updated_at", "warning",
+                     f"data older than {settings.risk.stale_months} months (年度更新): update it")
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def validate_project(project: Project, *, today: date | None = None) -> pd.DataFrame:
+    """Run :func:`validate_layers` over every layer stored in ``project``."""
+    from yitu.layers.schema import SCHEMAS
+
+    layers = {name: project.read(name) for name in SCHEMAS if project.has(name)}
+    return validate_layers(layers, settings=project.settings, today=today)

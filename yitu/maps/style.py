@@ -1,0 +1,122 @@
+"""Symbology shared by the HTML maps, the static maps and the reports: colours, labels, legends.
+
+One place decides how a grade, a station type or a shelter class looks, so an HTML map and
+the PNG pasted into a report agree.
+"""
+
+from __future__ import annotations
+
+from yitu.layers.schema import (
+    GRADE_COLOURS,
+    GRADE_LABELS,
+    GRADE_LABELS_EN,
+    SCHEMAS,
+    UNGRADED_COLOUR,
+    UNGRADED_LABEL,
+)
+
+__all__ = [
+    "GRADE_COLOURS",
+    "grade_colour",
+    "grade_label",
+    "STATION_COLOURS",
+    "SHELTER_COLOURS",
+    "TARGET_COLOURS",
+    "BAND_COLOURS",
+    "LAYER_COLOURS",
+    "layer_label",
+    "major_hazard_radius",
+    "TEXT",
+    "text",
+]
+
+
+def grade_colour(grade: object) -> str:
+    """Colour of a risk grade 1..4; grey for missing (未定级)."""
+    try:
+        return GRADE_COLOURS[int(grade)]  # type: ignore[call-overload]
+    except (TypeError, ValueError, KeyError):
+        return UNGRADED_COLOUR
+
+
+def grade_label(grade: object, *, lang: str = "zh") -> str:
+    """Label of a risk grade (重大风险 ... 低风险, or 未定级)."""
+    labels = GRADE_LABELS if lang == "zh" else GRADE_LABELS_EN
+    try:
+        return labels[int(grade)]  # type: ignore[call-overload]
+    except (TypeError, ValueError, KeyError):
+        return UNGRADED_LABEL if lang == "zh" else "Ungraded"
+
+
+STATION_COLOURS: dict[str, str] = {
+    "特勤站": "#8B0000",
+    "一级站": "#C62828",
+    "二级站": "#E53935",
+    "小型站": "#EF5350",
+    "政府专职队": "#AD1457",
+    "企业专职队": "#6A1B9A",
+    "微型消防站": "#F06292",
+    "志愿队": "#8D6E63",
+    "专业救援队": "#283593",
+}
+SHELTER_COLOURS: dict[str, str] = {"紧急": "#2E7D32", "固定": "#388E3C", "中心": "#1B5E20", "临时疏散点": "#81C784"}
+TARGET_COLOURS: dict[str, str] = {"高敏感": "#6A1B9A", "重要": "#4527A0", "一般": "#5C6BC0"}
+# Isochrone bands, nearest first (5, 10, 15 min ...).
+BAND_COLOURS: tuple[str, ...] = ("#1A9850", "#91CF60", "#D9EF8B", "#FEE08B", "#FC8D59")
+LAYER_COLOURS: dict[str, str] = {
+    "parks": "#7B1FA2",
+    "water_sources": "#0288D1",
+    "depots": "#5D4037",
+    "roads": "#757575",
+    "fail": "#000000",
+}
+
+
+def layer_label(layer: str, *, lang: str = "zh") -> str:
+    """The display name of a layer (企业, 救援力量 ... or the English name)."""
+    if lang == "zh" and layer in SCHEMAS:
+        return SCHEMAS[layer].label
+    extra = {
+        "roads": ("道路", "Roads"),
+        "isochrones": ("等时圈", "Isochrones"),
+        "responsibility": ("责任区", "Responsibility areas"),
+        "park_check_fail": ("未达标目标", "Targets missing the limit"),
+        "coverage": ("覆盖分析", "Coverage"),
+    }
+    if layer in extra:
+        return extra[layer][0 if lang == "zh" else 1]
+    return layer.replace("_", " ").capitalize() if lang != "zh" else layer
+
+
+def major_hazard_radius(level: object) -> float:
+    """Marker radius (px) by 重大危险源 level: 一级 largest; none smallest."""
+    try:
+        lv = int(level)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        lv = 0
+    return {1: 11.0, 2: 9.5, 3: 8.0, 4: 7.0}.get(lv, 5.0)
+
+
+# UI text in both languages; maps and reports look words up here.
+TEXT: dict[str, tuple[str, str]] = {
+    "risk_map_title": ("安全风险四色分布图", "Four-colour safety-risk map"),
+    "legend": ("图例", "Legend"),
+    "risk_grade": ("风险等级", "Risk grade"),
+    "stations": ("救援力量", "Rescue forces"),
+    "isochrone": ("{m} 分钟可达", "Reached within {m} min"),
+    "scale": ("比例尺", "Scale"),
+    "north": ("北", "N"),
+    "data_date": ("数据日期", "Data date"),
+    "source": ("数据来源", "Source"),
+    "capacity": ("容纳人数", "Capacity"),
+    "population": ("人数", "Population"),
+    "minutes": ("分钟", "min"),
+    "pass": ("达标", "PASS"),
+    "fail": ("未达标", "FAIL"),
+}
+
+
+def text(key: str, *, lang: str = "zh", **fmt: object) -> str:
+    """A UI string in ``lang`` ('zh' or 'en'), formatted with ``fmt``."""
+    zh, en = TEXT[key]
+    return (zh if lang == "zh" else en).format(**fmt)
