@@ -156,15 +156,18 @@ def import_cmd(
 @app.command("validate")
 def validate_cmd(directory: ProjectDir) -> None:
     """校验项目 Check every layer and the links between them; exit 3 on errors."""
+    from yitu.gis.io import write_csv
     from yitu.layers.project import Project
-    from yitu.layers.validate import validate_project
+    from yitu.layers.validate import summarize_findings, validate_project
 
     p = Project.open(directory)
     findings = validate_project(p)
     n_err = int((findings["severity"] == "error").sum())
     n_warn = int((findings["severity"] == "warning").sum())
     if len(findings):
-        console.print(_table(findings, title="校验结果 findings", max_rows=40))
+        console.print(_table(summarize_findings(findings), title="校验结果 findings", max_rows=40))
+        path = write_csv(findings, p.output_dir / "validate.csv")
+        console.print(f"完整清单 full list: {path}")
     console.print(f"错误 errors: {n_err} · 警告 warnings: {n_warn}")
     if n_err:
         raise typer.Exit(EXIT_FAIL)
@@ -183,6 +186,30 @@ def info_cmd(directory: ProjectDir) -> None:
 
 # ---------------------------------------------------------------------------- section: demo
 # (demo) -- yitu.layers.demo
+
+
+@app.command("demo")
+def demo_cmd(
+    directory: ProjectDir,
+    seed: Annotated[int, typer.Option(help="随机种子 Random seed (the same seed gives the same county).")] = 20240601,
+    force: Annotated[bool, typer.Option(help="覆盖 Replace a non-empty folder.")] = False,
+) -> None:
+    """生成演示项目 Build the fictional demo county (青岚县, 虚构) as a project, from office-style input files."""
+    import pandas as pd
+
+    from yitu.layers.demo import build_demo_project
+
+    project, results = build_demo_project(directory, seed=seed, force=force)
+    rows = [
+        {"图层 layer": k, "文件 file": Path(r.source).name, "导入 loaded": len(r.gdf), "拒绝 rejected": r.n_rejected}
+        for k, r in results.items()
+    ]
+    console.print(_table(pd.DataFrame(rows), title=f"{project.settings.project.name} · {project.path}"))
+    console.print(
+        f"输入文件 inputs: {project.path / 'inputs'} (roads.osm, roads.gpkg and the office files); "
+        f"拒绝清单 rejected rows: {project.rejected_dir}"
+    )
+
 # ---------------------------------------------------------------------------- end: demo
 
 # ---------------------------------------------------------------------------- section: network

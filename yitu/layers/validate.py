@@ -16,7 +16,7 @@ from yitu.settings import Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["validate_layers", "validate_project", "FINDING_COLUMNS", "stale_mask"]
+__all__ = ["validate_layers", "validate_project", "summarize_findings", "FINDING_COLUMNS", "stale_mask"]
 
 FINDING_COLUMNS = ["layer", "id", "field", "severity", "message"]
 
@@ -122,3 +122,13 @@ def validate_project(project: Project, *, today: date | None = None) -> pd.DataF
 
     layers = {name: project.read(name) for name in SCHEMAS if project.has(name)}
     return validate_layers(layers, settings=project.settings, today=today)
+
+
+def summarize_findings(findings: pd.DataFrame, *, examples: int = 5) -> pd.DataFrame:
+    """Group findings that say the same thing: severity, layer, field, message, count and example ids."""
+    if findings.empty:
+        return pd.DataFrame(columns=["severity", "layer", "field", "count", "ids", "message"])
+    g = findings.groupby(["severity", "layer", "field", "message"], sort=False)["id"]
+    out = g.agg(count="size", ids=lambda s: ", ".join(s.head(examples)) + (" …" if len(s) > examples else ""))
+    out = out.reset_index()[["severity", "layer", "field", "count", "ids", "message"]]
+    return out.sort_values(["severity", "count"], ascending=[True, False], kind="stable").reset_index(drop=True)
