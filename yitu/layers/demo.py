@@ -236,7 +236,7 @@ def _roads_gdf(R: _Roads) -> gpd.GeoDataFrame:
         lon, lat = to_lonlat(xy[:, 0], xy[:, 1])
         geoms.append(shapely.linestrings(np.column_stack([lon, lat])))
         rows.append({"osm_id": 100000 + i, "name": w["name"], "road_class": w["highway"],
-                     "speed_kmh": float(w["maxspeed"]) if w.get("maxspeed") else None,
+                     "maxspeed": float(w["maxspeed"]) if w.get("maxspeed") else None,
                      "oneway": w.get("oneway", "no"), "bridge": w.get("bridge", "no")})
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)
 
