@@ -225,8 +225,12 @@ def demo_cmd(
 # ---------------------------------------------------------------------------- end: map
 
 # ---------------------------------------------------------------------------- section: render
-# (render, lists) -- yitu.maps.static / yitu.layers.registers
+# (render) -- yitu.maps.static
 # ---------------------------------------------------------------------------- end: render
+
+# ---------------------------------------------------------------------------- section: lists
+# (lists) -- yitu.layers.grading / yitu.layers.registers / yitu.layers.stats
+# ---------------------------------------------------------------------------- end: lists
 
 # ---------------------------------------------------------------------------- section: drill
 # (drill, gaps, report) -- yitu.routing.drill / yitu.maps.report
