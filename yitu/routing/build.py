@@ -1,0 +1,371 @@
+"""The project's road network: build it once from an OSM file or a road-line layer, cache it, load it.
+
+``build_network`` reads the input, builds the :class:`~yitu.routing.network.RoadNetwork` of one
+speed profile in the project's metric CRS, caches it as ``.npz`` in ``project.cache_dir``, stores
+the edges as the ``roads`` layer, and records the source (``cache/network.json``) so that
+``load_network`` can build any other profile (``walking`` for evacuation) later without being
+told the file again.
+
+The cache key is the SHA-256 of the input file plus everything that changes travel times: the
+profile's speeds, calibration, signal delay and one-way rule, ``routing.largest_component``,
+the metric CRS and the road-layer field options. Change one of them in ``yitu.toml`` and the
+next load rebuilds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from yitu.errors import InputError, NetworkError, ProjectError
+from yitu.routing.network import RoadNetwork
+
+log = logging.getLogger(__name__)
+
+__all__ = ["build_network", "load_network", "network_source", "cache_file", "FORMAT_VERSION", "SOURCE_FILE"]
+
+#: Bump when the build logic changes so that old caches are rebuilt.
+FORMAT_VERSION = 2
+#: The record of the network's source, in ``project.cache_dir``.
+SOURCE_FILE = "network.json"
+
+# Field names tried, in order, when a road-line option is not given.
+_FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "class_field": ("road_class", "highway", "fclass", "class", "等级", "道路等级", "道路类型", "类型", "技术等级"),
+    "speed_field": ("speed_kmh", "speed", "速度", "设计速度", "车速"),
+    "maxspeed_field": ("maxspeed", "限速"),
+    "oneway_field": ("oneway", "单行", "单向", "单行道"),
+    "name_field": ("name", "名称", "道路名称", "路名"),
+}
+
+# In-process memo of loaded caches: {(path, mtime_ns): network}. Networks are immutable.
+_MEMO: dict[tuple[str, int], RoadNetwork] = {}
+_MEMO_MAX = 4
+
+
+# ------------------------------------------------------------------------------------ helpers
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _record_path(project: Any) -> Path:
+    return Path(project.cache_dir) / SOURCE_FILE
+
+
+def network_source(project: Any) -> dict[str, Any] | None:
+    """The recorded source of the project's network (``cache/network.json``), or ``None``."""
+    p = _record_path(project)
+    if not p.exists():
+        return None
+    try:
+        rec = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ProjectError(f"{p}: unreadable network record ({exc}); rebuild with `yitu network build "
+                           f"{project.path} --osm FILE`") from None
+    return rec if isinstance(rec, dict) else None
+
+
+def _write_record(project: Any, rec: dict[str, Any]) -> None:
+    from yitu.gis.io import atomic_path
+
+    p = _record_path(project)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(p) as tmp:
+        tmp.write_text(json.dumps(rec, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def _stored_path(project: Any, path: Path) -> str:
+    """The path as recorded: relative to the project folder when inside it (the folder may move)."""
+    path = path.resolve()
+    try:
+        return path.relative_to(Path(project.path).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _resolve(project: Any, stored: str) -> Path:
+    p = Path(stored)
+    return p if p.is_absolute() else Path(project.path) / p
+
+
+def _file_hash(path: Path, rec: dict[str, Any] | None) -> str:
+    """SHA-256 of the input; reuses the recorded hash when size and mtime are unchanged."""
+    st = path.stat()
+    if rec and rec.get("size") == st.st_size and rec.get("mtime_ns") == st.st_mtime_ns and rec.get("sha256"):
+        return str(rec["sha256"])
+    return _sha256(path)
+
+
+def _cache_key(project: Any, *, sha: str, kind: str, fields: dict[str, Any], profile: str) -> str:
+    settings = project.settings
+    prof = settings.profile(profile)
+    payload = {
+        "format": FORMAT_VERSION,
+        "input": sha,
+        "kind": kind,
+        "fields": fields,
+        "profile": dataclasses.asdict(prof),
+        "largest_component": settings.routing.largest_component,
+        "crs": project.metric_crs().to_wkt(),
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "profile"
+
+
+def _cache_path(project: Any, profile: str, key: str) -> Path:
+    return Path(project.cache_dir) / f"network-{_safe(profile)}-{key}.npz"
+
+
+def _load_cached(path: Path) -> RoadNetwork:
+    memo_key = (str(path.resolve()), path.stat().st_mtime_ns)
+    net = _MEMO.get(memo_key)
+    if net is None:
+        net = RoadNetwork.load(path)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[memo_key] = net
+    return net
+
+
+def _pick_fields(columns: list[str], given: dict[str, str | None]) -> dict[str, str | None]:
+    """Road-layer field names: the given ones, else the first candidate present, else None."""
+    out: dict[str, str | None] = {}
+    for opt, cands in _FIELD_CANDIDATES.items():
+        name = given.get(opt)
+        if name is not None:
+            if name not in columns:
+                raise InputError(
+                    f"road layer has no field {name!r} (--{opt.replace('_field', '').replace('_', '-')}-field); "
+                    f"fields: {', '.join(map(str, columns))}"
+                )
+            out[opt] = name
+        else:
+            out[opt] = next((c for c in cands if c in columns), None)
+    if out["class_field"] is None:
+        raise InputError(
+            f"road layer has no road-class field (tried {', '.join(_FIELD_CANDIDATES['class_field'])}); "
+            f"fields: {', '.join(map(str, columns))}; name it with --class-field"
+        )
+    return out
+
+
+def _build(project: Any, path: Path, kind: str, fields: dict[str, Any], profile: str) -> RoadNetwork:
+    """Build a network from the file (no caching)."""
+    settings = project.settings
+    prof = settings.profile(profile)
+    crs = project.metric_crs()
+    largest = settings.routing.largest_component
+    if kind == "osm":
+        from yitu.routing.osm import from_osm
+
+        return from_osm(path, profile=prof, crs=crs, largest_component=largest)
+    from yitu.gis.io import read_vector
+    from yitu.routing.roads import from_roads
+
+    gdf = read_vector(path, layer=fields.get("layer"), crs=fields.get("crs"))
+    if len(gdf) == 0:
+        raise NetworkError(f"{path}: the road layer is empty")
+    picked = _pick_fields([str(c) for c in gdf.columns], fields)
+    return from_roads(
+        gdf, profile=prof, crs=crs, class_field=picked["class_field"] or "road_class",
+        speed_field=picked["speed_field"], maxspeed_field=picked["maxspeed_field"],
+        oneway_field=picked["oneway_field"], name_field=picked["name_field"],
+        largest_component=largest, source=path.name,
+    )
+
+
+def _log_dropped(net: RoadNetwork) -> None:
+    labels = {
+        "ways_cut_at_missing_nodes": "ways cut where they reference nodes missing from the file (clipped extract)",
+        "small_component_nodes": "nodes outside the largest strongly connected part",
+        "small_component_edges": "edges outside the largest strongly connected part",
+        "components_removed": "disconnected road pieces removed",
+        "self_loops": "zero-length pieces (same node twice) removed",
+        "lines_not_for_profile": "lines with a class this profile cannot use",
+    }
+    for k, v in net.dropped.items():
+        if v:
+            log.info("dropped: %d %s", v, labels.get(k, k))
+
+
+# -------------------------------------------------------------------------------------- public
+def build_network(
+    project: Any,
+    *,
+    osm: str | Path | None = None,
+    roads: str | Path | None = None,
+    profile: str = "fire_engine",
+    class_field: str | None = None,
+    speed_field: str | None = None,
+    maxspeed_field: str | None = None,
+    oneway_field: str | None = None,
+    name_field: str | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> RoadNetwork:
+    """Build (or take from the cache) the project's road network and store it in the project.
+
+    Parameters
+    ----------
+    project
+        An open :class:`~yitu.layers.project.Project`.
+    osm
+        An OSM file (``.osm``, ``.osm.gz``, ``.osm.bz2``, ``.osm.pbf``).
+    roads
+        A road-line layer (GeoPackage, Shapefile, GeoJSON) instead of OSM.
+    profile
+        Speed profile from the project's settings.
+    class_field, speed_field, maxspeed_field, oneway_field, name_field
+        Field names of a road-line layer; when omitted the usual names are tried
+        (``road_class``/``highway``/``等级``, ``speed_kmh``/``速度``, ``maxspeed``/``限速``,
+        ``oneway``/``单行``, ``name``/``名称``).
+    layer
+        GeoPackage layer of ``roads`` (when it holds several).
+    crs
+        CRS of a road-line file that declares none (``wgs84``, ``cgcs2000``, ``EPSG:4547`` ...).
+
+    Returns
+    -------
+    RoadNetwork
+        In ``project.metric_crs()``; ``dropped`` counts what the build removed.
+
+    Raises
+    ------
+    InputError
+        Neither or both of ``osm``/``roads``; a field that does not exist.
+    NetworkError
+        The file is missing, empty, not OSM, or holds no road the profile can use.
+    """
+    if (osm is None) == (roads is None):
+        raise InputError("give exactly one road source: --osm FILE (OpenStreetMap) or --roads FILE (road lines)")
+    kind = "osm" if osm is not None else "roads"
+    path = Path(osm if osm is not None else roads)  # type: ignore[arg-type]
+    if not path.exists():
+        raise NetworkError(f"{path}: file not found")
+    if path.is_dir():
+        raise NetworkError(f"{path}: is a folder; give the road file itself")
+    if path.stat().st_size == 0:
+        raise NetworkError(f"{path}: the file is empty")
+    if kind == "roads" and path.suffix.lower() in (".osm", ".pbf", ".gz", ".bz2"):
+        raise InputError(f"{path}: looks like an OSM file; use --osm {path}")
+    project.settings.profile(profile)  # unknown profile -> InputError before any work
+    fields: dict[str, Any] = {}
+    if kind == "roads":
+        fields = {"class_field": class_field, "speed_field": speed_field, "maxspeed_field": maxspeed_field,
+                  "oneway_field": oneway_field, "name_field": name_field, "layer": layer, "crs": crs}
+    old = network_source(project)
+    stored = _stored_path(project, path)
+    same_file = bool(old) and old.get("path") == stored  # type: ignore[union-attr]
+    sha = _file_hash(path, old if same_file else None)
+    key = _cache_key(project, sha=sha, kind=kind, fields=fields, profile=profile)
+    cpath = _cache_path(project, profile, key)
+    same_source = bool(old) and old.get("sha256") == sha and old.get("kind") == kind and old.get("fields") == fields  # type: ignore[union-attr]
+    if cpath.exists():
+        net = _load_cached(cpath)
+        log.info("road network from cache %s", cpath)
+        hit = True
+    else:
+        net = _build(project, path, kind, fields, profile)
+        Path(project.cache_dir).mkdir(parents=True, exist_ok=True)
+        net.save(cpath)
+        log.info("road network cached in %s", cpath)
+        hit = False
+    _log_dropped(net)
+    st = path.stat()
+    built = dict(old.get("built", {})) if (old and same_source) else {}
+    built[profile] = cpath.name
+    rec = {"path": stored, "kind": kind, "fields": fields, "sha256": sha, "size": st.st_size,
+           "mtime_ns": st.st_mtime_ns, "roads_profile": profile, "built": built, "format": FORMAT_VERSION}
+    _remove_stale(project, profile if same_source else "*", keep=cpath)
+    if not (hit and same_source and old and old.get("roads_profile") == profile and project.has("roads")):
+        project.write("roads", net.edges_gdf())
+        log.info("stored layer roads (%d edges, profile %s)", net.n_edges, profile)
+    _write_record(project, rec)
+    return net
+
+
+def _remove_stale(project: Any, profile: str, *, keep: Path) -> None:
+    pattern = "network-*.npz" if profile == "*" else f"network-{_safe(profile)}-*.npz"
+    for p in Path(project.cache_dir).glob(pattern):
+        if p != keep:
+            try:
+                p.unlink()
+                log.debug("removed stale network cache %s", p)
+            except OSError:  # another process may hold it; harmless
+                pass
+
+
+def cache_file(project: Any, *, profile: str = "fire_engine") -> Path | None:
+    """Where the network of ``profile`` is (or would be) cached for the recorded source, or ``None``
+    when the project has no network source yet or its file is gone."""
+    rec = network_source(project)
+    if not rec:
+        return None
+    path = _resolve(project, rec["path"])
+    if path.exists():
+        sha = _file_hash(path, rec)
+    else:
+        sha = str(rec.get("sha256", ""))
+    return _cache_path(project, profile, _cache_key(project, sha=sha, kind=rec["kind"], fields=rec.get("fields", {}),
+                                                    profile=profile))
+
+
+def load_network(project: Any, *, profile: str = "fire_engine") -> RoadNetwork:
+    """The project's road network for ``profile`` from the cache, rebuilt from the recorded source
+    when the cache is missing or stale (input file or a time-relevant setting changed).
+
+    Raises
+    ------
+    ProjectError
+        The project has no network yet (naming ``yitu network build``), or its source file is gone
+        and there is no cache for the current settings.
+    """
+    rec = network_source(project)
+    how = f"`yitu network build {project.path} --osm FILE` (or --roads FILE)"
+    if not rec:
+        raise ProjectError(f"{project.path}: no road network yet; build it with {how}")
+    project.settings.profile(profile)
+    path = _resolve(project, rec["path"])
+    kind, fields = rec["kind"], rec.get("fields", {})
+    if path.exists():
+        sha = _file_hash(path, rec)
+    else:
+        sha = str(rec.get("sha256", ""))
+    key = _cache_key(project, sha=sha, kind=kind, fields=fields, profile=profile)
+    cpath = _cache_path(project, profile, key)
+    if cpath.exists():
+        return _load_cached(cpath)
+    if not path.exists():
+        raise ProjectError(
+            f"{project.path}: the road source {path} is gone and there is no cached network for profile "
+            f"{profile!r} with the current settings; rebuild with {how}"
+        )
+    log.info("building the %s network from %s (cache missing or stale)", profile, path)
+    net = _build(project, path, kind, fields, profile)
+    Path(project.cache_dir).mkdir(parents=True, exist_ok=True)
+    net.save(cpath)
+    _remove_stale(project, profile, keep=cpath)
+    _log_dropped(net)
+    st = path.stat()
+    same = rec.get("sha256") == sha
+    built = dict(rec.get("built", {})) if same else {}
+    built[profile] = cpath.name
+    new = {**rec, "sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "built": built}
+    if rec.get("roads_profile") == profile:
+        # the input or a setting of the roads layer's profile changed: keep the layer in step
+        project.write("roads", net.edges_gdf())
+    _write_record(project, new)
+    return net
