@@ -10,6 +10,7 @@ piece of road also reach each other directly along it. Times are seconds.
 from __future__ import annotations
 
 import logging
+import weakref
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,24 +38,45 @@ def _check(sources: Snapped, offset_s: np.ndarray | float | None) -> np.ndarray:
     return off
 
 
+def _head_delay(network: RoadNetwork) -> np.ndarray:
+    """Per edge, the part of ``time_s`` spent at its head node (the signal delay), which a point
+    inside the edge has not yet met: ``time_s - length / speed``."""
+    cached = _DELAYS.get(network)
+    if cached is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            run = network.length_m / (network.speed_kmh / 3.6)
+        cached = np.clip(np.nan_to_num(network.time_s - run, nan=0.0, posinf=0.0, neginf=0.0), 0.0, None)
+        cached = np.where(cached < 1e-9, 0.0, cached)
+        _DELAYS[network] = cached
+    return cached
+
+
+_DELAYS: weakref.WeakKeyDictionary[RoadNetwork, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def augmented_graph(network: RoadNetwork, sources: Snapped, offset_s: np.ndarray) -> sp.csr_array:
     """The network's CSR with one virtual node per source (indices ``n_nodes + i``).
 
     A source on edge ``e`` (u -> v) at fraction ``t`` gets an edge to ``v`` weighted
-    ``offset + (1 - t) * time[e]``, and when ``e`` has a twin, an edge to ``u`` weighted
-    ``offset + t * time[twin]``.
+    ``offset + (1 - t) * run[e] + delay[e]``, and when ``e`` has a twin, an edge to ``u`` weighted
+    ``offset + t * run[twin] + delay[twin]`` (``run`` = time without the signal delay at the
+    head). ``t == 0`` is the node ``u`` itself and ``t == 1`` the node ``v`` (reached at the offset).
     """
     n, s = network.n_nodes, len(sources)
     base = network.csr()
     e = sources.edge
+    t = sources.t
+    delay = _head_delay(network)
     rev = network.reverse[e]
     has_rev = rev >= 0
-    rows = np.concatenate([np.arange(s), np.flatnonzero(has_rev)])
-    cols = np.concatenate([network.v[e], network.u[e][has_rev]])
-    w = np.concatenate([
-        offset_s + (1.0 - sources.t) * network.time_s[e],
-        offset_s[has_rev] + sources.t[has_rev] * network.time_s[rev[has_rev]],
-    ])
+    to_u = has_rev | (t <= 0.0)
+    r = np.maximum(rev, 0)
+    # a point strictly inside an edge pays the head node's delay on reaching it; t == 0 is at u, t == 1 at v
+    w_v = np.where(t >= 1.0, 0.0, (1.0 - t) * (network.time_s[e] - delay[e]) + delay[e])
+    w_u = np.where(t <= 0.0, 0.0, t * (network.time_s[r] - delay[r]) + delay[r])
+    rows = np.concatenate([np.arange(s), np.flatnonzero(to_u)])
+    cols = np.concatenate([network.v[e], network.u[e][to_u]])
+    w = np.concatenate([offset_s + w_v, offset_s[to_u] + w_u[to_u]])
     extra = sp.csr_array((np.maximum(w, _EPS), (rows, cols)), shape=(s, n + s))
     top = sp.hstack([base, sp.csr_array((n, s))], format="csr")
     return sp.vstack([top, extra], format="csr")
@@ -98,12 +120,17 @@ def point_times(network: RoadNetwork, node_time: np.ndarray, targets: Snapped) -
     ``node_time`` may be 1-D (one search) or 2-D (rows = searches). Targets not placed give inf.
     """
     e, t, u, v, rev = _target_parts(network, targets)
-    te = network.time_s[e]
+    delay = _head_delay(network)
+    t = np.where(targets.ok, t, 0.0)
+    run_e = network.time_s[e] - delay[e]
+    r = np.maximum(rev, 0)
+    run_r = network.time_s[r] - delay[r]
     nt = np.atleast_2d(node_time)
-    via_u = nt[:, u] + t * te
-    trev = np.where(rev >= 0, network.time_s[np.maximum(rev, 0)], np.inf)
-    via_v = nt[:, v] + (1.0 - t) * trev
+    via_u = nt[:, u] + t * run_e
+    via_v = np.where(rev >= 0, nt[:, v] + (1.0 - t) * run_r, np.inf)
     out = np.minimum(via_u, via_v)
+    # a target at t == 0 is the node u itself, at t == 1 the node v
+    out = np.where(t <= 0.0, nt[:, u], np.where(t >= 1.0, nt[:, v], out))
     out[:, ~targets.ok] = np.inf
     return out if np.ndim(node_time) == 2 else out[0]
 
@@ -126,9 +153,13 @@ def _same_edge(network: RoadNetwork, sources: Snapped, targets: Snapped, off: np
     ti = order[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
     c = sc[si]
     d = tt[ti] - st[si]
-    fwd = np.where(d >= 0, d * network.time_s[c], np.inf)
+    delay = _head_delay(network)
     rc = network.reverse[c]
-    bwd = np.where((d <= 0) & (rc >= 0), -d * network.time_s[np.maximum(rc, 0)], np.inf)
+    rr = np.maximum(rc, 0)
+    # a target exactly at the far node has passed that node's delay
+    fwd = np.where(d >= 0, d * (network.time_s[c] - delay[c]) + np.where(tt[ti] >= 1.0, delay[c], 0.0), np.inf)
+    bwd = np.where((d <= 0) & (rc >= 0),
+                   -d * (network.time_s[rr] - delay[rr]) + np.where(tt[ti] <= 0.0, delay[rr], 0.0), np.inf)
     return si, ti, off[si] + np.minimum(fwd, bwd)
 
 

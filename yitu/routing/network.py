@@ -248,6 +248,14 @@ def build_from_runs(
     pos = np.flatnonzero(split)
     same_run = run[pos[1:]] == run[pos[:-1]]
     start, end = pos[:-1][same_run], pos[1:][same_run]
+    # a closed way that touches the rest only at one point (a loop road, a roundabout with one
+    # entry) would be one piece from a node to itself: split it at its middle vertex
+    loop = (runs.key[start] == runs.key[end]) & (end - start >= 2)
+    if loop.any():
+        split[(start[loop] + end[loop]) // 2] = True
+        pos = np.flatnonzero(split)
+        same_run = run[pos[1:]] == run[pos[:-1]]
+        start, end = pos[:-1][same_run], pos[1:][same_run]
     # drop zero-length pieces (the same node twice in a row)
     keep = runs.key[start] != runs.key[end]
     dropped["self_loops"] = dropped.get("self_loops", 0) + int((~keep).sum())
