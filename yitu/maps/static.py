@@ -1,0 +1,941 @@
+"""Static map images for reports: the four-colour risk map, the coverage map and the 企业内部四色分布图.
+
+Matplotlib figures on real paper sizes (A4 … A0) in the project's metric CRS, with the symbology
+of the HTML map (:mod:`yitu.maps.style`), a Chinese title, a legend outside the map frame, a
+scale bar in metres, a north arrow, the data date and the source note. Text is drawn in a CJK
+font found by :func:`yitu.maps.fonts.cjk_font`; without one the functions raise
+:class:`~yitu.errors.FontError` rather than draw boxes.
+
+:func:`render` builds a figure, :func:`save_figure` writes it (PNG, SVG or PDF, atomically).
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pyproj
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from yitu import __version__
+from yitu.errors import InputError, ProjectError
+from yitu.maps import style
+from yitu.maps.fonts import cjk_font, cjk_rc
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "PAPER_MM",
+    "WHAT",
+    "map_axes",
+    "map_font",
+    "add_scalebar",
+    "add_north_arrow",
+    "add_legend",
+    "add_notes",
+    "render",
+    "save_figure",
+    "data_date",
+]
+
+# ISO 216 sheet sizes, portrait (width, height) in millimetres.
+PAPER_MM: dict[str, tuple[float, float]] = {
+    "A0": (841.0, 1189.0),
+    "A1": (594.0, 841.0),
+    "A2": (420.0, 594.0),
+    "A3": (297.0, 420.0),
+    "A4": (210.0, 297.0),
+}
+WHAT = ("risk", "coverage", "enterprise")
+FORMATS = ("png", "svg", "pdf")
+MM_PER_INCH = 25.4
+
+# Words the static maps need beyond style.TEXT (zh, en).
+_WORDS: dict[str, tuple[str, str]] = {
+    "enterprise_map_title": ("企业内部四色分布图", "Internal four-colour risk map"),
+    "coverage_map_title": ("消防救援到达时间覆盖图", "Fire-rescue arrival-time coverage"),
+    "major_hazard": ("重大危险源", "Major hazard installation"),
+    "mh_level": ("{n}级", "Level {n}"),
+    "mh_none": ("无", "None"),
+    "park": ("化工园区", "Chemical park"),
+    "roads": ("道路", "Roads"),
+    "targets": ("防护目标", "Protected targets"),
+    "enterprise": ("企业位置", "Enterprise"),
+    "other_zones": ("相邻企业风险分区", "Zones of neighbouring enterprises"),
+    "enterprise_grade": ("企业风险等级", "Enterprise risk grade"),
+    "zones": ("风险分区", "Risk zones"),
+    "crs": ("坐标系", "CRS"),
+    "scale_on": ("{paper} 打印比例尺 1:{n}", "Scale 1:{n} printed on {paper}"),
+    "made_with": ("制图：yitu 一图 {v}", "Made with yitu {v}"),
+    "pass_park": ("园区达标", "Park within limit"),
+    "fail_park": ("园区未达标", "Park misses the limit"),
+    "fail_targets": ("超时目标", "Targets missing the limit"),
+    "limit": ("{m:g} 分钟", "{m:g} min"),
+    "stale": ("数据超过 {m} 个月未更新", "data older than {m} months"),
+    "unreached": ("{m:g} 分钟内未到达", "Not reached within {m:g} min"),
+    "count": ("{label}（{n}）", "{label} ({n})"),
+}
+
+# Road line widths (points at A4) by OSM-style class.
+_ROAD_WIDTH: dict[str, float] = {
+    "motorway": 1.6,
+    "trunk": 1.4,
+    "primary": 1.2,
+    "secondary": 0.9,
+    "tertiary": 0.7,
+    "motorway_link": 0.6,
+    "trunk_link": 0.6,
+    "primary_link": 0.5,
+}
+_ROAD_DEFAULT_WIDTH = 0.4
+
+
+def _w(key: str, lang: str, **fmt: Any) -> str:
+    zh, en = _WORDS[key]
+    return (zh if lang == "zh" else en).format(**fmt)
+
+
+@dataclass
+class _Layout:
+    """What map_axes decided, for the helpers that decorate the same figure."""
+
+    font: FontProperties
+    scale: float  # text and line sizes relative to A4
+    lang: str
+    crs: pyproj.CRS
+    paper: str
+    landscape: bool
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[Figure, _Layout] = weakref.WeakKeyDictionary()
+
+
+def _layout(fig: Figure) -> _Layout | None:
+    return _LAYOUTS.get(fig)
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise InputError(f"unknown language {lang!r}; use zh or en")
+    return lang
+
+
+def _paper_inches(paper: str, landscape: bool) -> tuple[float, float]:
+    key = str(paper).strip().upper()
+    if key not in PAPER_MM:
+        raise InputError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_MM)}")
+    w, h = PAPER_MM[key]
+    if landscape:
+        w, h = h, w
+    return w / MM_PER_INCH, h / MM_PER_INCH
+
+
+def _fp(base: FontProperties, size: float, *, bold: bool = False) -> FontProperties:
+    prop = base.copy()
+    prop.set_size(size)
+    if bold:
+        prop.set_weight("bold")
+    return prop
+
+
+def map_font(fig_or_ax: Figure | Axes, *, size: float | None = None) -> FontProperties:
+    """The CJK font of a map made by :func:`map_axes` (scaled to its paper when ``size`` is given).
+
+    Use it as ``fontproperties=`` for any text you add to the map.
+    """
+    fig = fig_or_ax.figure if isinstance(fig_or_ax, Axes) else fig_or_ax
+    lay = _layout(fig)  # type: ignore[arg-type]
+    base = lay.font if lay is not None else cjk_font()
+    scale = lay.scale if lay is not None else 1.0
+    return _fp(base, (size if size is not None else 8.0) * scale)
+
+
+def _project_bounds(bounds_lonlat: tuple[float, float, float, float], crs: pyproj.CRS) -> tuple[float, ...]:
+    tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return tuple(float(v) for v in tr.transform_bounds(*bounds_lonlat, densify_pts=21))
+
+
+def map_axes(
+    bounds_lonlat: tuple[float, float, float, float],
+    *,
+    crs: Any = None,
+    project: Any = None,
+    paper: str = "A4",
+    orientation: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    lang: str = "zh",
+    font: str | Path | None = None,
+    pad: float = 0.03,
+) -> tuple[Figure, Axes]:
+    """A figure of the paper size with a map frame in a metric CRS, room left for title, legend and notes.
+
+    Parameters
+    ----------
+    bounds_lonlat
+        ``(min_lon, min_lat, max_lon, max_lat)`` (WGS-84) that the map must show; the frame is
+        widened on one side to fill the space at true scale.
+    crs
+        The metric CRS of the axes; default ``project.metric_crs()``, else the UTM zone of the bounds.
+    project
+        A :class:`~yitu.layers.project.Project` (for the CRS and the font setting).
+    paper
+        ``A4`` (default), ``A3``, ``A2``, ``A1`` or ``A0``; the figure is that sheet, in inches.
+    orientation
+        ``landscape`` or ``portrait``; default from the shape of the bounds.
+    title, subtitle
+        Drawn above the map.
+    lang
+        ``zh`` or ``en``.
+    font
+        A CJK font file or family; default the ``maps.font`` setting, else a system search.
+    pad
+        Margin around the bounds, as a share of their size.
+
+    Returns
+    -------
+    (Figure, Axes)
+        Axes in metres of ``crs`` with equal aspect and no tick labels. Use :func:`map_font` for
+        the font of any text added later (or draw inside :func:`yitu.maps.fonts.use_cjk_font`).
+
+    Raises
+    ------
+    FontError
+        When no CJK font is available.
+    InputError
+        For an unknown paper size, orientation or language.
+    """
+    _check_lang(lang)
+    if font is None and project is not None and project.settings.maps.font:
+        font = project.settings.maps.font
+    prop = cjk_font(font)
+    if crs is None:
+        if project is not None:
+            crs = project.metric_crs()
+        else:
+            from yitu.gis.crs import metric_crs
+
+            crs = metric_crs(tuple(bounds_lonlat))
+    crs = pyproj.CRS.from_user_input(crs)
+    if not crs.is_projected:
+        raise InputError(f"map CRS {crs.name} is not projected; give a metric CRS (the project's metric_crs)")
+    x0, y0, x1, y1 = _project_bounds(tuple(bounds_lonlat), crs)  # type: ignore[arg-type]
+    dx, dy = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    if orientation is None:
+        landscape = dx >= dy
+    elif orientation in ("landscape", "portrait"):
+        landscape = orientation == "landscape"
+    else:
+        raise InputError(f"unknown orientation {orientation!r}; use landscape or portrait")
+    width_in, height_in = _paper_inches(paper, landscape)
+    scale = min(width_in, height_in) / (PAPER_MM["A4"][0] / MM_PER_INCH)
+
+    rc = cjk_rc(font)
+    with mpl.rc_context(rc):
+        fig = Figure(figsize=(width_in, height_in))
+        FigureCanvasAgg(fig)  # a canvas of its own: no pyplot state, fig.canvas.draw() works
+        m = 0.45 * scale  # outer margin, inches
+        top = (0.95 if subtitle else 0.8) * scale
+        bottom = 0.55 * scale
+        if landscape:
+            legend_w = 2.55 * scale
+            left, right = m, m + legend_w
+            box = (left, bottom, width_in - left - right, height_in - top - bottom)
+        else:
+            legend_h = 2.45 * scale
+            box = (m, bottom + legend_h, width_in - 2 * m, height_in - top - bottom - legend_h)
+        ax = fig.add_axes(
+            (box[0] / width_in, box[1] / height_in, box[2] / width_in, box[3] / height_in)
+        )
+        # widen the bounds on one side so that they fill the frame at true scale
+        want_w, want_h = dx * (1 + 2 * pad), dy * (1 + 2 * pad)
+        frame_ratio = box[2] / box[3]
+        if want_w / want_h < frame_ratio:
+            want_w = want_h * frame_ratio
+        else:
+            want_h = want_w / frame_ratio
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        ax.set_xlim(cx - want_w / 2, cx + want_w / 2)
+        ax.set_ylim(cy - want_h / 2, cy + want_h / 2)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.9 * scale)
+        ax.set_facecolor("#FBFBF8")
+        if title:
+            fig.text(
+                0.5, 1 - 0.42 * scale / height_in, title, ha="center", va="center",
+                fontproperties=_fp(prop, 17 * scale, bold=True),
+            )
+            fig.set_label(title)
+        if subtitle:
+            fig.text(
+                0.5, 1 - 0.75 * scale / height_in, subtitle, ha="center", va="center",
+                fontproperties=_fp(prop, 9.5 * scale), color="#333333",
+            )
+    _LAYOUTS[fig] = _Layout(font=prop, scale=scale, lang=lang, crs=crs, paper=str(paper).upper(),
+                            landscape=landscape)
+    return fig, ax
+
+
+def add_scalebar(ax: Axes, *, lang: str | None = None, font: str | Path | None = None) -> Artist:
+    """A scale bar in metres/kilometres at the lower left of the map (matplotlib-scalebar)."""
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    lay = _layout(ax.figure)  # type: ignore[arg-type]
+    scale = lay.scale if lay else 1.0
+    prop = _fp(cjk_font(font) if font is not None or lay is None else lay.font, 7.5 * scale)
+    bar = ScaleBar(
+        1.0,
+        "m",
+        location="lower left",
+        length_fraction=0.22,
+        width_fraction=0.008,
+        box_alpha=0.85,
+        border_pad=0.6,
+        sep=3 * scale,
+        font_properties={"family": prop.get_family(), "size": prop.get_size_in_points()},
+        scale_loc="top",
+        rotation="horizontal-only",
+    )
+    ax.add_artist(bar)
+    return bar
+
+
+def add_north_arrow(ax: Axes, *, lang: str | None = None, font: str | Path | None = None) -> Artist:
+    """A north arrow with 北 (or N) at the upper right of the map.
+
+    The arrow points to grid north of the map CRS; in a UTM or Gauss-Krüger zone this differs
+    from true north by the meridian convergence (under 2° inside a zone).
+    """
+    lay = _layout(ax.figure)  # type: ignore[arg-type]
+    lang = lang or (lay.lang if lay else "zh")
+    scale = lay.scale if lay else 1.0
+    prop = _fp(cjk_font(font) if font is not None or lay is None else lay.font, 11 * scale, bold=True)
+    fig_h = ax.figure.get_figheight() * ax.get_position().height
+    length = min(0.09, 0.55 * scale / max(fig_h, 1e-6))
+    x, y1 = 0.955, 0.955
+    halo = [patheffects.withStroke(linewidth=3 * scale, foreground="white")]
+    arrow = ax.annotate(
+        "",
+        xy=(x, y1 - 0.35 * length),
+        xytext=(x, y1 - 0.35 * length - length),
+        xycoords="axes fraction",
+        arrowprops={
+            "arrowstyle": "-|>,head_length=0.8,head_width=0.45",
+            "linewidth": 2.2 * scale,
+            "color": "black",
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
+        zorder=20,
+    )
+    ax.text(
+        x, y1, style.text("north", lang=lang), transform=ax.transAxes, ha="center", va="center",
+        fontproperties=prop, zorder=21, path_effects=halo,
+    )
+    return arrow
+
+
+def add_legend(
+    ax: Axes,
+    handles: list[Artist],
+    *,
+    title: str | None = None,
+    font: str | Path | None = None,
+    lang: str | None = None,
+) -> Artist:
+    """The legend beside the map frame (right on landscape sheets, below on portrait), never over the data.
+
+    ``handles`` are artists with labels (``Patch``/``Line2D``); a handle with ``visible=False``
+    becomes a section heading.
+    """
+    lay = _layout(ax.figure)  # type: ignore[arg-type]
+    lang = lang or (lay.lang if lay else "zh")
+    scale = lay.scale if lay else 1.0
+    base = cjk_font(font) if font is not None or lay is None else lay.font
+    title = title if title is not None else style.text("legend", lang=lang)
+    common: dict[str, Any] = {
+        "handles": handles,
+        "title": title,
+        "prop": _fp(base, 7.8 * scale),
+        "title_fontproperties": _fp(base, 9.5 * scale, bold=True),
+        "frameon": True,
+        "fancybox": False,
+        "edgecolor": "#444444",
+        "borderpad": 0.8,
+        "labelspacing": 0.55,
+        "handlelength": 1.6,
+        "handleheight": 1.0,
+        "alignment": "left",
+    }
+    landscape = lay.landscape if lay else True
+    if landscape:
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.025, 1.0), ncol=1, **common)
+    else:
+        ncol = 3 if len(handles) > 8 else 2
+        legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=ncol, **common)
+    legend.get_frame().set_linewidth(0.6 * scale)
+    for text, handle in zip(legend.get_texts(), handles):
+        if not handle.get_visible():
+            text.set_fontproperties(_fp(base, 8.2 * scale, bold=True))
+    return legend
+
+
+def _heading(label: str) -> Patch:
+    return Patch(facecolor="none", edgecolor="none", label=label, visible=False)
+
+
+def _map_scale_denominator(ax: Axes) -> int | None:
+    ax.apply_aspect()
+    x0, x1 = ax.get_xlim()
+    width_m = (ax.figure.get_figwidth() * ax.get_position().width) * MM_PER_INCH / 1000.0
+    if width_m <= 0:
+        return None
+    raw = (x1 - x0) / width_m
+    mag = 10 ** max(int(np.floor(np.log10(raw))) - 1, 0)
+    return int(round(raw / mag) * mag)
+
+
+def add_notes(
+    fig: Figure,
+    *,
+    data_date: date | str | None = None,
+    source: str | None = None,
+    font: str | Path | None = None,
+    lang: str | None = None,
+    stale_months: int | None = None,
+) -> list[Artist]:
+    """Notes below the map: 数据日期 (data date), 数据来源 (source), CRS and print scale, maker.
+
+    ``stale_months``: when given and the data date is older, the note says so (in red).
+    """
+    lay = _layout(fig)
+    lang = lang or (lay.lang if lay else "zh")
+    scale = lay.scale if lay else 1.0
+    base = cjk_font(font) if font is not None or lay is None else lay.font
+    prop = _fp(base, 7.2 * scale)
+    sep = "：" if lang == "zh" else ": "
+    when = data_date if data_date is not None else date.today()
+    when_s = when.isoformat() if isinstance(when, date) else str(when)
+    parts = [f"{style.text('data_date', lang=lang)}{sep}{when_s}"]
+    src = (source or "").strip()
+    if src:
+        if not (src.startswith(style.text("source", lang="zh")) or src.lower().startswith("source")):
+            src = f"{style.text('source', lang=lang)}{sep}{src}"
+        parts.append(src)
+    if lay is not None:
+        epsg = lay.crs.to_epsg()
+        parts.append(f"{_w('crs', lang)}{sep}{lay.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
+        axes = [a for a in fig.axes if a.get_label() != "<colorbar>"]
+        if axes:
+            n = _map_scale_denominator(axes[0])
+            if n:
+                parts.append(_w("scale_on", lang, paper=lay.paper, n=f"{n:,}".replace(",", " ")))
+    h = fig.get_figheight()
+    y = 0.28 * scale / h
+    out: list[Artist] = [
+        fig.text(0.45 * scale / fig.get_figwidth(), y, "　".join(parts) if lang == "zh" else "   ".join(parts),
+                 ha="left", va="center", fontproperties=prop, color="#222222")
+    ]
+    right = _w("made_with", lang, v=__version__)
+    if stale_months and isinstance(when, date):
+        months = (date.today().year - when.year) * 12 + date.today().month - when.month
+        if months > stale_months:
+            out.append(
+                fig.text(1 - 0.45 * scale / fig.get_figwidth(), y + 0.2 * scale / h, _w("stale", lang, m=stale_months),
+                         ha="right", va="center", fontproperties=_fp(base, 7.2 * scale, bold=True), color="#C62828")
+            )
+    out.append(
+        fig.text(1 - 0.45 * scale / fig.get_figwidth(), y, right, ha="right", va="center",
+                 fontproperties=prop, color="#555555")
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- data helpers
+def data_date(*layers: pd.DataFrame | None) -> date | None:
+    """The latest ``updated_at`` of the layers (``None`` when none has one)."""
+    latest: pd.Timestamp | None = None
+    for layer in layers:
+        if layer is None or "updated_at" not in layer.columns or not len(layer):
+            continue
+        values = pd.to_datetime(layer["updated_at"].astype("string"), errors="coerce", format="mixed")
+        top = values.max()
+        if pd.notna(top) and (latest is None or top > latest):
+            latest = top
+    return latest.date() if latest is not None else None
+
+
+def _to(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS) -> gpd.GeoDataFrame | None:
+    if gdf is None or not len(gdf):
+        return None
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    return gdf.to_crs(crs) if len(gdf) else None
+
+
+def _graded_enterprises(project: Any) -> gpd.GeoDataFrame:
+    ent = project.read("enterprises")
+    zones = project.read_optional("risk_zones")
+    try:
+        from yitu.layers.grading import grade_enterprises
+    except ImportError:  # grading not installed: the given grades only
+        ent = ent.copy()
+        ent["grade"] = pd.to_numeric(ent.get("risk_grade"), errors="coerce").astype("Int64")
+        return ent
+    return grade_enterprises(ent, zones, settings=project.settings)
+
+
+def _graded_zones(zones: gpd.GeoDataFrame, project: Any) -> gpd.GeoDataFrame:
+    try:
+        from yitu.layers.grading import grade_zones
+    except ImportError:
+        zones = zones.copy()
+        zones["grade"] = pd.to_numeric(zones.get("risk_grade"), errors="coerce").astype("Int64")
+        return zones
+    return grade_zones(zones, settings=project.settings)
+
+
+def _grade_key(grade: pd.Series) -> np.ndarray:
+    """0 for ungraded, else the grade (1..4) as int."""
+    return grade.astype("Int64").fillna(0).astype(int).to_numpy()
+
+
+def _draw_roads(ax: Axes, roads: gpd.GeoDataFrame | None, scale: float) -> bool:
+    if roads is None:
+        return False
+    cls = roads["road_class"].astype(str) if "road_class" in roads.columns else pd.Series("", index=roads.index)
+    widths = cls.map(_ROAD_WIDTH).fillna(_ROAD_DEFAULT_WIDTH).to_numpy() * scale
+    # thin roads first so that main roads are drawn over them
+    order = np.argsort(widths, kind="stable")
+    roads = roads.iloc[order]
+    roads.plot(ax=ax, color=style.LAYER_COLOURS["roads"], linewidth=widths[order], zorder=2)
+    return True
+
+
+def _marker_size(radius_px: np.ndarray | float, scale: float, factor: float = 0.55) -> Any:
+    """Scatter size (points²) from a style radius in px (the HTML map's), shrunk for print."""
+    diameter_pt = 2.0 * np.asarray(radius_px, dtype=float) * 0.75 * factor * scale
+    return diameter_pt**2
+
+
+def _draw_parks(ax: Axes, parks: gpd.GeoDataFrame | None, scale: float, *, label: bool = True) -> bool:
+    if parks is None:
+        return False
+    colour = style.LAYER_COLOURS["parks"]
+    parks.plot(ax=ax, facecolor=colour, alpha=0.07, edgecolor="none", zorder=1)
+    parks.boundary.plot(ax=ax, color=colour, linewidth=1.4 * scale, linestyle="--", zorder=3)
+    if label and "name" in parks.columns:
+        prop = map_font(ax, size=8.5)
+        prop.set_weight("bold")
+        halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
+        for geom, name in zip(parks.geometry, parks["name"].astype(str)):
+            b = geom.bounds
+            ax.text(
+                (b[0] + b[2]) / 2, b[3], name, ha="center", va="bottom", fontproperties=prop, color=colour,
+                zorder=15, path_effects=halo, clip_on=True,
+            )
+    return True
+
+
+def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, lang: str) -> list[Artist]:
+    if stations is None:
+        return []
+    handles: list[Artist] = [_heading(style.text("stations", lang=lang))]
+    types = stations["station_type"].astype(str) if "station_type" in stations.columns else pd.Series(
+        "", index=stations.index
+    )
+    xy = np.column_stack([stations.geometry.x, stations.geometry.y]) if len(stations) else np.empty((0, 2))
+    for kind in [t for t in style.STATION_COLOURS if (types == t).any()] + sorted(
+        set(types) - set(style.STATION_COLOURS)
+    ):
+        mask = (types == kind).to_numpy()
+        colour = style.STATION_COLOURS.get(kind, "#C62828")
+        ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(7.5 * scale) ** 2, c=colour, edgecolors="black",
+                   linewidths=0.5 * scale, zorder=8)
+        label = kind if lang == "zh" else kind
+        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=7.5, markerfacecolor=colour,
+                              markeredgecolor="black", markeredgewidth=0.5,
+                              label=_w("count", lang, label=label, n=int(mask.sum()))))
+    return handles
+
+
+def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang: str) -> list[Artist]:
+    if targets is None:
+        return []
+    pts = targets.geometry.representative_point()
+    cls = targets["protection_class"].astype(str) if "protection_class" in targets.columns else pd.Series(
+        "一般", index=targets.index
+    )
+    handles: list[Artist] = [_heading(_w("targets", lang))]
+    for kind, colour in style.TARGET_COLOURS.items():
+        mask = (cls == kind).to_numpy()
+        if not mask.any():
+            continue
+        ax.scatter(pts.x[mask], pts.y[mask], marker="s", s=(4.5 * scale) ** 2, c=colour, edgecolors="white",
+                   linewidths=0.5 * scale, zorder=6)
+        handles.append(Line2D([], [], linestyle="none", marker="s", markersize=4.5, markerfacecolor=colour,
+                              markeredgecolor="white", label=_w("count", lang, label=kind, n=int(mask.sum()))))
+    rest = ~cls.isin(list(style.TARGET_COLOURS)).to_numpy()
+    if rest.any():
+        ax.scatter(pts.x[rest], pts.y[rest], marker="s", s=(4.5 * scale) ** 2, c="#5C6BC0", zorder=6)
+    return handles
+
+
+def _title(project: Any, key: str, lang: str) -> str:
+    name = project.settings.project.name
+    if key == "risk":
+        return f"{name} {style.text('risk_map_title', lang=lang)}"
+    return f"{name} {_w(key, lang)}"
+
+
+# --------------------------------------------------------------------------- the three maps
+def _render_risk(project: Any, *, paper: str, lang: str, font: Any, title: str | None) -> Figure:
+    ent = _graded_enterprises(project)
+    parks = project.read_optional("parks")
+    stations = project.read_optional("stations")
+    targets = project.read_optional("targets")
+    roads = project.read_optional("roads")
+    fig, ax = map_axes(project.bounds(), project=project, paper=paper, lang=lang, font=font,
+                       title=title or _title(project, "risk", lang))
+    lay = _layout(fig)
+    assert lay is not None
+    crs, scale = lay.crs, lay.scale
+    have_parks = _draw_parks(ax, _to(parks, crs), scale)
+    have_roads = _draw_roads(ax, _to(roads, crs), scale)
+    target_handles = _draw_targets(ax, _to(targets, crs), scale, lang)
+    station_handles = _draw_stations(ax, _to(stations, crs), scale, lang)
+
+    e = _to(ent, crs)
+    handles: list[Artist] = [_heading(style.text("risk_grade", lang=lang))]
+    size_handles: list[Artist] = []
+    if e is not None:
+        pts = e.geometry.representative_point()
+        key = _grade_key(e["grade"])
+        level = pd.to_numeric(e.get("major_hazard_level"), errors="coerce").fillna(0).astype(int).to_numpy()
+        radius = np.array([style.major_hazard_radius(v) for v in level])
+        colours = np.array([style.grade_colour(g if g else None) for g in key])
+        # draw low risk first so that red is never hidden under blue; big markers below small ones
+        order = np.lexsort((-radius, -np.where(key == 0, 5, key)))
+        ax.scatter(pts.x.to_numpy()[order], pts.y.to_numpy()[order], s=_marker_size(radius[order], scale),
+                   c=colours[order], edgecolors="#202020", linewidths=0.35 * scale, zorder=10)
+        counts = {g: int((key == g).sum()) for g in (1, 2, 3, 4, 0)}
+        for g in (1, 2, 3, 4, 0):
+            if g == 0 and counts[0] == 0:
+                continue
+            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7.5,
+                                  markerfacecolor=style.grade_colour(g or None), markeredgecolor="#202020",
+                                  markeredgewidth=0.4,
+                                  label=_w("count", lang, label=style.grade_label(g or None, lang=lang),
+                                           n=counts[g])))
+        present = sorted({int(v) for v in level if 1 <= v <= 4})
+        if present:
+            size_handles.append(_heading(_w("major_hazard", lang)))
+            for v in [*present, 0]:
+                d = 2.0 * style.major_hazard_radius(v) * 0.75 * 0.55
+                size_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=d,
+                                           markerfacecolor="white", markeredgecolor="#202020",
+                                           markeredgewidth=0.5,
+                                           label=_w("mh_level", lang, n=v) if v else _w("mh_none", lang)))
+    other: list[Artist] = []
+    if have_parks:
+        other.append(Patch(facecolor=style.LAYER_COLOURS["parks"] + "22", edgecolor=style.LAYER_COLOURS["parks"],
+                           linestyle="--", label=_w("park", lang)))
+    if have_roads:
+        other.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=_w("roads", lang)))
+    add_legend(ax, [*handles, *size_handles, *station_handles, *target_handles, *other], lang=lang)
+    add_scalebar(ax)
+    add_north_arrow(ax)
+    add_notes(fig, data_date=data_date(ent, parks, stations, targets), source=project.settings.maps.source_note,
+              stale_months=project.settings.risk.stale_months)
+    return fig
+
+
+def _need(project: Any, name: str) -> gpd.GeoDataFrame:
+    layer = project.read_optional(name)
+    if layer is None:
+        raise ProjectError(
+            f"{project.path}: no coverage results yet (layer {name!r}); run `yitu check {project.path}` first"
+        )
+    return layer
+
+
+def _render_coverage(project: Any, *, paper: str, lang: str, font: Any, title: str | None) -> Figure:
+    iso = _need(project, "result_isochrones")
+    park_check = project.read_optional("result_park_check")
+    park_targets = project.read_optional("result_park_targets")
+    stations = project.read_optional("stations")
+    roads = project.read_optional("roads")
+    parks = project.read_optional("parks")
+    fig, ax = map_axes(project.bounds(), project=project, paper=paper, lang=lang, font=font,
+                       title=title or _title(project, "coverage_map_title", lang))
+    lay = _layout(fig)
+    assert lay is not None
+    crs, scale = lay.crs, lay.scale
+    handles: list[Artist] = []
+    iso_all = iso[iso["station_id"].astype(str) == "ALL"] if "station_id" in iso.columns else iso
+    iso_all = _to(iso_all, crs)
+    if iso_all is not None:
+        bands = sorted(pd.to_numeric(iso_all["band_min"], errors="coerce").dropna().unique())
+        handles.append(_heading(_w("count", lang, label=style.layer_label("isochrones", lang=lang),
+                                   n=len(bands)).split("（")[0].split(" (")[0]))
+        values = pd.to_numeric(iso_all["band_min"], errors="coerce")
+        for i, band in enumerate(bands):
+            colour = style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)]
+            iso_all[values == band].plot(ax=ax, facecolor=colour, edgecolor="none", alpha=0.75, zorder=1)
+            handles.append(Patch(facecolor=colour, alpha=0.75, edgecolor="none",
+                                 label=style.text("isochrone", lang=lang, m=f"{band:g}")))
+    else:
+        log.warning("result_isochrones has no rows for station ALL; the map shows no bands")
+    _draw_roads(ax, _to(roads, crs), scale)
+    pc = _to(park_check, crs)
+    if pc is not None:
+        verdict = pc["verdict"].astype(str).str.upper() if "verdict" in pc.columns else pd.Series("", index=pc.index)
+        for v, key, colour in (("PASS", "pass_park", style.BAND_COLOURS[0]), ("FAIL", "fail_park", "#C62828")):
+            part = pc[verdict == v]
+            if len(part):
+                part.boundary.plot(ax=ax, color=colour, linewidth=2.0 * scale, zorder=4)
+                handles.append(Patch(facecolor="none", edgecolor=colour, linewidth=2.0, label=_w(key, lang)))
+        prop = map_font(ax, size=8.5)
+        prop.set_weight("bold")
+        halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
+        for geom, row in zip(pc.geometry, pc.itertuples(index=False)):
+            b = geom.bounds
+            share = getattr(row, "covered_share", None)
+            verdict_txt = style.text("pass" if str(getattr(row, "verdict", "")).upper() == "PASS" else "fail",
+                                     lang=lang)
+            label = f"{getattr(row, 'park_name', '')} {verdict_txt}"
+            if share is not None and pd.notna(share):
+                label += f"（{float(share):.0%}）" if lang == "zh" else f" ({float(share):.0%})"
+            ax.text((b[0] + b[2]) / 2, b[3], label, ha="center", va="bottom", fontproperties=prop, zorder=15,
+                    color="#222222", path_effects=halo, clip_on=True)
+    elif parks is not None:
+        _draw_parks(ax, _to(parks, crs), scale)
+    pt = _to(park_targets, crs)
+    if pt is not None and "within_limit" in pt.columns:
+        failing = pt[~pt["within_limit"].fillna(False).astype(bool)]
+        if len(failing):
+            pts = failing.geometry.representative_point()
+            ax.scatter(pts.x, pts.y, marker="x", s=(5 * scale) ** 2, c=style.LAYER_COLOURS["fail"],
+                       linewidths=1.2 * scale, zorder=9)
+            handles.append(Line2D([], [], linestyle="none", marker="x", markersize=5,
+                                  markeredgecolor=style.LAYER_COLOURS["fail"], markeredgewidth=1.2,
+                                  label=_w("count", lang, label=_w("fail_targets", lang), n=len(failing))))
+    handles += _draw_stations(ax, _to(stations, crs), scale, lang)
+    add_legend(ax, handles, lang=lang)
+    add_scalebar(ax)
+    add_north_arrow(ax)
+    add_notes(fig, data_date=data_date(stations, parks), source=project.settings.maps.source_note)
+    return fig
+
+
+def _unknown_enterprise(project: Any, enterprise_id: str, ent: pd.DataFrame) -> InputError:
+    ids = ent["id"].astype(str)
+    zones = project.read_optional("risk_zones")
+    with_zones = [i for i in ids if zones is not None and (zones["enterprise_id"].astype(str) == i).any()]
+    some = (with_zones or list(ids))[:5]
+    return InputError(
+        f"{project.path}: no enterprise with id {enterprise_id!r} in the enterprises layer "
+        f"({len(ids)} enterprises; e.g. {', '.join(some)}"
+        f"{' — these have risk zones' if with_zones else ''}); "
+        f"see every id with `yitu lists {project.path}` (安全风险清单) or in the enterprises layer of project.gpkg"
+    )
+
+
+def _render_enterprise(
+    project: Any, enterprise_id: str | None, *, paper: str, lang: str, font: Any, title: str | None
+) -> Figure:
+    if enterprise_id is None or not str(enterprise_id).strip():
+        raise InputError("the enterprise map needs an enterprise id: --enterprise ID")
+    eid = str(enterprise_id).strip()
+    ent = _graded_enterprises(project)
+    match = ent[ent["id"].astype(str) == eid]
+    if match.empty:
+        raise _unknown_enterprise(project, eid, ent)
+    row = match.iloc[0]
+    zones_all = project.read_optional("risk_zones")
+    zones = None
+    if zones_all is not None:
+        zones_all = _graded_zones(zones_all, project)
+        zones = zones_all[zones_all["enterprise_id"].astype(str) == eid]
+        if zones.empty:
+            zones = None
+    if zones is None:
+        log.warning("enterprise %s has no risk zones; the map shows its location only", eid)
+    crs = project.metric_crs()
+    here = gpd.GeoSeries([row.geometry], crs="EPSG:4326")
+    geoms = here if zones is None else pd.concat([here, zones.geometry], ignore_index=True)
+    metric = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(crs)
+    x0, y0, x1, y1 = metric.total_bounds
+    size = max(x1 - x0, y1 - y0)
+    half = max(size * 0.6, 150.0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    box_m = (cx - half, cy - half, cx + half, cy + half)
+    bounds_ll = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box_m)
+    name = str(row.get("name", eid))
+    grade_txt = style.grade_label(row.get("grade") if pd.notna(row.get("grade")) else None, lang=lang)
+    subtitle = f"{_w('enterprise_grade', lang)}{'：' if lang == 'zh' else ': '}{grade_txt}"
+    if zones is not None:
+        subtitle += f"　{_w('zones', lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
+    fig, ax = map_axes(bounds_ll, crs=crs, project=project, paper=paper, lang=lang, font=font, pad=0.0,
+                       title=title or f"{name} {_w('enterprise_map_title', lang)}", subtitle=subtitle)
+    lay = _layout(fig)
+    assert lay is not None
+    scale = lay.scale
+    view = gpd.GeoSeries.from_xy([box_m[0], box_m[2]], [box_m[1], box_m[3]], crs=crs).total_bounds
+    _draw_roads(ax, _to(project.read_optional("roads"), crs), scale * 2)
+    # neighbours' zones, pale, for context
+    if zones_all is not None:
+        others = _to(zones_all[zones_all["enterprise_id"].astype(str) != eid], crs)
+        if others is not None:
+            others = others.cx[view[0]:view[2], view[1]:view[3]]
+            if len(others):
+                others.plot(ax=ax, color=[style.grade_colour(g) for g in others["grade"]], alpha=0.25,
+                            edgecolor="#888888", linewidth=0.3 * scale, zorder=3)
+    handles: list[Artist] = [_heading(style.text("risk_grade", lang=lang))]
+    if zones is not None:
+        z = _to(zones, crs)
+        assert z is not None
+        key = _grade_key(z["grade"])
+        colours = [style.grade_colour(g or None) for g in key]
+        z.plot(ax=ax, color=colours, edgecolor="#303030", linewidth=0.8 * scale, alpha=0.9, zorder=5)
+        prop = map_font(ax, size=8)
+        halo = [patheffects.withStroke(linewidth=2.2 * scale, foreground="white")]
+        pts = z.geometry.representative_point()
+        for x, y, zname, g in zip(pts.x, pts.y, z["name"].astype(str), key):
+            ax.text(x, y, f"{zname}\n{style.grade_label(g or None, lang=lang)}", ha="center", va="center",
+                    fontproperties=prop, zorder=12, path_effects=halo, clip_on=True)
+        for g in (1, 2, 3, 4, 0):
+            n = int((key == g).sum())
+            if n:
+                handles.append(Patch(facecolor=style.grade_colour(g or None), edgecolor="#303030", alpha=0.9,
+                                     label=_w("count", lang, label=style.grade_label(g or None, lang=lang), n=n)))
+    e = _to(match.iloc[[0]], crs)
+    assert e is not None
+    geom = e.geometry.iloc[0]
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        e.boundary.plot(ax=ax, color="black", linewidth=1.6 * scale, zorder=7)
+        handles.append(Patch(facecolor="none", edgecolor="black", linewidth=1.6, label=_w("enterprise", lang)))
+    else:
+        ax.scatter([geom.x], [geom.y], marker="*", s=(13 * scale) ** 2, c=style.grade_colour(row.get("grade")),
+                   edgecolors="black", linewidths=0.8 * scale, zorder=13)
+        handles.append(Line2D([], [], linestyle="none", marker="*", markersize=12, markeredgecolor="black",
+                              markerfacecolor=style.grade_colour(row.get("grade")), label=_w("enterprise", lang)))
+    if zones_all is not None and (zones_all["enterprise_id"].astype(str) != eid).any():
+        handles.append(Patch(facecolor="#BBBBBB", alpha=0.4, edgecolor="#888888", label=_w("other_zones", lang)))
+    handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.5, label=_w("roads", lang)))
+    add_legend(ax, handles, lang=lang)
+    add_scalebar(ax)
+    add_north_arrow(ax)
+    add_notes(fig, data_date=data_date(match, zones), source=project.settings.maps.source_note,
+              stale_months=project.settings.risk.stale_months)
+    return fig
+
+
+def render(
+    project: Any,
+    *,
+    what: str = "risk",
+    enterprise_id: str | None = None,
+    paper: str | None = None,
+    lang: str | None = None,
+    font: str | Path | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A map of the project as a matplotlib Figure on a paper sheet.
+
+    Parameters
+    ----------
+    project
+        An open :class:`~yitu.layers.project.Project`.
+    what
+        ``risk`` (安全风险四色分布图: enterprises by grade, sized by 重大危险源 level, parks, roads,
+        rescue forces, protected targets), ``coverage`` (the results of ``yitu check``: 5/10/15-minute
+        bands of all stations, parks by verdict, targets that miss the limit) or ``enterprise``
+        (企业内部四色分布图: the risk zones of one enterprise).
+    enterprise_id
+        The enterprise for ``what="enterprise"`` (giving it implies that map).
+    paper, lang, font
+        Default from the project's ``[maps]`` settings (A4, zh, system CJK font).
+    title
+        Replaces the default title (project name + map name).
+
+    Raises
+    ------
+    InputError
+        Unknown ``what``, paper or language; unknown enterprise id (the message lists some that exist).
+    ProjectError
+        ``coverage`` without the results of ``yitu check``; a missing enterprises layer.
+    FontError
+        No CJK font.
+    """
+    if enterprise_id is not None and str(enterprise_id).strip():
+        what = "enterprise"
+    if what not in WHAT:
+        raise InputError(f"unknown map {what!r}; use one of {', '.join(WHAT)}")
+    s = project.settings.maps
+    paper = paper or s.paper or "A4"
+    lang = _check_lang(lang or s.lang or "zh")
+    font = font or (s.font or None)
+    kw = {"paper": paper, "lang": lang, "font": font, "title": title}
+    with mpl.rc_context(cjk_rc(font)):
+        if what == "risk":
+            fig = _render_risk(project, **kw)
+        elif what == "coverage":
+            fig = _render_coverage(project, **kw)
+        else:
+            fig = _render_enterprise(project, enterprise_id, **kw)
+        for ax in fig.axes:  # geopandas labels the axes with the CRS's axis names; a map needs none
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+    log.info("rendered the %s map of %s on %s", what, project.path, paper)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
+    """Write a figure as PNG, SVG or PDF (from the suffix), atomically, on its paper size.
+
+    The PDF page is the figure's sheet (A4 = 595.28 × 841.89 pt); the title (the figure's label)
+    goes into the file's metadata.
+
+    Raises
+    ------
+    InputError
+        For another suffix or a dpi out of 30..1200.
+    """
+    from yitu.gis.io import atomic_path
+
+    p = Path(path)
+    fmt = p.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(f"{p}: unknown image format {p.suffix or '(none)'}; use .png, .svg or .pdf")
+    if not 30 <= int(dpi) <= 1200:
+        raise InputError(f"dpi {dpi} out of range; use 30..1200 (300 for print)")
+    title = fig.get_label() or "yitu map"
+    creator = f"yitu {__version__}"
+    metadata: dict[str, Any] = {
+        "png": {"Title": title, "Software": creator},
+        "svg": {"Title": title, "Creator": creator},
+        "pdf": {"Title": title, "Creator": creator},
+    }[fmt]
+    with mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}):
+        with atomic_path(p) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=int(dpi), metadata=metadata, facecolor="white")
+    log.info("wrote %s", p)
+    return p
