@@ -1,0 +1,247 @@
+"""The gap list (缺口清单): what today's rescue forces do not cover.
+
+Three kinds of gap, each a table:
+
+- **places** outside every station's limit — enterprises, protected targets and villages (targets
+  of type 村庄), sorted by grade then population (people first where the grade ties);
+- **parks** failing the rescue circle (from ``yitu check``'s ``result_park_check``; when the
+  project has none, from the park's enterprises alone, and the table says so);
+- **districts**: stations whose responsibility district (``result_responsibility``, area in the
+  project's metric CRS) is larger than the 建标152-2017 area for their class
+  (``rescue.district_km2``).
+
+Limits (DEFAULTS.md): an enterprise inside a chemical park has the park circle
+(``rescue.park_limit_min``, 15 min, alarm to arrival); everything else — enterprises outside
+parks, protected targets and villages — has the urban standard ``rescue.urban_limit_min``
+(5 min, 建标152-2017: turnout + drive to the edge of a station's district). Both limits can be
+overridden per call. Arrival is the same as in the coverage check (turnout + access legs +
+network time).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from yitu.errors import InputError, ProjectError
+from yitu.routing.network import RoadNetwork
+from yitu.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["gaps", "PROTECTION_RANK", "GAP_LABELS"]
+
+# Protected targets have no risk grade: their protection class ranks them (GB 36894-2018).
+PROTECTION_RANK: dict[str, int] = {"高敏感": 1, "重要": 2, "一般": 3}
+GAP_LABELS: dict[str, str] = {
+    "layer": "图层", "kind": "类别", "id": "编号", "name": "名称", "grade": "等级", "grade_label": "等级说明",
+    "population": "人数", "park_id": "所属园区", "limit_min": "时限(分钟)", "arrival_min": "最快到场(分钟)",
+    "miss_min": "超出(分钟)", "nearest_station_id": "最近站点编号", "nearest_station_name": "最近站点",
+    "status": "状态", "note": "说明", "station_id": "站点编号", "station_name": "站点名称",
+    "station_type": "站点类型", "district_km2": "辖区面积(km²)", "max_km2": "标准面积(km²)",
+    "excess_km2": "超出(km²)", "park_name": "园区名称", "verdict": "结论", "n_fail": "未达标目标数",
+    "worst_miss_min": "最大超时(分钟)", "covered_share": "园区面积覆盖率", "source": "依据",
+}
+_PLACE_COLUMNS = ["layer", "kind", "id", "name", "grade", "grade_label", "population", "park_id", "limit_min",
+                  "arrival_min", "miss_min", "nearest_station_id", "nearest_station_name", "status", "note"]
+
+
+def _layers(source: Any) -> tuple[dict[str, Any], Settings | None, Any]:
+    """A project or a dict of layers -> (layers by name, settings, metric CRS or None)."""
+    names = ("enterprises", "risk_zones", "targets", "stations", "parks", "result_park_check", "result_responsibility")
+    if isinstance(source, dict):
+        return {k: source.get(k) for k in names}, None, None
+    if not hasattr(source, "read_optional"):
+        raise InputError(f"gaps: expected a Project or a dict of layers, got {type(source).__name__}")
+    return {k: source.read_optional(k) for k in names}, source.settings, source.metric_crs()
+
+
+def _grade(enterprises: gpd.GeoDataFrame, zones: Any, settings: Settings) -> pd.Series:
+    try:
+        from yitu.layers.grading import grade_enterprises
+
+        return grade_enterprises(enterprises, zones, settings=settings)["grade"]
+    except ImportError:  # pragma: no cover - grading is part of the package
+        return pd.to_numeric(enterprises.get("risk_grade"), errors="coerce").astype("Int64")
+
+
+def _place_rows(cov: pd.DataFrame, frame: gpd.GeoDataFrame, *, layer: str, kind: pd.Series, grade: pd.Series,
+                grade_label: pd.Series, population: pd.Series, park: pd.Series, limit: pd.Series) -> pd.DataFrame:
+    arrival = pd.to_numeric(cov["arrival_min"], errors="coerce")
+    out = pd.DataFrame({
+        "layer": layer,
+        "kind": kind.astype(object).to_numpy(),
+        "id": frame["id"].astype(str).to_numpy() if "id" in frame else frame.index.astype(str),
+        "name": frame["name"].astype(str).to_numpy() if "name" in frame else "",
+        "grade": pd.array(grade.to_numpy(), dtype="Int64"),
+        "grade_label": grade_label.astype(object).to_numpy(),
+        "population": pd.array(pd.to_numeric(population, errors="coerce").to_numpy(), dtype="Int64"),
+        "park_id": park.astype(object).to_numpy(),
+        "limit_min": limit.to_numpy(dtype="float64"),
+        "arrival_min": arrival.to_numpy(),
+        "nearest_station_id": cov["nearest_station_id"].to_numpy(),
+        "nearest_station_name": cov["nearest_station_name"].to_numpy(),
+        "status": cov["status"].to_numpy(),
+        "note": cov["note"].fillna("").to_numpy() if "note" in cov else "",
+    }, index=frame.index)
+    out["miss_min"] = out["arrival_min"] - out["limit_min"]
+    out = out[_PLACE_COLUMNS]
+    outside = ~(out["arrival_min"] <= out["limit_min"])  # NaN (off network, unreachable) is outside too
+    g = gpd.GeoDataFrame(out[outside.to_numpy()], geometry=frame.geometry[outside.to_numpy()].values, crs=frame.crs)
+    return g
+
+
+def _sort_places(df: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if not len(df):
+        return df.reset_index(drop=True)
+    key_g = df["grade"].astype("float64").fillna(99).to_numpy()
+    key_p = -df["population"].astype("float64").fillna(-1).to_numpy()
+    key_m = -df["miss_min"].fillna(np.inf).to_numpy()
+    order = np.lexsort((key_m, key_p, key_g))
+    return df.iloc[order].reset_index(drop=True)
+
+
+def gaps(
+    source: Any,
+    network: RoadNetwork,
+    *,
+    settings: Settings | None = None,
+    park_limit_min: float | None = None,
+    other_limit_min: float | None = None,
+    metric_crs: Any = None,
+) -> dict[str, pd.DataFrame]:
+    """The gap list of a project.
+
+    Parameters
+    ----------
+    source
+        A :class:`~yitu.layers.project.Project`, or a dict of layers (``enterprises``,
+        ``risk_zones``, ``targets``, ``stations``, ``parks``, ``result_park_check``,
+        ``result_responsibility``; missing ones are skipped).
+    network
+        The fire-engine network (metric CRS).
+    settings
+        Settings (the project's when omitted and ``source`` is a project).
+    park_limit_min, other_limit_min
+        Override ``rescue.park_limit_min`` (enterprises in a park) and ``rescue.urban_limit_min``
+        (everything else).
+    metric_crs
+        CRS for district areas (the project's metric CRS; else the network's).
+
+    Returns
+    -------
+    dict
+        ``enterprises``, ``targets``, ``villages`` (GeoDataFrames, EPSG:4326, columns
+        ``layer kind id name grade grade_label population park_id limit_min arrival_min miss_min
+        nearest_station_id nearest_station_name status note``), ``parks`` (DataFrame: park_id,
+        park_name, verdict, limit_min, n_fail, worst_miss_min, covered_share, source), ``districts``
+        (DataFrame: station_id, station_name, station_type, district_km2, max_km2, excess_km2 —
+        only stations over their limit) and ``summary`` (one row of counts).
+    """
+    from yitu.layers.schema import GRADE_LABELS
+    from yitu.routing.coverage import coverage
+
+    layers, proj_settings, proj_crs = _layers(source)
+    settings = settings or proj_settings
+    if settings is None:
+        raise InputError("gaps: pass settings= when giving a dict of layers")
+    park_lim = float(settings.rescue.park_limit_min if park_limit_min is None else park_limit_min)
+    other_lim = float(settings.rescue.urban_limit_min if other_limit_min is None else other_limit_min)
+    stations = layers["stations"]
+    if stations is None or not len(stations):
+        raise ProjectError("gaps: the project has no stations; import them with `yitu import DIR stations FILE`")
+    out: dict[str, pd.DataFrame] = {}
+
+    # enterprises
+    ent = layers["enterprises"]
+    if ent is not None and len(ent):
+        ent = ent.to_crs(4326)
+        cov = coverage(network, stations, ent, limit_min=max(park_lim, other_lim), settings=settings)
+        grade = _grade(ent, layers["risk_zones"], settings)
+        park = ent["park_id"].astype(object).where(ent["park_id"].notna(), "") if "park_id" in ent else pd.Series("", index=ent.index)
+        park = park.astype(str).str.strip().replace({"nan": "", "None": ""})
+        limit = pd.Series(np.where(park != "", park_lim, other_lim), index=ent.index)
+        glabel = grade.map(lambda g: GRADE_LABELS.get(int(g), "未定级") if pd.notna(g) else "未定级")
+        industry = ent["industry"].astype(object).fillna("企业") if "industry" in ent else pd.Series("企业", index=ent.index)
+        pop = ent["employees"] if "employees" in ent else pd.Series(np.nan, index=ent.index)
+        out["enterprises"] = _sort_places(_place_rows(cov, ent, layer="enterprises", kind=industry, grade=grade,
+                                                      grade_label=glabel, population=pop, park=park, limit=limit))
+    else:
+        out["enterprises"] = gpd.GeoDataFrame(columns=_PLACE_COLUMNS, geometry=[], crs=4326)
+
+    # protected targets and villages
+    tg = layers["targets"]
+    if tg is not None and len(tg):
+        tg = tg.to_crs(4326)
+        cov = coverage(network, stations, tg, limit_min=other_lim, settings=settings)
+        ttype = tg["target_type"].astype(object).fillna("其他") if "target_type" in tg else pd.Series("其他", index=tg.index)
+        pclass = tg["protection_class"].astype(object) if "protection_class" in tg else pd.Series(np.nan, index=tg.index)
+        from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
+
+        pclass = pclass.where(pclass.notna() & (pclass.astype(str) != ""), ttype.map(PROTECTION_CLASS_BY_TYPE))
+        grade = pclass.map(PROTECTION_RANK)
+        pop = tg["population"] if "population" in tg else pd.Series(np.nan, index=tg.index)
+        rows = _place_rows(cov, tg, layer="targets", kind=ttype, grade=grade, grade_label=pclass.fillna("一般"),
+                           population=pop, park=pd.Series("", index=tg.index), limit=pd.Series(other_lim, index=tg.index))
+        village = rows["kind"] == "村庄"
+        out["targets"] = _sort_places(rows[~village])
+        out["villages"] = _sort_places(rows[village].assign(layer="villages"))
+    else:
+        empty = gpd.GeoDataFrame(columns=_PLACE_COLUMNS, geometry=[], crs=4326)
+        out["targets"], out["villages"] = empty, empty.copy()
+
+    out["parks"] = _park_gaps(layers, out["enterprises"], park_lim)
+    out["districts"] = _district_gaps(layers, settings, metric_crs or proj_crs or network.crs)
+    out["summary"] = pd.DataFrame([{
+        "enterprises": len(out["enterprises"]), "targets": len(out["targets"]), "villages": len(out["villages"]),
+        "parks_failing": int((out["parks"]["verdict"] == "FAIL").sum()) if len(out["parks"]) else 0,
+        "districts_over": len(out["districts"]), "park_limit_min": park_lim, "other_limit_min": other_lim,
+    }])
+    log.info("gaps: %s", out["summary"].iloc[0].to_dict())
+    return out
+
+
+def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) -> pd.DataFrame:
+    cols = ["park_id", "park_name", "verdict", "limit_min", "n_fail", "worst_miss_min", "covered_share", "source"]
+    pc = layers["result_park_check"]
+    if pc is not None and len(pc):
+        df = pd.DataFrame(pc.drop(columns="geometry", errors="ignore"))
+        for c in cols:
+            if c not in df:
+                df[c] = np.nan
+        df["source"] = "yitu check (result_park_check)"
+        return df[df["verdict"] == "FAIL"][cols].reset_index(drop=True)
+    parks = layers["parks"]
+    if parks is None or not len(parks):
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for pid, pname in zip(parks["id"].astype(str), parks["name"].astype(str)):
+        miss = ent_gaps[ent_gaps["park_id"] == pid]
+        if len(miss):
+            rows.append({"park_id": pid, "park_name": pname, "verdict": "FAIL", "limit_min": park_lim, "n_fail": len(miss),
+                         "worst_miss_min": float(miss["miss_min"].max()), "covered_share": np.nan,
+                         "source": "园区内企业（未运行 yitu check：不含风险分区与边界采样点）"})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any) -> pd.DataFrame:
+    cols = ["station_id", "station_name", "station_type", "district_km2", "max_km2", "excess_km2"]
+    resp = layers["result_responsibility"]
+    stations = layers["stations"]
+    if resp is None or not len(resp):
+        log.info("gaps: no result_responsibility layer (run `yitu check DIR`); district areas not checked")
+        return pd.DataFrame(columns=cols)
+    area = resp.to_crs(crs).geometry.area.to_numpy() / 1e6
+    df = pd.DataFrame({"station_id": resp["station_id"].astype(str).to_numpy(), "district_km2": area})
+    df = df.groupby("station_id", as_index=False)["district_km2"].sum()
+    st = pd.DataFrame({"station_id": stations["id"].astype(str), "station_name": stations["name"].astype(str),
+                       "station_type": stations["station_type"].astype(str)})
+    df = df.merge(st, on="station_id", how="left")
+    df["max_km2"] = df["station_type"].map(lambda t: settings.rescue.district_km2.get(str(t), np.nan)).astype("float64")
+    df["excess_km2"] = df["district_km2"] - df["max_km2"]
+    over = df[df["excess_km2"] > 0].sort_values("excess_km2", ascending=False)
+    return over[cols].reset_index(drop=True)
