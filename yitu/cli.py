@@ -287,10 +287,88 @@ def network_info_cmd(
 
 # ---------------------------------------------------------------------------- section: render
 # (render) -- yitu.maps.static
+
+
+@app.command("render")
+def render_cmd(
+    directory: ProjectDir,
+    what: Annotated[
+        str, typer.Option(help="图种 risk (四色分布图) | coverage (到达时间覆盖, after `yitu check`) | enterprise.")
+    ] = "risk",
+    enterprise: Annotated[
+        Optional[str], typer.Option(help="企业编号 Enterprise id: its 企业内部四色分布图 (implies --what enterprise).")
+    ] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="格式 png | svg | pdf (default from --out, else png).")] = None,
+    paper: Annotated[Optional[str], typer.Option(help="纸张 A4 | A3 | A2 | A1 | A0 (default: settings maps.paper).")] = None,
+    dpi: Annotated[Optional[int], typer.Option(help="分辨率 Raster resolution (default: settings maps.dpi, 300).")] = None,
+    font: Annotated[Optional[str], typer.Option(help="中文字体 CJK font file (.ttc/.ttf/.otf) or family name.")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="语言 zh | en (default: settings maps.lang).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="标题 Map title (default: project name + map name).")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="输出文件 Output file (default DIR/output/images/<what>.<format>).")
+    ] = None,
+) -> None:
+    """地图图片 Render a map image (PNG/SVG/PDF on A4…A0) for reports: risk, coverage or one enterprise."""
+    from yitu.errors import InputError
+    from yitu.layers.project import Project
+    from yitu.maps.static import FORMATS, render, save_figure
+
+    p = Project.open(directory)
+    if enterprise:
+        what = "enterprise"
+    if fmt is None:
+        fmt = out.suffix.lower().lstrip(".") if out is not None and out.suffix else "png"
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use png, svg or pdf")
+    if out is None:
+        stem = f"enterprise_{enterprise}" if what == "enterprise" and enterprise else what
+        out = p.output_dir / "images" / f"{stem}.{fmt}"
+    elif out.suffix.lower().lstrip(".") != fmt:
+        raise InputError(f"--out {out} does not end in .{fmt} (the --format); name the file {out.with_suffix('.' + fmt)}")
+    fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang, font=font, title=title)
+    path = save_figure(fig, out, dpi=dpi or p.settings.maps.dpi)
+    console.print(str(path), highlight=False, soft_wrap=True)
+
 # ---------------------------------------------------------------------------- end: render
 
 # ---------------------------------------------------------------------------- section: lists
 # (lists) -- yitu.layers.grading / yitu.layers.registers / yitu.layers.stats
+
+
+@app.command("lists")
+def lists_cmd(
+    directory: ProjectDir,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出目录 Output folder (default DIR/output/lists).")] = None,
+    lang: Annotated[str, typer.Option(help="统计图语言 Chart language: zh | en (sheet headers stay Chinese).")] = "zh",
+    font: Annotated[Optional[str], typer.Option(help="中文字体 CJK font file or family for the chart image.")] = None,
+) -> None:
+    """两单与统计 Write 安全风险清单, 隐患清单 and 风险统计 (with a bar chart) as XLSX."""
+    import pandas as pd
+
+    from yitu.layers.project import Project
+    from yitu.layers.registers import lists_statistics, write_lists
+    from yitu.maps.charts import write_grade_chart
+
+    p = Project.open(directory)
+    out_dir = out if out is not None else p.output_dir / "lists"
+    stats = lists_statistics(p)
+    png = write_grade_chart(stats, out_dir / "风险统计图.png", lang=lang, font=font or p.settings.maps.font or None)
+    paths = write_lists(p, out_dir, chart_png=png)
+    overview = stats["总体"].copy()
+    overview["占比"] = overview["占比"].map(lambda v: f"{v:.1%}")
+    console.print(_table(overview, title=f"企业风险等级 enterprises by grade · {p.settings.project.name}"))
+    high = stats["按乡镇"][["乡镇街道", "合计", "较大以上"]]
+    console.print(_table(high, title="各乡镇街道 by town (较大以上 = 红+橙)"))
+    upd = stats["更新情况"][["名称", "记录数", "已过期", "无更新日期", "最早更新日期"]]
+    console.print(_table(upd, title=f"更新情况 staleness (> {p.settings.risk.stale_months} 个月为过期)"))
+    files = pd.DataFrame({"文件 file": [str(v) for v in (*paths.values(), png)]})
+    console.print(_table(files, title="已写入 written"))
+    n_none = int(overview.loc[overview["风险等级"] == "未定级", "企业数"].sum())
+    if n_none:
+        err.print(f"[yellow]注意 warning:[/] {n_none} 家企业未定级 (no grade, zone or L/E/C): listed in grey",
+                  markup=True, highlight=False)
+
 # ---------------------------------------------------------------------------- end: lists
 
 # ---------------------------------------------------------------------------- section: drill

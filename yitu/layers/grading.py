@@ -248,7 +248,7 @@ def grade_enterprises(
     out["grade"], out["grade_source"] = _combine(steps, out.index)
     n_none = int(out["grade"].isna().sum())
     if n_none:
-        log.info("%d of %d enterprises have no grade (未定级): no 风险等级, no graded zone, no L/E/C", n_none, len(out))
+        log.debug("%d of %d enterprises have no grade (未定级): no 风险等级, no graded zone, no L/E/C", n_none, len(out))
     return out
 
 

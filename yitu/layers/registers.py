@@ -488,6 +488,6 @@ def write_lists(
     )
     n_none = int(ent["grade"].isna().sum())
     if n_none:
-        log.warning("%d enterprises are 未定级 (no grade, no graded zone, no L/E/C): listed in grey", n_none)
+        log.info("%d enterprises are 未定级 (no grade, no graded zone, no L/E/C): listed in grey", n_none)
     return written
 

@@ -701,6 +701,8 @@ def _render_coverage(project: Any, *, paper: str, lang: str, font: Any, title: s
             iso_all[values == band].plot(ax=ax, facecolor=colour, edgecolor="none", alpha=0.75, zorder=1)
             handles.append(Patch(facecolor=colour, alpha=0.75, edgecolor="none",
                                  label=style.text("isochrone", lang=lang, m=f"{band:g}")))
+        handles.append(Patch(facecolor=ax.get_facecolor(), edgecolor="#999999",
+                             label=_w("unreached", lang, m=float(bands[-1]) if bands else 0.0)))
     else:
         log.warning("result_isochrones has no rows for station ALL; the map shows no bands")
     _draw_roads(ax, _to(roads, crs), scale)
@@ -818,7 +820,14 @@ def _render_enterprise(
         prop = map_font(ax, size=8)
         halo = [patheffects.withStroke(linewidth=2.2 * scale, foreground="white")]
         pts = z.geometry.representative_point()
-        for x, y, zname, g in zip(pts.x, pts.y, z["name"].astype(str), key):
+        # a label in the zone that holds the enterprise's marker goes below the marker
+        point = match.iloc[[0]].to_crs(crs).geometry.iloc[0]
+        holds = z.geometry.contains(point.representative_point()).to_numpy()
+        ys = pts.y.to_numpy().copy()
+        if holds.any():
+            b = z.geometry.bounds.to_numpy()
+            ys[holds] = b[holds, 1] + 0.25 * (b[holds, 3] - b[holds, 1])
+        for x, y, zname, g in zip(pts.x, ys, z["name"].astype(str), key):
             ax.text(x, y, f"{zname}\n{style.grade_label(g or None, lang=lang)}", ha="center", va="center",
                     fontproperties=prop, zorder=12, path_effects=halo, clip_on=True)
         for g in (1, 2, 3, 4, 0):
@@ -934,8 +943,15 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
         "svg": {"Title": title, "Creator": creator},
         "pdf": {"Title": title, "Creator": creator},
     }[fmt]
-    with mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}):
-        with atomic_path(p) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=int(dpi), metadata=metadata, facecolor="white")
+    # fontTools logs every step of subsetting the embedded font at INFO: keep that out of the user's log
+    ft_log = logging.getLogger("fontTools")
+    old_level = ft_log.level
+    ft_log.setLevel(max(old_level, logging.WARNING))
+    try:
+        with mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}):
+            with atomic_path(p) as tmp:
+                fig.savefig(tmp, format=fmt, dpi=int(dpi), metadata=metadata, facecolor="white")
+    finally:
+        ft_log.setLevel(old_level)
     log.info("wrote %s", p)
     return p

@@ -1,0 +1,185 @@
+"""The two lists and the statistics workbook, reopened with openpyxl: headers, counts, order, fills."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from yitu.layers.grading import grade_enterprises
+from yitu.layers.registers import (
+    ENTERPRISE_LEVEL,
+    FILE_NAMES,
+    HAZARD_REGISTER_COLUMNS,
+    RISK_REGISTER_COLUMNS,
+    hazard_register,
+    risk_register,
+    write_lists,
+)
+from yitu.layers.schema import GRADE_COLOURS, GRADE_LABELS, UNGRADED_COLOUR, UNGRADED_LABEL
+
+TODAY = date(2026, 6, 1)
+ORDER = {**{GRADE_LABELS[g]: g for g in GRADE_LABELS}, UNGRADED_LABEL: 5}
+FILL = {**{GRADE_LABELS[g]: "FF" + GRADE_COLOURS[g][1:] for g in GRADE_LABELS}, UNGRADED_LABEL: "FF" + UNGRADED_COLOUR[1:]}
+
+
+@pytest.fixture(scope="module")
+def written(demo_project, tmp_path_factory):
+    from yitu.maps.charts import write_grade_chart
+    from yitu.layers.registers import lists_statistics
+
+    out = tmp_path_factory.mktemp("lists")
+    png = write_grade_chart(lists_statistics(demo_project, today=TODAY), out / "chart.png")
+    return write_lists(demo_project, out, today=TODAY, chart_png=png)
+
+
+def _rows(path: Path, sheet: str | None = None):
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    return ws, [str(h) for h in rows[0]], rows[1:]
+
+
+def test_risk_register_lists_every_enterprise(demo_project):
+    reg = risk_register(demo_project, today=TODAY)
+    ent = demo_project.read("enterprises")
+    zones = demo_project.read("risk_zones")
+    assert list(reg.columns) == RISK_REGISTER_COLUMNS
+    assert set(reg["企业编号"]) == set(ent["id"])
+    lone = ~ent["id"].isin(zones["enterprise_id"])
+    assert len(reg) == len(zones) + int(lone.sum())
+    assert (reg["风险点/区域"] == ENTERPRISE_LEVEL).sum() == lone.sum()
+    ungraded = ent["risk_grade"].isna()
+    assert (reg["风险等级"] == UNGRADED_LABEL).sum() == int(ungraded.sum()) > 0
+    ranks = reg["风险等级"].map(ORDER)
+    assert ranks.is_monotonic_increasing
+    assert reg["序号"].tolist() == list(range(1, len(reg) + 1))
+    assert set(reg["是否过期"]) <= {"是", "否", "无日期"}
+
+
+def test_hazard_register(demo_project):
+    hz = hazard_register(demo_project, today=TODAY)
+    assert list(hz.columns) == HAZARD_REGISTER_COLUMNS
+    assert len(hz) == len(demo_project.read("hazards"))
+    major = (hz["隐患级别"] == "重大隐患").to_numpy()
+    assert major.any() and not major[np.argmin(major):].any()  # 重大隐患 first
+    overdue = hz["是否逾期"] == "是"
+    assert (hz.loc[overdue, "整改状态"] != "已整改").all()
+    assert (hz.loc[overdue, "整改期限"] < TODAY.isoformat()).all()
+
+
+def test_risk_register_xlsx(written, demo_project):
+    path = written["risk_register"]
+    assert path.name == FILE_NAMES["risk_register"]
+    ws, header, rows = _rows(path)
+    assert header == RISK_REGISTER_COLUMNS
+    reg = risk_register(demo_project, today=TODAY)
+    assert len(rows) == len(reg)
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:P{len(rows) + 1}"
+    gcol = header.index("风险等级")
+    grades = [r[gcol] for r in rows]
+    assert [ORDER[g] for g in grades] == sorted(ORDER[g] for g in grades)
+    assert {r[header.index("企业编号")] for r in rows} == set(demo_project.read("enterprises")["id"])
+    for i, g in enumerate(grades, start=2):
+        assert ws.cell(i, gcol + 1).fill.fgColor.rgb == FILL[g], (i, g)
+    assert UNGRADED_LABEL in grades
+    names = [r[header.index("单位名称")] for r in rows]
+    # CJK and full-width characters take two columns
+    longest = max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in n) for n in names)
+    assert longest + 2 <= ws.column_dimensions["D"].width <= longest + 6
+    assert ws.column_dimensions["A"].width < ws.column_dimensions["D"].width
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_hazard_register_xlsx(written, demo_project):
+    ws, header, rows = _rows(written["hazard_register"])
+    assert header == HAZARD_REGISTER_COLUMNS
+    assert len(rows) == len(demo_project.read("hazards"))
+    assert ws.freeze_panes == "A2"
+    col = header.index("企业风险等级") + 1
+    for i in range(2, len(rows) + 2):
+        assert ws.cell(i, col).fill.fgColor.rgb == FILL[ws.cell(i, col).value]
+
+
+def test_statistics_xlsx(written, demo_project):
+    wb = openpyxl.load_workbook(written["statistics"])
+    assert {"总体", "按乡镇", "按行业", "按园区", "较大以上企业", "更新情况", "统计图"} <= set(wb.sheetnames)
+    n = len(demo_project.read("enterprises"))
+    for sheet in ("按乡镇", "按行业", "按园区"):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        assert header[:7] == [header[0], "重大风险", "较大风险", "一般风险", "低风险", "未定级", "合计"]
+        body = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] != "合计"]
+        assert sum(r[6] for r in body) == n
+        assert ws.freeze_panes == "A2"
+        assert ws["B1"].fill.fgColor.rgb == FILL["重大风险"]
+    ws = wb["总体"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["合计"][2] == n and rows[UNGRADED_LABEL][2] == 5
+    chart_ws = wb["统计图"]
+    # openpyxl drops charts when it reads a file; count them in the package instead
+    import zipfile
+
+    with zipfile.ZipFile(written["statistics"]) as z:
+        names = z.namelist()
+        charts = [x for x in names if x.startswith("xl/charts/chart")]
+        images = [x for x in names if x.startswith("xl/media/")]
+        xml = z.read(charts[0]).decode("utf-8")
+    assert len(charts) == 1 and len(images) == 1
+    assert 'grouping val="stacked"' in xml
+    for colour in (*GRADE_COLOURS.values(), UNGRADED_COLOUR):
+        assert colour[1:].upper() in xml
+    assert len(chart_ws._images) == 1
+
+
+def test_enterprises_only_project_without_grades(demo_project, tmp_path):
+    """Bad input: no zones, no hazards, no grades, no LEC -> every enterprise listed as 未定级, counted."""
+    from yitu.layers.project import Project
+
+    p = Project.init(tmp_path / "bare")
+    ent = demo_project.read("enterprises").head(20).copy()
+    ent["risk_grade"] = np.nan
+    p.write("enterprises", ent)
+    paths = write_lists(p, today=TODAY)
+    assert set(paths) == {"risk_register", "statistics"}
+    assert paths["risk_register"].parent == p.output_dir / "lists"
+    assert not (p.output_dir / "lists" / FILE_NAMES["hazard_register"]).exists()
+    ws, header, rows = _rows(paths["risk_register"])
+    assert len(rows) == 20
+    col = header.index("风险等级")
+    assert {r[col] for r in rows} == {UNGRADED_LABEL}
+    assert all(ws.cell(i, col + 1).fill.fgColor.rgb == FILL[UNGRADED_LABEL] for i in range(2, 22))
+    _, _, srows = _rows(paths["statistics"], "总体")
+    assert {r[0]: r[2] for r in srows}[UNGRADED_LABEL] == 20
+
+
+def test_given_grades_and_zones_reach_the_register(demo_project):
+    ent = grade_enterprises(demo_project.read("enterprises"), demo_project.read("risk_zones"),
+                            settings=demo_project.settings)
+    reg = risk_register(demo_project, today=TODAY)
+    by_ent = reg.drop_duplicates("企业编号").set_index("企业编号")["企业风险等级"]
+    expected = ent.set_index("id")["grade"].map(GRADE_LABELS).fillna(UNGRADED_LABEL)
+    assert (by_ent.reindex(expected.index) == expected).all()
+
+
+def test_cli_lists(demo_copy, tmp_path, capsys):
+    from yitu.cli import main
+
+    main(["lists", str(demo_copy.path), "--out", str(tmp_path / "out")])  # returns on success
+    out = capsys.readouterr().out
+    assert "未定级" in out and "风险统计.xlsx" in out
+    for name in (*FILE_NAMES.values(), "风险统计图.png"):
+        assert (tmp_path / "out" / name).is_file()
+
+
+def test_cli_lists_not_a_project(tmp_path):
+    from yitu.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["lists", str(tmp_path / "nothing")])
+    assert exc.value.code == 2
