@@ -283,6 +283,40 @@ def network_info_cmd(
 
 # ---------------------------------------------------------------------------- section: map
 # (map) -- yitu.maps.html
+
+
+@app.command("map")
+def map_cmd(
+    directory: ProjectDir,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件 Output HTML (default DIR/output/risk_map.html).")] = None,
+    tiles: Annotated[
+        Optional[str],
+        typer.Option(help="底图 Basemap: none | osm | tianditu (key: $YITU_TIANDITU_KEY) | gaode (GCJ-02) | URL {z}/{x}/{y}. Default: [maps] tiles."),
+    ] = None,
+    lang: Annotated[Optional[str], typer.Option(help="语言 zh | en (default: [maps] lang).")] = None,
+    online: Annotated[bool, typer.Option("--online", help="在线 Load Leaflet from the CDN instead of inlining it (smaller file, needs internet).")] = False,
+    title: Annotated[Optional[str], typer.Option(help="标题 Page title (default: project name + 安全风险四色分布图).")] = None,
+) -> None:
+    """四色风险图 Write the interactive four-colour risk map as one self-contained HTML file (offline by default)."""
+    import pandas as pd
+
+    from yitu.layers.project import Project
+    from yitu.maps.html import LAYER_ORDER, _label, risk_map
+    from yitu.maps.offline import save_html
+
+    p = Project.open(directory)
+    lang = lang or p.settings.maps.lang or "zh"
+    m = risk_map(p, tiles=tiles if tiles is not None else p.settings.maps.tiles, lang=lang, title=title)
+    path = save_html(m, out or (p.output_dir / "risk_map.html"), offline=not online)
+    counts = m.yitu_counts  # type: ignore[attr-defined]
+    rows = [{"图层 layer": _label(k, lang), "key": k, "要素 features": counts[k]} for k in LAYER_ORDER if k in counts]
+    console.print(_table(pd.DataFrame(rows), title="四色风险图 risk map"))
+    src = m.yitu_tiles  # type: ignore[attr-defined]
+    basemap = "none (无底图)" if src.is_none else f"{src.name} ({src.datum})"
+    console.print(f"底图 basemap: {basemap} · {'online (CDN)' if online else 'offline (Leaflet inlined)'}", highlight=False)
+    if "roads" not in counts:
+        err.print(f"道路未绘制 no roads drawn: build the network first (`yitu network build {p.path} --osm FILE`)", highlight=False)
+    console.print(f"已写入 written: {path}", highlight=False)
 # ---------------------------------------------------------------------------- end: map
 
 # ---------------------------------------------------------------------------- section: render
@@ -362,6 +396,8 @@ def lists_cmd(
     console.print(_table(high, title="各乡镇街道 by town (较大以上 = 红+橙)"))
     upd = stats["更新情况"][["名称", "记录数", "已过期", "无更新日期", "最早更新日期"]]
     console.print(_table(upd, title=f"更新情况 staleness (> {p.settings.risk.stale_months} 个月为过期)"))
+    if "隐患统计" in stats:
+        console.print(_table(stats["隐患统计"], title="隐患 hazards (逾期 = overdue)"))
     files = pd.DataFrame({"文件 file": [str(v) for v in (*paths.values(), png)]})
     console.print(_table(files, title="已写入 written"))
     n_none = int(overview.loc[overview["风险等级"] == "未定级", "企业数"].sum())

@@ -108,7 +108,9 @@ def test_hazard_register_xlsx(written, demo_project):
 
 def test_statistics_xlsx(written, demo_project):
     wb = openpyxl.load_workbook(written["statistics"])
-    assert {"总体", "按乡镇", "按行业", "按园区", "较大以上企业", "更新情况", "统计图"} <= set(wb.sheetnames)
+    assert {"总体", "按乡镇", "按行业", "按园区", "较大以上企业", "更新情况", "隐患统计", "统计图"} <= set(wb.sheetnames)
+    hz = {r[0]: r for r in wb["隐患统计"].iter_rows(min_row=2, values_only=True)}
+    assert hz["合计"][5] == len(demo_project.read("hazards"))
     n = len(demo_project.read("enterprises"))
     for sheet in ("按乡镇", "按行业", "按园区"):
         ws = wb[sheet]

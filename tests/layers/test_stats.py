@@ -101,3 +101,20 @@ def test_staleness_summary():
     row = s.iloc[0]
     assert (row["记录数"], row["已过期"], row["无更新日期"]) == (3, 1, 1)
     assert row["最早更新日期"] == "2024-01-01" and row["名称"] == "企业"
+
+
+def test_hazard_summary():
+    from yitu.layers.stats import hazard_summary
+
+    hz = pd.DataFrame({
+        "level": ["重大隐患", "一般隐患", "一般隐患", "一般隐患", None],
+        "status": ["未整改", "已整改", "整改中", None, "未整改"],
+        "deadline": ["2026-01-01", "2025-01-01", "2026-12-31", "2025-05-01", "2025-01-01"],
+    })
+    t = hazard_summary(hz, today=date(2026, 6, 1)).set_index("隐患级别")
+    assert t.index.tolist() == ["重大隐患", "一般隐患", "（未填）", TOTAL]
+    assert t.at[TOTAL, TOTAL] == 5
+    assert t.at["重大隐患", "逾期未整改"] == 1
+    assert t.at["一般隐患", "逾期未整改"] == 1  # 已整改 is never overdue; no status counts as open
+    assert t.at["一般隐患", "未填状态"] == 1
+    assert t.at[TOTAL, "逾期未整改"] == 3

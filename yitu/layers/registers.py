@@ -40,6 +40,7 @@ from yitu.layers.stats import (
     TOTAL,
     grade_labels,
     grade_statistics,
+    hazard_summary,
     park_names,
     staleness_summary,
 )
@@ -281,7 +282,8 @@ def hazard_register(
 def lists_statistics(
     source: Any, *, settings: Settings | None = None, today: date | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The statistics tables (:func:`~yitu.layers.stats.grade_statistics`) plus 更新情况 (staleness)."""
+    """The statistics tables (:func:`~yitu.layers.stats.grade_statistics`), 更新情况 (staleness) and,
+    when the project has hazards, 隐患统计 (:func:`~yitu.layers.stats.hazard_summary`)."""
     layers, settings = _inputs(source, settings)
     ent, zones = _graded(layers, settings)
     out = grade_statistics(ent, parks=layers.get("parks"))
@@ -290,6 +292,9 @@ def lists_statistics(
         months=settings.risk.stale_months,
         today=today,
     )
+    hz = layers.get("hazards")
+    if hz is not None and len(hz):
+        out["隐患统计"] = hazard_summary(hz, today=today)
     return out
 
 

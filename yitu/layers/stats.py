@@ -29,6 +29,7 @@ __all__ = [
     "grade_statistics",
     "park_names",
     "staleness_summary",
+    "hazard_summary",
     "SOURCE_LABELS",
 ]
 
@@ -231,3 +232,40 @@ def staleness_summary(
         )
     cols = ["图层", "名称", "记录数", "已过期", "无更新日期", "最早更新日期", "最近更新日期", "期限(月)"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def hazard_summary(hazards: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
+    """Hazards (隐患) by level × rectification status, with the overdue count.
+
+    Parameters
+    ----------
+    hazards
+        The ``hazards`` layer (level, status, deadline).
+    today
+        Reference date for 逾期 (deadline passed and not 已整改); default today.
+
+    Returns
+    -------
+    DataFrame
+        Columns 隐患级别, 未整改, 整改中, 已整改, 未填状态, 合计, 逾期未整改; rows 重大隐患, 一般隐患,
+        （未填）when present, and 合计.
+    """
+    statuses = ["未整改", "整改中", "已整改"]
+    level = _text(hazards["level"] if "level" in hazards.columns else pd.Series(None, index=hazards.index), MISSING)
+    status = _text(hazards["status"] if "status" in hazards.columns else pd.Series(None, index=hazards.index), "未填状态")
+    deadline = pd.to_datetime(
+        hazards["deadline"] if "deadline" in hazards.columns else pd.Series(None, index=hazards.index), errors="coerce"
+    )
+    overdue = deadline.notna() & (deadline < pd.Timestamp(today or date.today())) & (status != "已整改")
+    cols = [*statuses, "未填状态"]
+    t = pd.crosstab(level.to_numpy(), pd.Categorical(status, categories=cols), dropna=False)
+    t = t.reindex(columns=cols, fill_value=0).astype("int64")
+    t.columns = cols
+    rows = [r for r in ("重大隐患", "一般隐患", MISSING) if r in t.index] + [r for r in t.index if r not in ("重大隐患", "一般隐患", MISSING)]
+    t = t.reindex(rows)
+    t[TOTAL] = t[cols].sum(axis=1)
+    t["逾期未整改"] = pd.Series(overdue.to_numpy()).groupby(level.to_numpy()).sum().reindex(t.index).fillna(0).astype("int64")
+    t.index.name = "隐患级别"
+    t = t.reset_index()
+    total = {"隐患级别": TOTAL, **{c: int(t[c].sum()) for c in (*cols, TOTAL, "逾期未整改")}}
+    return pd.concat([t, pd.DataFrame([total])], ignore_index=True)
