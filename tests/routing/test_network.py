@@ -1,0 +1,272 @@
+"""Building a RoadNetwork: OSM and road-line input, one-way streets, clipped extracts, bad files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from yitu.errors import InputError, NetworkError
+from yitu.gis.io import read_vector
+from yitu.routing.engine import node_times
+from yitu.routing.network import RoadNetwork, describe
+from yitu.routing.osm import from_osm
+from yitu.routing.roads import from_roads
+from yitu.routing.snap import Snapped, snap
+from yitu.settings import default_settings
+
+FIRE = default_settings().profile("fire_engine")
+LON0, LAT0 = 119.40, 32.30
+DEG_M = 1.0 / 111_320.0  # ~1 m in latitude degrees
+
+
+def write_osm(path: Path, nodes: dict[int, tuple[float, float]], ways: list[tuple[int, list[int], dict[str, str]]],
+              node_tags: dict[int, dict[str, str]] | None = None) -> Path:
+    """A small OSM XML file. ``nodes``: id -> (x_m, y_m) east/north of (LON0, LAT0)."""
+    node_tags = node_tags or {}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="yitu-tests">']
+    for nid, (xm, ym) in nodes.items():
+        lat = LAT0 + ym * DEG_M
+        lon = LON0 + xm * DEG_M / np.cos(np.radians(LAT0))
+        tags = node_tags.get(nid, {})
+        if tags:
+            lines.append(f'  <node id="{nid}" version="1" lat="{lat:.7f}" lon="{lon:.7f}">')
+            lines += [f'    <tag k="{k}" v="{v}"/>' for k, v in tags.items()]
+            lines.append("  </node>")
+        else:
+            lines.append(f'  <node id="{nid}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>')
+    for wid, refs, tags in ways:
+        lines.append(f'  <way id="{wid}" version="1">')
+        lines += [f'    <nd ref="{r}"/>' for r in refs]
+        lines += [f'    <tag k="{k}" v="{v}"/>' for k, v in tags.items()]
+        lines.append("  </way>")
+    lines.append("</osm>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _at(net: RoadNetwork, osm_node: int) -> int:
+    return int(np.flatnonzero(net.node_id == osm_node)[0])
+
+
+def _from_node(net: RoadNetwork, node: int) -> Snapped:
+    e = int(np.flatnonzero(net.u == node)[0])
+    z = np.zeros(1)
+    return Snapped(np.array([e]), z, z, np.ones(1, dtype=bool), net.x[[node]], net.y[[node]])
+
+
+SQUARE = {1: (0.0, 0.0), 2: (200.0, 0.0), 3: (200.0, 200.0), 4: (0.0, 200.0)}
+
+
+def test_one_way_loop_against_the_loop_goes_the_long_way(tmp_path):
+    # a one-way loop 1 -> 2 -> 3 -> 4 -> 1; the last side is drawn 1 -> 4 and tagged oneway=-1
+    ways = [
+        (10, [1, 2], {"highway": "residential", "oneway": "yes"}),
+        (11, [2, 3], {"highway": "residential", "oneway": "true"}),
+        (12, [3, 4], {"highway": "residential", "oneway": "1"}),
+        (13, [1, 4], {"highway": "residential", "oneway": "-1"}),
+    ]
+    net = from_osm(write_osm(tmp_path / "loop.osm", SQUARE, ways), profile=FIRE)
+    assert net.n_nodes == 4 and net.n_edges == 4
+    assert (net.reverse == -1).all()
+    n1, n2 = _at(net, 1), _at(net, 2)
+    t_from_1, _ = node_times(net, _from_node(net, n1))
+    t_from_2, _ = node_times(net, _from_node(net, n2))
+    side = 200.0 / (25.0 / 3.6)  # residential 25 km/h
+    # (UTM scale: lengths within 0.5 % of the nominal 200 m)
+    assert t_from_1[n2] == pytest.approx(side, rel=5e-3)  # with the loop: one side
+    assert t_from_2[n1] == pytest.approx(3 * side, rel=5e-3)  # against it: the three other sides
+    # walking ignores one-way streets
+    walk = from_osm(tmp_path / "loop.osm", profile=default_settings().profile("walking"))
+    assert (walk.reverse >= 0).all()
+    w2, _ = node_times(walk, _from_node(walk, _at(walk, 2)))
+    assert w2[_at(walk, 1)] == pytest.approx(200.0 / (4.0 / 3.6), rel=5e-3)
+
+
+def test_roundabout_is_one_way_and_reversible_is_two_way(tmp_path):
+    nodes = {**SQUARE, 5: (400.0, 0.0), 6: (400.0, 200.0)}
+    ways = [
+        (10, [1, 2, 3, 4, 1], {"highway": "tertiary", "junction": "roundabout"}),
+        (11, [2, 5, 6, 3], {"highway": "tertiary", "oneway": "reversible"}),
+    ]
+    net = from_osm(write_osm(tmp_path / "r.osm", nodes, ways), profile=FIRE)
+    ring = net.way_id == 10  # split at the junctions 2 and 3 and at its closing node 1
+    assert ring.sum() == 3 and (net.reverse[ring] == -1).all()
+    assert (net.reverse[net.way_id == 11] >= 0).all()
+
+
+def test_closed_way_with_one_junction_is_kept(tmp_path):
+    """A loop road touching the rest at one node only must not vanish as a self-loop."""
+    nodes = {**SQUARE, 5: (-300.0, 0.0)}
+    ways = [(10, [1, 2, 3, 4, 1], {"highway": "residential"}), (11, [5, 1], {"highway": "residential"})]
+    net = from_osm(write_osm(tmp_path / "l.osm", nodes, ways), profile=FIRE)
+    assert (net.way_id == 10).sum() == 4  # split in two pieces, both directions
+    assert net.length_m[net.way_id == 10].sum() == pytest.approx(2 * 800.0, rel=0.01)
+    assert net.dropped.get("self_loops", 0) == 0
+
+
+def test_clipped_extract_way_is_cut_not_failed(tmp_path):
+    # way 10 references node 99, which is not in the file (clipped at the extract's edge)
+    nodes = {1: (0.0, 0.0), 2: (100.0, 0.0), 3: (200.0, 0.0), 4: (400.0, 0.0), 5: (500.0, 0.0), 6: (250.0, -300.0)}
+    ways = [
+        (10, [1, 2, 3, 99, 4, 5], {"highway": "secondary"}),
+        (11, [5, 6, 1], {"highway": "secondary"}),
+    ]
+    net = from_osm(write_osm(tmp_path / "clip.osm", nodes, ways), profile=FIRE)
+    assert net.dropped["ways_cut_at_missing_nodes"] == 1
+    assert {1, 3, 4, 5} <= set(net.node_id.tolist())
+    # no edge bridges the gap between 3 and 4
+    a, b = _at(net, 3), _at(net, 4)
+    assert not ((net.u == a) & (net.v == b)).any() and not ((net.u == b) & (net.v == a)).any()
+    # the pieces on both sides are kept
+    assert net.length_m[net.way_id == 10].sum() == pytest.approx(2 * (200.0 + 100.0), rel=0.01)
+
+
+def test_largest_component_kept_rest_reported(tmp_path):
+    nodes = {**SQUARE, 7: (5000.0, 0.0), 8: (5100.0, 0.0)}
+    ways = [(10, [1, 2, 3, 4, 1, 3], {"highway": "residential"}), (20, [7, 8], {"highway": "residential"})]
+    net = from_osm(write_osm(tmp_path / "c.osm", nodes, ways), profile=FIRE)
+    assert 7 not in net.node_id and 8 not in net.node_id
+    assert net.dropped["small_component_nodes"] == 2 and net.dropped["components_removed"] == 1
+    full = from_osm(tmp_path / "c.osm", profile=FIRE, largest_component=False)
+    assert 7 in full.node_id
+
+
+def test_access_rules_and_emergency(tmp_path):
+    nodes = {1: (0.0, 0.0), 2: (100.0, 0.0), 3: (200.0, 0.0), 4: (300.0, 0.0)}
+    ways = [
+        (10, [1, 2], {"highway": "service", "access": "private"}),
+        (11, [2, 3], {"highway": "service", "access": "no", "emergency": "yes"}),
+        (12, [3, 4], {"highway": "footway"}),
+    ]
+    net = from_osm(write_osm(tmp_path / "a.osm", nodes, ways), profile=FIRE, largest_component=False)
+    assert sorted(set(net.way_id.tolist())) == [11]
+
+
+def test_real_extracts_build(osm_monaco, osm_krems):
+    for path, utm in ((osm_monaco, 32632), (osm_krems, 32633)):
+        net = from_osm(path, profile=FIRE)
+        assert net.crs.to_epsg() == utm
+        assert net.n_nodes > 300 and (net.length_m > 0).all() and np.isfinite(net.time_s).all()
+        # twins are mutual and share the geometry reversed
+        tw = np.flatnonzero(net.reverse >= 0)
+        assert (net.reverse[net.reverse[tw]] == tw).all()
+        assert shapely.equals_exact(shapely.reverse(net.geometry[tw]), net.geometry[net.reverse[tw]], 1e-6).all()
+        # edges start and end at their nodes
+        start = shapely.get_point(net.geometry, 0)
+        assert np.allclose(shapely.get_x(start), net.x[net.u]) and np.allclose(shapely.get_y(start), net.y[net.u])
+        d = describe(net)
+        assert d["nodes"] == net.n_nodes and d["km"] > 10
+
+
+def test_save_load_roundtrip(demo_network, tmp_path):
+    p = demo_network.save(tmp_path / "n.npz")
+    back = RoadNetwork.load(p)
+    assert back.fingerprint() == demo_network.fingerprint()
+    assert back.crs.equals(demo_network.crs)
+    assert shapely.equals_exact(back.geometry, demo_network.geometry, 1e-9).all()
+    assert list(back.name) == list(demo_network.name) and back.dropped == demo_network.dropped
+
+
+# --------------------------------------------------------------------------------- road lines
+def test_from_roads_matches_from_osm_on_demo(demo_project, demo_network):
+    gdf = read_vector(demo_project.path / "inputs" / "roads.gpkg")
+    net = from_roads(gdf, profile=demo_project.settings.profile("fire_engine"), crs=demo_project.metric_crs())
+    assert net.n_nodes == demo_network.n_nodes and net.n_edges == demo_network.n_edges
+    # the OSM file has signals (no delay by default): total times equal
+    assert net.time_s.sum() == pytest.approx(demo_network.time_s.sum(), rel=1e-9)
+    assert np.allclose(np.sort(net.time_s), np.sort(demo_network.time_s))
+    assert (net.reverse < 0).sum() == (demo_network.reverse < 0).sum()
+
+
+def test_from_roads_chinese_classes_and_fields():
+    lines = [
+        shapely.LineString([(0, 0), (1000, 0)]), shapely.LineString([(1000, 0), (1000, 1000)]),
+        shapely.LineString([(1000, 1000), (0, 0)]),
+    ]
+    gdf = gpd.GeoDataFrame({"等级": ["国道", "省道", "县道"], "单行": ["否", "双向", None], "名称": ["G1", "S2", "X3"]},
+                           geometry=lines, crs=32650)
+    net = from_roads(gdf, profile=FIRE, class_field="等级", oneway_field="单行", name_field="名称", speed_field=None)
+    sp = {c: float(net.speed_kmh[net.road_class == c][0]) for c in set(net.road_class)}
+    assert sp == {"trunk": 60.0, "primary": 50.0, "secondary": 40.0}
+    assert set(net.name) == {"G1", "S2", "X3"}
+    with pytest.raises(InputError, match="no class field 'grade'"):
+        from_roads(gdf, profile=FIRE, class_field="grade")
+
+
+def test_road_layer_without_crs():
+    gdf = gpd.GeoDataFrame({"road_class": ["primary"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])])
+    with pytest.raises(InputError) as exc:
+        from_roads(gdf, profile=FIRE)
+    assert str(exc.value) == "roads: the road layer has no CRS; declare one (e.g. --crs wgs84)"
+
+
+# ---------------------------------------------------------------------------------- bad files
+def test_csv_saved_as_osm(tmp_path):
+    p = tmp_path / "roads.osm"
+    p.write_text("名称,经度,纬度\n主路,119.4,32.3\n", encoding="utf-8")
+    with pytest.raises(NetworkError) as exc:
+        from_osm(p, profile=FIRE)
+    assert str(exc.value).startswith(f"{p}: cannot be read as OSM data (")
+
+
+def test_xml_that_is_not_osm(tmp_path):
+    p = tmp_path / "roads.osm"
+    p.write_text('<?xml version="1.0"?>\n<kml><Placemark/></kml>\n', encoding="utf-8")
+    with pytest.raises(NetworkError, match="cannot be read as OSM data"):
+        from_osm(p, profile=FIRE)
+
+
+def test_txt_is_not_osm(tmp_path):
+    p = tmp_path / "roads.txt"
+    p.write_text("hello\n", encoding="utf-8")
+    with pytest.raises(NetworkError) as exc:
+        from_osm(p, profile=FIRE)
+    assert str(exc.value) == f"{p}: not an OSM file (.osm, .osm.gz, .osm.pbf); for a road-line layer use --roads"
+
+
+def test_empty_and_missing_file(tmp_path):
+    p = tmp_path / "empty.osm"
+    p.write_bytes(b"")
+    with pytest.raises(NetworkError) as exc:
+        from_osm(p, profile=FIRE)
+    assert str(exc.value) == f"{p}: the file is empty"
+    with pytest.raises(NetworkError, match="file not found"):
+        from_osm(tmp_path / "nope.osm", profile=FIRE)
+
+
+def test_only_footways_no_drivable_road(tmp_path):
+    nodes = {1: (0.0, 0.0), 2: (100.0, 0.0), 3: (200.0, 0.0)}
+    ways = [(10, [1, 2], {"highway": "footway"}), (11, [2, 3], {"highway": "path"})]
+    p = write_osm(tmp_path / "foot.osm", nodes, ways)
+    with pytest.raises(NetworkError) as exc:
+        from_osm(p, profile=FIRE)
+    assert str(exc.value).startswith(f"{p}: no road usable by profile 'fire_engine' (highway classes: ")
+    # the same file is fine for walking
+    assert from_osm(p, profile=default_settings().profile("walking")).n_edges == 4
+
+
+# ------------------------------------------------------------------------------ synthetic (benchmarks)
+def test_synthetic_network_tiny():
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from benchmarks.synthetic import random_points, synthetic_network
+
+    net = synthetic_network(2500, seed=3)
+    assert 2300 < net.n_nodes <= 2500
+    assert set(net.road_class) >= {"residential", "tertiary", "primary", "trunk", "motorway"}
+    assert (net.reverse < 0).sum() > 0  # some one-way streets
+    assert net.crs.to_epsg() == 32650
+    again = synthetic_network(2500, seed=3)
+    assert again.fingerprint() == net.fingerprint()
+    pts = random_points(net, 200, seed=1)
+    assert len(pts) == 200 and pts.crs.equals(net.crs)
+    sn = snap(net, pts, max_snap_m=500)
+    assert sn.ok.all() and np.nanmax(sn.dist_m) < 300
+    t, _ = node_times(net, _from_node(net, 0))
+    assert np.isfinite(t).all()  # strongly connected
