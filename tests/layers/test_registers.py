@@ -185,3 +185,28 @@ def test_cli_lists_not_a_project(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["lists", str(tmp_path / "nothing")])
     assert exc.value.code == 2
+
+
+def test_register_from_layers_with_an_orphan_zone():
+    import geopandas as gpd
+    import shapely
+
+    from yitu.errors import InputError
+    from yitu.layers.registers import UNKNOWN_ENTERPRISE
+    from yitu.settings import default_settings
+
+    pt = [shapely.Point(119.5, 32.3)]
+    ent = gpd.GeoDataFrame({"id": ["E1", "E2"], "name": ["甲厂", "乙厂"], "town": ["甲镇", "乙镇"],
+                            "risk_grade": [np.nan, 3.0], "updated_at": ["2020-01-01", None]}, geometry=pt * 2, crs=4326)
+    zones = gpd.GeoDataFrame({"id": ["Z1", "Z2"], "enterprise_id": ["E2", "E9"], "name": ["罐区", "仓库"],
+                              "risk_grade": [1.0, np.nan], "lec_l": [np.nan, 6.0], "lec_e": [np.nan, 6.0],
+                              "lec_c": [np.nan, 7.0]}, geometry=pt * 2, crs=4326)
+    with pytest.raises(InputError, match="settings"):
+        risk_register({"enterprises": ent})
+    reg = risk_register({"enterprises": ent, "risk_zones": zones}, settings=default_settings(), today=TODAY)
+    assert reg["企业编号"].tolist() == ["E2", "E9", "E1"]  # 红 zone, 橙 zone (LEC D = 252), 未定级 enterprise
+    assert reg["风险等级"].tolist() == ["重大风险", "较大风险", UNGRADED_LABEL]
+    assert reg.at[1, "单位名称"] == UNKNOWN_ENTERPRISE and reg.at[1, "定级依据"] == "LEC法 D=252"
+    assert reg.at[0, "企业风险等级"] == "一般风险"  # the given enterprise grade wins over its red zone
+    assert reg.at[2, "风险点/区域"] == ENTERPRISE_LEVEL and reg.at[2, "是否过期"] == "是"
+    assert reg.at[0, "是否过期"] == "无日期"

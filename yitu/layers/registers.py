@@ -132,6 +132,11 @@ def _basis(df: pd.DataFrame) -> pd.Series:
     return text
 
 
+def _blank_none(text: pd.Series) -> pd.Series:
+    """'' -> None (for date parsing)."""
+    return text.where(text != "", None)
+
+
 def _stale_text(updated: pd.Series, *, months: int, today: date | None) -> pd.Series:
     old = stale(updated, months=months, today=today)
     dated = pd.to_datetime(updated, errors="coerce").notna()
@@ -198,7 +203,7 @@ def risk_register(source: Any, *, settings: Settings | None = None, today: date 
             "企业风险等级": from_ent(grade_labels(ent["grade"]), UNGRADED_LABEL),
             "定级依据": _basis(zones),
             "更新日期": updated,
-            "是否过期": _stale_text(updated.replace("", None), months=months, today=today),
+            "是否过期": _stale_text(_blank_none(updated), months=months, today=today),
             "_zid": _s(zones, "id"),
         }))
         with_zones = set(eid[known])
@@ -223,7 +228,7 @@ def risk_register(source: Any, *, settings: Settings | None = None, today: date 
         "企业风险等级": grade_labels(lone["grade"]),
         "定级依据": _basis(lone),
         "更新日期": updated,
-        "是否过期": _stale_text(updated.replace("", None), months=months, today=today),
+        "是否过期": _stale_text(_blank_none(updated), months=months, today=today),
         "_zid": "",
     }))
     reg = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[-1]
@@ -254,7 +259,7 @@ def hazard_register(
     eid = _s(hz, "enterprise_id")
     grade = eid.map(e["grade"]) if len(e) else pd.Series(pd.NA, index=hz.index)
     today = today or date.today()
-    deadline = pd.to_datetime(_s(hz, "deadline").replace("", None), errors="coerce")
+    deadline = pd.to_datetime(_blank_none(_s(hz, "deadline")), errors="coerce")
     status = _s(hz, "status")
     overdue = deadline.notna() & (deadline < pd.Timestamp(today)) & (status != "已整改")
     reg = pd.DataFrame({
