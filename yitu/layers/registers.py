@@ -385,6 +385,8 @@ def _bar_chart(ws: Any, data_ws: Any, table: pd.DataFrame, *, anchor: str) -> No
     chart.title = f"各{table.columns[0]}企业风险等级分布"
     chart.y_axis.title = "企业数"
     chart.x_axis.title = str(table.columns[0])
+    chart.x_axis.delete = False  # openpyxl 3.1 hides the axes unless told
+    chart.y_axis.delete = False
     first, last = 2, 1 + len(GRADE_COLUMNS)  # the grade count columns B..F
     data = Reference(data_ws, min_col=first, max_col=last, min_row=1, max_row=n + 1)
     cats = Reference(data_ws, min_col=1, min_row=2, max_row=n + 1)
