@@ -112,8 +112,9 @@ class DrillResult:
         One LineString per reachable force from the station to the site (EPSG:4326).
     requirements
         The hazard's requirement lines, MET / NOT MET and by how much.
-    closed
-        Closed edges (count) and what was closed.
+    closed_edges, closed_what, closed_lines
+        Number of closed directed edges, what was asked to close, and the closed roads as lines
+        (EPSG:4326; None without closures).
     settings_note
         The numbers used (profile, calibration, access speed, snap distance).
     """
@@ -130,6 +131,7 @@ class DrillResult:
     closed_what: tuple[str, ...] = ()
     profile: str = "fire_engine"
     settings_note: dict[str, Any] = field(default_factory=dict)
+    closed_lines: gpd.GeoDataFrame | None = None
 
     @property
     def n_not_met(self) -> int:
@@ -593,10 +595,16 @@ def drill(
         "max_snap_m": max_snap,
         "site_snap_m": float(ss.dist_m[0]),
     }
+    closed_lines = None
+    if closed is not None and np.asarray(closed).any():
+        c = np.flatnonzero(np.asarray(closed, dtype=bool) & (network.canonical == np.arange(network.n_edges)))
+        closed_lines = gpd.GeoDataFrame({"name": network.name[c].astype(str), "osm_id": network.way_id[c]},
+                                        geometry=network.geometry[c], crs=network.crs).to_crs(4326)
     return DrillResult(
         site=site, hazard=hazard, forces=forces, curve=curve, on_site=on_site, routes=routes, requirements=reqs,
         site_snap_m=float(ss.dist_m[0]), closed_edges=0 if closed is None else int(np.asarray(closed).sum()),
         closed_what=tuple(closed_what), profile=network.profile, settings_note=note,
+        closed_lines=closed_lines,
     )
 
 

@@ -33,7 +33,7 @@ from yitu.settings import Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["gaps", "PROTECTION_RANK", "GAP_LABELS"]
+__all__ = ["gaps", "write_gaps", "PROTECTION_RANK", "GAP_LABELS"]
 
 # Protected targets have no risk grade: their protection class ranks them (GB 36894-2018).
 PROTECTION_RANK: dict[str, int] = {"高敏感": 1, "重要": 2, "一般": 3}
@@ -245,3 +245,25 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any) -> pd.D
     df["excess_km2"] = df["district_km2"] - df["max_km2"]
     over = df[df["excess_km2"] > 0].sort_values("excess_km2", ascending=False)
     return over[cols].reset_index(drop=True)
+
+
+def write_gaps(project: Any, result: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """Write the gap tables to ``DIR/output/gaps/<name>.csv`` (UTF-8 with BOM) and ``gaps.xlsx``."""
+    from yitu.gis.io import atomic_path, write_csv
+
+    out = project.output_dir / "gaps"
+    paths: dict[str, Any] = {}
+    tables = {k: pd.DataFrame(v.drop(columns="geometry", errors="ignore")) for k, v in result.items()}
+    for k, df in tables.items():
+        paths[k] = write_csv(df, out / f"{k}.csv")
+    xlsx = out / "gaps.xlsx"
+    with atomic_path(xlsx) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            for k, df in tables.items():
+                df = df.copy()
+                for c in df.columns:
+                    if str(df[c].dtype) == "Int64":
+                        df[c] = df[c].astype("float64")
+                df.rename(columns=GAP_LABELS).to_excel(xw, sheet_name=k[:31], index=False)
+    paths["xlsx"] = xlsx
+    return paths

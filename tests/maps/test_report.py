@@ -1,0 +1,135 @@
+"""The readiness report: run_drill on a project (result layers and files), the DOCX reopened with
+python-docx (tables with their headers, images), the HTML page offline and escaped, and the page
+in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def report_project(demo_project, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A copy of the demo with its network built, a station renamed to a script tag, a drill with a
+    closed bridge and the report written."""
+    from yitu.layers.project import Project
+    from yitu.maps.report import readiness_report
+    from yitu.routing.build import build_network
+    from yitu.routing.drill import run_drill
+
+    dst = tmp_path_factory.mktemp("report") / "qinglan"
+    shutil.copytree(demo_project.path, dst)
+    p = Project.open(dst)
+    build_network(p, osm=p.path / "inputs" / "roads.osm")
+    st = p.read("stations")
+    st.loc[st["id"] == "S11", "name"] = EVIL  # the first force to arrive at E0001
+    p.write("stations", st)
+    before, after = run_drill(p, at="E0001", hazard="fire", closed_names=["岚江大桥"])
+    paths = readiness_report(p, drill=(before, after))
+    return p, before, after, paths
+
+
+def test_run_drill_stores_layers_and_files(report_project):  # type: ignore[no-untyped-def]
+    p, before, after, _ = report_project
+    assert after is not None and after.closed_what == ("岚江大桥",)
+    forces = p.read("result_drill_forces")
+    assert set(forces["scenario"]) == {"before", "after"} and len(forces) == 2 * len(p.read("stations"))
+    assert forces.geometry.notna().all()
+    routes = p.read("result_drill_routes")
+    assert routes.geom_type.eq("LineString").all() and set(routes["scenario"]) == {"before", "after"}
+    out = p.output_dir / "drill"
+    for name in ("forces.csv", "forces_after.csv", "curve.csv", "requirements.csv", "compare.csv", "drill.xlsx"):
+        assert (out / name).is_file(), name
+    csv = pd.read_csv(out / "forces.csv", encoding="utf-8-sig")
+    assert csv["station_id"].tolist() == before.forces["station_id"].tolist()
+    with pd.ExcelFile(out / "drill.xlsx") as xf:
+        sheets = xf.sheet_names
+    assert {"forces", "forces_after", "compare", "requirements"} <= set(sheets)
+    # the gap tables are written beside the report
+    assert (p.output_dir / "gaps" / "enterprises.csv").is_file()
+
+
+def test_docx_has_real_tables_and_images(report_project):  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    p, before, after, paths = report_project
+    doc = Document(str(paths["docx"]))
+    # summary, park check; per scenario forces, on-site, requirements (x2) and the comparison;
+    # three place lists and districts; five settings tables
+    assert len(doc.tables) == 1 + 1 + 3 * 2 + 1 + 4 + 5
+    headers = [[c.text for c in t.rows[0].cells] for t in doc.tables]
+    forces_tables = [i for i, h in enumerate(headers) if h[:3] == ["序号", "救援力量", "类型"]]
+    assert len(forces_tables) == 2
+    t = doc.tables[forces_tables[0]]
+    assert len(t.rows) == 1 + len(before.forces)
+    assert t.rows[1].cells[1].text == EVIL and t.rows[1].cells[0].text == "1"
+    assert t.rows[1].cells[5].text == f"{before.forces['arrival_min'].iloc[0]:.1f}"
+    req = [i for i, h in enumerate(headers) if h == ["要求", "时限内到场", "结论", "说明"]]
+    assert len(req) == 2
+    statuses = [r.cells[2].text for r in doc.tables[req[0]].rows[1:]]
+    assert statuses == [("满足 MET" if s == "MET" else "不满足 NOT MET") for s in before.requirements["status"]]
+    assert any(h == ["编号", "救援力量", "封闭前到场(分)", "封闭后到场(分)", "延误(分)", "变化"] for h in headers)
+    # timeline chart and map, before and after
+    assert len(doc.inline_shapes) == 4
+    text = "\n".join(par.text for par in doc.paragraphs)
+    assert "总体结论" in text and "calibration" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+
+
+def test_html_is_offline_and_escaped(report_project):  # type: ignore[no-untyped-def]
+    from yitu.maps.offline import external_urls
+
+    _, _, _, paths = report_project
+    text = paths["html"].read_text(encoding="utf-8")
+    assert external_urls(text) == []
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", text, re.I)
+    assert "<script" not in text.lower()
+    assert EVIL not in text and html_escape(EVIL) in text
+    assert text.count("data:image/png;base64,") == 4
+    assert "<table>" in text and "总体结论" in text
+
+
+def html_escape(s: str) -> str:
+    import html
+
+    return html.escape(s)
+
+
+@pytest.mark.browser
+def test_report_opens_in_chromium(report_project):  # type: ignore[no-untyped-def]
+    from tests.browser import needs_chromium, open_page
+
+    if needs_chromium.args[0]:
+        pytest.skip(needs_chromium.kwargs["reason"])
+    _, _, _, paths = report_project
+    with open_page(paths["html"]) as (page, console, blocked):
+        assert blocked == []
+        assert console.dialogs == [] and console.errors == []
+        assert page.locator("table").count() >= 10
+        n_img = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length")
+        assert n_img == 4
+        assert EVIL in page.inner_text("body")
+
+
+def test_report_without_drill_and_bad_input(demo_project, demo_network, tmp_path):  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    from yitu.errors import InputError, ProjectError
+    from yitu.maps.report import readiness_report
+    from yitu.routing.drill import run_drill
+
+    paths = readiness_report(demo_project, network=demo_network, out_dir=tmp_path / "r",
+                             gaps_result=__import__("yitu.routing.gaps", fromlist=["gaps"]).gaps(demo_project, demo_network))
+    doc = Document(str(paths["docx"]))
+    assert len(doc.inline_shapes) == 0 and len(doc.tables) == 1 + 1 + 4 + 5
+    assert "未指定演练地点" in paths["html"].read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="no enterprise with id 'E9999'"):
+        run_drill(demo_project, at="E9999", network=demo_network, write=False)
+    with pytest.raises(InputError, match="no road of that name"):
+        run_drill(demo_project, at="E0001", closed_names=["不存在路"], network=demo_network, write=False)
+    with pytest.raises(ProjectError, match="yitu network build"):
+        run_drill(demo_project, at="E0001", write=False)
