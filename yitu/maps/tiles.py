@@ -85,7 +85,7 @@ def _tianditu_key(key: str | None, settings_key: str | None) -> str:
     raise InputError(
         "the 天地图 (tianditu) basemap needs a browser key (tk): get one at https://console.tianditu.gov.cn, "
         f"then set the environment variable {TIANDITU_ENV}=YOUR_KEY or put tianditu_key = \"YOUR_KEY\" under "
-        "[maps] in the project's yitu.toml (or use --tiles none|osm|gaode)"
+        "the table header [ maps ] in the project's yitu.toml (or use --tiles none|osm|gaode)"
     )
 
 
@@ -125,7 +125,7 @@ def resolve_tiles(spec: str | None, *, tianditu_key: str | None = None, settings
     if low in ("tianditu", "天地图", "tdt"):
         key = _tianditu_key(tianditu_key, settings_key)
         if not re.fullmatch(r"[0-9A-Za-z]+", key):
-            raise InputError(f"天地图 key {key!r} is not a tianditu browser key (letters and digits only); check {TIANDITU_ENV} or [maps] tianditu_key")
+            raise InputError(f"天地图 key {key!r} is not a tianditu browser key (letters and digits only); check {TIANDITU_ENV} or tianditu_key under [ maps ] in yitu.toml")
         return TileSource(
             "tianditu",
             (_TIANDITU.replace("{layer}", "vec").replace("{key}", key),
