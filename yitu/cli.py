@@ -332,6 +332,9 @@ def render_cmd(
     enterprise: Annotated[
         Optional[str], typer.Option(help="企业编号 Enterprise id: its 企业内部四色分布图 (implies --what enterprise).")
     ] = None,
+    park: Annotated[
+        Optional[str], typer.Option(help="园区编号 Park id: zoom the risk map on this park (园区四色分布图).")
+    ] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="格式 png | svg | pdf (default from --out, else png).")] = None,
     paper: Annotated[Optional[str], typer.Option(help="纸张 A4 | A3 | A2 | A1 | A0 (default: settings maps.paper).")] = None,
     dpi: Annotated[Optional[int], typer.Option(help="分辨率 Raster resolution (default: settings maps.dpi, 300).")] = None,
@@ -357,10 +360,12 @@ def render_cmd(
         raise InputError(f"unknown format {fmt!r}; use png, svg or pdf")
     if out is None:
         stem = f"enterprise_{enterprise}" if what == "enterprise" and enterprise else what
+        if park and what == "risk":
+            stem = f"risk_park_{park}"
         out = p.output_dir / "images" / f"{stem}.{fmt}"
     elif out.suffix.lower().lstrip(".") != fmt:
         raise InputError(f"--out {out} does not end in .{fmt} (the --format); name the file {out.with_suffix('.' + fmt)}")
-    fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang, font=font, title=title)
+    fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang, font=font, title=title, park_id=park)
     path = save_figure(fig, out, dpi=dpi or p.settings.maps.dpi)
     console.print(str(path), highlight=False, soft_wrap=True)
 
@@ -409,6 +414,154 @@ def lists_cmd(
 
 # ---------------------------------------------------------------------------- section: drill
 # (drill, gaps, report) -- yitu.routing.drill / yitu.maps.report
+
+_DRILL_AT = typer.Option("--at", help="演练地点 ENTERPRISE_ID or LON,LAT (WGS-84).")
+_HAZARD = typer.Option("--hazard", help="灾情类型 fire | leak | explosion (or a profile from yitu.toml).")
+_CLOSED = typer.Option("--closed", help="封闭道路 Road name or OSM way id (a number = way id); repeat for several.")
+_CLOSED_AREA = typer.Option("--closed-area", help="封闭区域 Polygon file (GeoJSON/GPKG/SHP); roads crossing it are closed.")
+
+
+def _split_closed(closed: list[str] | None) -> tuple[list[str], list[str]]:
+    names, ids = [], []
+    for c in closed or []:
+        for part in str(c).replace("，", ",").split(","):
+            part = part.strip()
+            if part:
+                (ids if part.isdigit() else names).append(part)
+    return names, ids
+
+
+def _fmt_min(v) -> str:  # type: ignore[no-untyped-def]
+    return "—" if v is None or v != v else f"{v:.1f}"
+
+
+def _print_drill(res, *, title: str) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+    from rich import box
+    from rich.table import Table
+
+    f = res.forces
+    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    for c in ("序", "救援力量", "到场(分)", "出动+行驶", "车辆", "泡沫车", "举高", "人员", "泡沫t"):
+        t.add_column(c, no_wrap=c == "救援力量")
+    for r in f.itertuples(index=False):
+        name = str(r.station_name)
+        if r.status != "reachable":
+            name += f"\n[red]{r.status}: {r.reason}[/]"
+        t.add_row("—" if pd.isna(r.rank) else str(r.rank), name, _fmt_min(r.arrival_min),
+                  f"{_fmt_min(r.turnout_min)}+{_fmt_min(r.travel_min)}", str(r.vehicles), str(r.foam_tender),
+                  str(r.aerial), str(r.personnel), f"{r.foam_t:g}")
+    console.print(t)
+    t2 = Table(title="到场力量 on site", box=box.SIMPLE_HEAD, pad_edge=False)
+    for c in ("分钟", "力量", "车辆", "水罐", "泡沫车", "举高", "抢险", "化救", "人员", "泡沫t"):
+        t2.add_column(c)
+    for r in res.on_site.itertuples(index=False):
+        t2.add_row(f"≤{r.minute:g}", str(r.forces), str(r.vehicles), str(r.pumper), str(r.foam_tender), str(r.aerial),
+                   str(r.rescue), str(r.hazmat), str(r.personnel), f"{r.foam_t:g}")
+    console.print(t2)
+    t3 = Table(title=f"力量需求 requirements ({res.hazard})", box=box.SIMPLE_HEAD, pad_edge=False)
+    for c in ("结论", "要求", "说明"):
+        t3.add_column(c, no_wrap=c == "结论")
+    for r in res.requirements.itertuples(index=False):
+        mark = "[green]MET[/]" if r.status == "MET" else "[bold red]NOT MET[/]"
+        t3.add_row(mark, str(r.label), str(r.detail))
+    console.print(t3)
+
+
+@app.command("drill")
+def drill_cmd(
+    directory: ProjectDir,
+    at: Annotated[str, _DRILL_AT],
+    hazard: Annotated[str, _HAZARD] = "fire",
+    closed: Annotated[Optional[list[str]], _CLOSED] = None,
+    closed_area: Annotated[Optional[Path], _CLOSED_AREA] = None,
+    profile: Annotated[str, typer.Option(help="速度配置 Speed profile.")] = "fire_engine",
+) -> None:
+    """演练前核查 Drill: every force ranked by arrival, on site at 5/15/30 min, requirement lines; exit 3 if any is NOT MET."""
+    from yitu.layers.project import Project
+    from yitu.routing.drill import compare, run_drill
+
+    p = Project.open(directory)
+    names, ids = _split_closed(closed)
+    before, after = run_drill(p, at=at, hazard=hazard, closed_names=names, closed_ids=ids,
+                              closed_area=closed_area, profile=profile)
+    site = before.site
+    console.print(f"[bold]演练地点 site:[/] {site.name} ({site.site_id}) · 灾情 hazard: {hazard} · "
+                  f"距道路 {before.site_snap_m:.0f} m", highlight=False)
+    _print_drill(before, title="救援力量到场排序 forces by arrival" + (" · 封闭前 before" if after else ""))
+    if after is not None:
+        console.print(f"[bold]封闭 closed:[/] {'、'.join(after.closed_what)} ({after.closed_edges} directed edges)",
+                      highlight=False)
+        _print_drill(after, title="封闭后 after the closures")
+        cmp = compare(before, after)
+        cmp = cmp[["station_id", "station_name", "arrival_before", "arrival_after", "delay_min", "change"]].round(2)
+        console.print(_table(cmp.rename(columns={"station_id": "编号", "station_name": "救援力量",
+                                                 "arrival_before": "封闭前(分)", "arrival_after": "封闭后(分)",
+                                                 "delay_min": "延误(分)", "change": "变化"}),
+                             title="封闭前后对比 before/after"))
+    console.print(f"结果 results: {p.output_dir / 'drill'} (forces/curve/requirements CSV, drill.xlsx); "
+                  "layers result_drill_forces, result_drill_routes", highlight=False)
+    n_bad = before.n_not_met + (after.n_not_met if after is not None else 0)
+    verdict = "[bold red]FAIL 不满足[/]" if n_bad else "[bold green]PASS 全部满足[/]"
+    console.print(f"结论 verdict: {verdict} ({n_bad} requirement line(s) NOT MET)")
+    if n_bad:
+        # SystemExit, not typer.Exit: main() runs click with standalone_mode=False, which turns
+        # typer.Exit into a return value that main() does not pass on
+        raise SystemExit(EXIT_FAIL)
+
+
+@app.command("gaps")
+def gaps_cmd(
+    directory: ProjectDir,
+    park_limit: Annotated[Optional[float], typer.Option(help="园区内企业时限 Minutes for enterprises in a park (default rescue.park_limit_min).")] = None,
+    limit: Annotated[Optional[float], typer.Option(help="其余时限 Minutes for everything else (default rescue.urban_limit_min).")] = None,
+) -> None:
+    """缺口清单 Gap list: places outside every station's limit, failing parks, districts over the 建标152 area."""
+    from yitu.layers.project import Project
+    from yitu.routing.build import load_network
+    from yitu.routing.gaps import GAP_LABELS, gaps, write_gaps
+
+    p = Project.open(directory)
+    res = gaps(p, load_network(p), park_limit_min=park_limit, other_limit_min=limit)
+    cols = ["id", "name", "kind", "grade_label", "population", "limit_min", "arrival_min", "nearest_station_name", "status"]
+    for key, title in (("enterprises", "时限外企业"), ("targets", "时限外防护目标"), ("villages", "时限外村庄")):
+        df = res[key]
+        console.print(_table(df[cols].round(1).rename(columns=GAP_LABELS), title=f"{title} {key} ({len(df)})", max_rows=15))
+    console.print(_table(res["parks"].rename(columns=GAP_LABELS), title="未通过救援圈的园区 parks failing"))
+    console.print(_table(res["districts"].round(2).rename(columns=GAP_LABELS), title="辖区面积超标站点 districts over 建标152"))
+    paths = write_gaps(p, res)
+    console.print(f"完整清单 full lists: {paths['xlsx'].parent} (CSV per table, gaps.xlsx)", highlight=False)
+
+
+@app.command("report")
+def report_cmd(
+    directory: ProjectDir,
+    drill: Annotated[Optional[str], typer.Option("--drill", help="演练地点 ENTERPRISE_ID or LON,LAT for the drill section.")] = None,
+    hazard: Annotated[str, _HAZARD] = "fire",
+    closed: Annotated[Optional[list[str]], _CLOSED] = None,
+    closed_area: Annotated[Optional[Path], _CLOSED_AREA] = None,
+    out: Annotated[Optional[Path], typer.Option(help="输出目录 Output folder (default DIR/output/report).")] = None,
+) -> None:
+    """核查报告 Readiness report: one offline HTML page and one DOCX (verdict, park checks, drill, gaps, settings)."""
+    from yitu.layers.project import Project
+    from yitu.maps.report import readiness_report
+    from yitu.routing.build import load_network
+    from yitu.routing.drill import run_drill
+
+    p = Project.open(directory)
+    net = load_network(p)
+    result = None
+    if drill:
+        names, ids = _split_closed(closed)
+        result = run_drill(p, at=drill, hazard=hazard, closed_names=names, closed_ids=ids, closed_area=closed_area,
+                           network=net)
+    elif closed or closed_area:
+        from yitu.errors import InputError
+
+        raise InputError("--closed/--closed-area need --drill ENTERPRISE_ID|LON,LAT (the closures apply to a drill)")
+    paths = readiness_report(p, drill=result, network=net, out_dir=out)
+    console.print(f"报告 report: {paths['html']}\n         {paths['docx']}", highlight=False)
+
 # ---------------------------------------------------------------------------- end: drill
 
 # ---------------------------------------------------------------------------- entry point

@@ -281,3 +281,25 @@ def test_cli_render(demo_project, tmp_path, capsys) -> None:  # type: ignore[no-
     assert bad.value.code == 2
     assert "yitu check" in capsys.readouterr().err
     assert Project.open(d).has("enterprises")
+
+
+def test_park_map_zooms_and_names_the_red_enterprises(demo_project) -> None:  # type: ignore[no-untyped-def]
+    parks = demo_project.read("parks")
+    pid = str(parks["id"].iloc[0])
+    fig = static.render(demo_project, what="risk", park_id=pid)
+    texts = _all_text(fig)
+    assert any(str(parks["name"].iloc[0]) in t and "安全风险四色分布图" in t for t in texts)
+    graded = grade_enterprises(
+        demo_project.read("enterprises"), demo_project.read("risk_zones"), settings=demo_project.settings
+    )
+    in_park = graded[graded.within(parks.geometry.iloc[0])]
+    red = in_park[in_park["grade"] == 1]
+    assert len(red) and all(name in texts for name in red["name"])
+    # the legend counts what the zoomed map shows: the park's enterprises, not the county's
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    shown = sum(int(m.group(1)) for lbl in labels[1:6] if (m := re.search(r"（(\d+)）$", lbl)))
+    assert len(in_park) <= shown < len(graded)
+    county = static.render(demo_project, what="risk")
+    assert np.ptp(county.axes[0].get_xlim()) > 3 * np.ptp(fig.axes[0].get_xlim())
+    with pytest.raises(InputError, match="no park with id 'P99'.*P01"):
+        static.render(demo_project, what="risk", park_id="P99")

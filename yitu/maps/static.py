@@ -105,6 +105,27 @@ _ROAD_WIDTH: dict[str, float] = {
 _ROAD_DEFAULT_WIDTH = 0.4
 
 
+# English names of the Chinese enums shown in legends (--lang en).
+_EN_NAMES: dict[str, str] = {
+    "特勤站": "Special service station",
+    "一级站": "Class I station",
+    "二级站": "Class II station",
+    "小型站": "Small station",
+    "政府专职队": "Government full-time brigade",
+    "企业专职队": "Enterprise fire brigade",
+    "微型消防站": "Micro fire station",
+    "志愿队": "Volunteer brigade",
+    "专业救援队": "Specialist rescue team",
+    "高敏感": "Highly sensitive",
+    "重要": "Important",
+    "一般": "General",
+}
+
+
+def _name(value: str, lang: str) -> str:
+    return value if lang == "zh" else _EN_NAMES.get(value, value)
+
+
 def _w(key: str, lang: str, **fmt: Any) -> str:
     zh, en = _WORDS[key]
     return (zh if lang == "zh" else en).format(**fmt)
@@ -251,7 +272,7 @@ def map_axes(
         FigureCanvasAgg(fig)  # a canvas of its own: no pyplot state, fig.canvas.draw() works
         m = 0.45 * scale  # outer margin, inches
         top = (0.95 if subtitle else 0.8) * scale
-        bottom = 0.55 * scale
+        bottom = 0.62 * scale
         if landscape:
             legend_w = 2.55 * scale
             left, right = m, m + legend_w
@@ -424,7 +445,8 @@ def add_notes(
 ) -> list[Artist]:
     """Notes below the map: 数据日期 (data date), 数据来源 (source), CRS and print scale, maker.
 
-    ``stale_months``: when given and the data date is older, the note says so (in red).
+    ``stale_months``: when given and the data date is older, the note says so (in red). Two lines
+    at the foot of the sheet, left-aligned, so that long source notes do not run into each other.
     """
     lay = _layout(fig)
     lang = lang or (lay.lang if lay else "zh")
@@ -434,39 +456,37 @@ def add_notes(
     sep = "：" if lang == "zh" else ": "
     when = data_date if data_date is not None else date.today()
     when_s = when.isoformat() if isinstance(when, date) else str(when)
-    parts = [f"{style.text('data_date', lang=lang)}{sep}{when_s}"]
+    first = f"{style.text('data_date', lang=lang)}{sep}{when_s}"
+    stale = False
+    if stale_months and isinstance(when, date):
+        today = date.today()
+        stale = (today.year - when.year) * 12 + today.month - when.month > stale_months
+        if stale:
+            first += f"（{_w('stale', lang, m=stale_months)}）" if lang == "zh" else f" ({_w('stale', lang, m=stale_months)})"
+    line1 = [first]
     src = (source or "").strip()
     if src:
         if not (src.startswith(style.text("source", lang="zh")) or src.lower().startswith("source")):
             src = f"{style.text('source', lang=lang)}{sep}{src}"
-        parts.append(src)
+        line1.append(src)
+    line2: list[str] = []
     if lay is not None:
         epsg = lay.crs.to_epsg()
-        parts.append(f"{_w('crs', lang)}{sep}{lay.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
+        line2.append(f"{_w('crs', lang)}{sep}{lay.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
         axes = [a for a in fig.axes if a.get_label() != "<colorbar>"]
         if axes:
             n = _map_scale_denominator(axes[0])
             if n:
-                parts.append(_w("scale_on", lang, paper=lay.paper, n=f"{n:,}".replace(",", " ")))
-    h = fig.get_figheight()
-    y = 0.28 * scale / h
-    out: list[Artist] = [
-        fig.text(0.45 * scale / fig.get_figwidth(), y, "　".join(parts) if lang == "zh" else "   ".join(parts),
-                 ha="left", va="center", fontproperties=prop, color="#222222")
+                line2.append(_w("scale_on", lang, paper=lay.paper, n=f"{n:,}".replace(",", " ")))
+    line2.append(_w("made_with", lang, v=__version__))
+    gap = "　　" if lang == "zh" else "    "
+    h, x = fig.get_figheight(), 0.45 * scale / fig.get_figwidth()
+    return [
+        fig.text(x, 0.36 * scale / h, gap.join(line1), ha="left", va="center", fontproperties=prop,
+                 color="#C62828" if stale else "#222222"),
+        fig.text(x, 0.19 * scale / h, gap.join(line2), ha="left", va="center", fontproperties=prop,
+                 color="#555555"),
     ]
-    right = _w("made_with", lang, v=__version__)
-    if stale_months and isinstance(when, date):
-        months = (date.today().year - when.year) * 12 + date.today().month - when.month
-        if months > stale_months:
-            out.append(
-                fig.text(1 - 0.45 * scale / fig.get_figwidth(), y + 0.2 * scale / h, _w("stale", lang, m=stale_months),
-                         ha="right", va="center", fontproperties=_fp(base, 7.2 * scale, bold=True), color="#C62828")
-            )
-    out.append(
-        fig.text(1 - 0.45 * scale / fig.get_figwidth(), y, right, ha="right", va="center",
-                 fontproperties=prop, color="#555555")
-    )
-    return out
 
 
 # --------------------------------------------------------------------------- data helpers
@@ -488,6 +508,15 @@ def _to(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS) -> gpd.GeoDataFrame | Non
         return None
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     return gdf.to_crs(crs) if len(gdf) else None
+
+
+def _in_view(gdf: gpd.GeoDataFrame | None, ax: Axes) -> gpd.GeoDataFrame | None:
+    """The features inside the map frame (legend counts say what the map shows)."""
+    if gdf is None:
+        return None
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    inside = gdf.cx[x0:x1, y0:y1]
+    return inside if len(inside) else None
 
 
 def _graded_enterprises(project: Any) -> gpd.GeoDataFrame:
@@ -569,7 +598,7 @@ def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, la
         colour = style.STATION_COLOURS.get(kind, "#C62828")
         ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(7.5 * scale) ** 2, c=colour, edgecolors="black",
                    linewidths=0.5 * scale, zorder=8)
-        label = kind if lang == "zh" else kind
+        label = _name(kind, lang)
         handles.append(Line2D([], [], linestyle="none", marker="^", markersize=7.5, markerfacecolor=colour,
                               markeredgecolor="black", markeredgewidth=0.5,
                               label=_w("count", lang, label=label, n=int(mask.sum()))))
@@ -591,7 +620,8 @@ def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang
         ax.scatter(pts.x[mask], pts.y[mask], marker="s", s=(4.5 * scale) ** 2, c=colour, edgecolors="white",
                    linewidths=0.5 * scale, zorder=6)
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=4.5, markerfacecolor=colour,
-                              markeredgecolor="white", label=_w("count", lang, label=kind, n=int(mask.sum()))))
+                              markeredgecolor="white", label=_w("count", lang, label=_name(kind, lang),
+                                                                        n=int(mask.sum()))))
     rest = ~cls.isin(list(style.TARGET_COLOURS)).to_numpy()
     if rest.any():
         ax.scatter(pts.x[rest], pts.y[rest], marker="s", s=(4.5 * scale) ** 2, c="#5C6BC0", zorder=6)
@@ -606,23 +636,47 @@ def _title(project: Any, key: str, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- the three maps
-def _render_risk(project: Any, *, paper: str, lang: str, font: Any, title: str | None) -> Figure:
+def _park_view(project: Any, parks: gpd.GeoDataFrame | None, park_id: str) -> tuple[tuple[float, ...], str]:
+    """Bounds (lon/lat) around one park, with a margin, and its name."""
+    if parks is None or not len(parks):
+        raise ProjectError(f"{project.path}: no parks layer; import one with `yitu import {project.path} parks FILE`")
+    match = parks[parks["id"].astype(str) == str(park_id)]
+    if match.empty:
+        ids = ", ".join(parks["id"].astype(str).head(10))
+        raise InputError(f"{project.path}: no park with id {park_id!r}; parks: {ids}")
+    crs = project.metric_crs()
+    geom = match.to_crs(crs).geometry
+    x0, y0, x1, y1 = geom.total_bounds
+    margin = max(0.12 * max(x1 - x0, y1 - y0), 300.0)
+    box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+    bounds = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box)
+    return tuple(bounds), str(match["name"].iloc[0])
+
+
+def _render_risk(
+    project: Any, *, paper: str, lang: str, font: Any, title: str | None, orientation: str | None = None,
+    park_id: str | None = None,
+) -> Figure:
     ent = _graded_enterprises(project)
     parks = project.read_optional("parks")
     stations = project.read_optional("stations")
     targets = project.read_optional("targets")
     roads = project.read_optional("roads")
-    fig, ax = map_axes(project.bounds(), project=project, paper=paper, lang=lang, font=font,
-                       title=title or _title(project, "risk", lang))
+    bounds: tuple[float, ...] = project.bounds()
+    if park_id is not None:
+        bounds, park_name = _park_view(project, parks, park_id)
+        title = title or f"{park_name} {style.text('risk_map_title', lang=lang)}"
+    fig, ax = map_axes(bounds, project=project, paper=paper, lang=lang, font=font,  # type: ignore[arg-type]
+                       orientation=orientation, title=title or _title(project, "risk", lang))
     lay = _layout(fig)
     assert lay is not None
     crs, scale = lay.crs, lay.scale
     have_parks = _draw_parks(ax, _to(parks, crs), scale)
     have_roads = _draw_roads(ax, _to(roads, crs), scale)
-    target_handles = _draw_targets(ax, _to(targets, crs), scale, lang)
-    station_handles = _draw_stations(ax, _to(stations, crs), scale, lang)
+    target_handles = _draw_targets(ax, _in_view(_to(targets, crs), ax), scale, lang)
+    station_handles = _draw_stations(ax, _in_view(_to(stations, crs), ax), scale, lang)
 
-    e = _to(ent, crs)
+    e = _in_view(_to(ent, crs), ax)
     handles: list[Artist] = [_heading(style.text("risk_grade", lang=lang))]
     size_handles: list[Artist] = []
     if e is not None:
@@ -635,6 +689,14 @@ def _render_risk(project: Any, *, paper: str, lang: str, font: Any, title: str |
         order = np.lexsort((-radius, -np.where(key == 0, 5, key)))
         ax.scatter(pts.x.to_numpy()[order], pts.y.to_numpy()[order], s=_marker_size(radius[order], scale),
                    c=colours[order], edgecolors="#202020", linewidths=0.35 * scale, zorder=10)
+        if park_id is not None:  # zoomed on a park: name the 重大风险 enterprises
+            prop = map_font(ax, size=6.5)
+            halo = [patheffects.withStroke(linewidth=2.0 * scale, foreground="white")]
+            red = np.flatnonzero(key == 1)
+            for i in red:
+                ax.annotate(str(e["name"].iloc[i]), (pts.x.iloc[i], pts.y.iloc[i]), xytext=(0, 6.5 * scale),
+                            textcoords="offset points", ha="center", va="bottom", fontproperties=prop,
+                            color="#B00010", zorder=16, path_effects=halo, annotation_clip=True)
         counts = {g: int((key == g).sum()) for g in (1, 2, 3, 4, 0)}
         for g in (1, 2, 3, 4, 0):
             if g == 0 and counts[0] == 0:
@@ -676,7 +738,9 @@ def _need(project: Any, name: str) -> gpd.GeoDataFrame:
     return layer
 
 
-def _render_coverage(project: Any, *, paper: str, lang: str, font: Any, title: str | None) -> Figure:
+def _render_coverage(
+    project: Any, *, paper: str, lang: str, font: Any, title: str | None, orientation: str | None = None
+) -> Figure:
     iso = _need(project, "result_isochrones")
     park_check = project.read_optional("result_park_check")
     park_targets = project.read_optional("result_park_targets")
@@ -684,7 +748,7 @@ def _render_coverage(project: Any, *, paper: str, lang: str, font: Any, title: s
     roads = project.read_optional("roads")
     parks = project.read_optional("parks")
     fig, ax = map_axes(project.bounds(), project=project, paper=paper, lang=lang, font=font,
-                       title=title or _title(project, "coverage_map_title", lang))
+                       orientation=orientation, title=title or _title(project, "coverage_map_title", lang))
     lay = _layout(fig)
     assert lay is not None
     crs, scale = lay.crs, lay.scale
@@ -761,7 +825,8 @@ def _unknown_enterprise(project: Any, enterprise_id: str, ent: pd.DataFrame) -> 
 
 
 def _render_enterprise(
-    project: Any, enterprise_id: str | None, *, paper: str, lang: str, font: Any, title: str | None
+    project: Any, enterprise_id: str | None, *, paper: str, lang: str, font: Any, title: str | None,
+    orientation: str | None = None,
 ) -> Figure:
     if enterprise_id is None or not str(enterprise_id).strip():
         raise InputError("the enterprise map needs an enterprise id: --enterprise ID")
@@ -796,6 +861,7 @@ def _render_enterprise(
     if zones is not None:
         subtitle += f"　{_w('zones', lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
     fig, ax = map_axes(bounds_ll, crs=crs, project=project, paper=paper, lang=lang, font=font, pad=0.0,
+                       orientation=orientation,
                        title=title or f"{name} {_w('enterprise_map_title', lang)}", subtitle=subtitle)
     lay = _layout(fig)
     assert lay is not None
@@ -866,6 +932,8 @@ def render(
     lang: str | None = None,
     font: str | Path | None = None,
     title: str | None = None,
+    orientation: str | None = None,
+    park_id: str | None = None,
 ) -> Figure:
     """A map of the project as a matplotlib Figure on a paper sheet.
 
@@ -884,6 +952,10 @@ def render(
         Default from the project's ``[maps]`` settings (A4, zh, system CJK font).
     title
         Replaces the default title (project name + map name).
+    orientation
+        ``landscape`` or ``portrait``; default from the shape of the area.
+    park_id
+        ``risk`` only: zoom on this park (园区安全风险四色分布图), naming its 重大风险 enterprises.
 
     Raises
     ------
@@ -902,10 +974,12 @@ def render(
     paper = paper or s.paper or "A4"
     lang = _check_lang(lang or s.lang or "zh")
     font = font or (s.font or None)
-    kw = {"paper": paper, "lang": lang, "font": font, "title": title}
+    if park_id is not None and what != "risk":
+        raise InputError("--park zooms the risk map; use it with --what risk")
+    kw = {"paper": paper, "lang": lang, "font": font, "title": title, "orientation": orientation}
     with mpl.rc_context(cjk_rc(font)):
         if what == "risk":
-            fig = _render_risk(project, **kw)
+            fig = _render_risk(project, park_id=park_id, **kw)
         elif what == "coverage":
             fig = _render_coverage(project, **kw)
         else:
