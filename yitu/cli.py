@@ -442,15 +442,14 @@ def _print_drill(res, *, title: str) -> None:  # type: ignore[no-untyped-def]
 
     f = res.forces
     t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
-    for c in ("序", "救援力量", "到场(分)", "出动+行驶", "车辆", "泡沫车", "举高", "人员", "泡沫t"):
-        t.add_column(c, no_wrap=c == "救援力量")
+    for c in ("序", "救援力量", "到场分", "车辆", "泡沫车", "举高", "人员", "泡沫t"):
+        t.add_column(c, no_wrap=True)
     for r in f.itertuples(index=False):
         name = str(r.station_name)
         if r.status != "reachable":
-            name += f"\n[red]{r.status}: {r.reason}[/]"
-        t.add_row("—" if pd.isna(r.rank) else str(r.rank), name, _fmt_min(r.arrival_min),
-                  f"{_fmt_min(r.turnout_min)}+{_fmt_min(r.travel_min)}", str(r.vehicles), str(r.foam_tender),
-                  str(r.aerial), str(r.personnel), f"{r.foam_t:g}")
+            name += f"\n[red]{r.status}[/]"
+        t.add_row("—" if pd.isna(r.rank) else str(r.rank), name, _fmt_min(r.arrival_min), str(r.vehicles),
+                  str(r.foam_tender), str(r.aerial), str(r.personnel), f"{r.foam_t:g}")
     console.print(t)
     t2 = Table(title="到场力量 on site", box=box.SIMPLE_HEAD, pad_edge=False)
     for c in ("分钟", "力量", "车辆", "水罐", "泡沫车", "举高", "抢险", "化救", "人员", "泡沫t"):
@@ -490,15 +489,20 @@ def drill_cmd(
                   f"距道路 {before.site_snap_m:.0f} m", highlight=False)
     _print_drill(before, title="救援力量到场排序 forces by arrival" + (" · 封闭前 before" if after else ""))
     if after is not None:
-        console.print(f"[bold]封闭 closed:[/] {'、'.join(after.closed_what)} ({after.closed_edges} directed edges)",
-                      highlight=False)
+        roads = sorted(set(after.closed_lines["name"].astype(str))) if after.closed_lines is not None else []
+        console.print(f"[bold]封闭 closed:[/] {'、'.join(after.closed_what)} → {'、'.join(roads) or '—'} "
+                      f"({after.closed_edges} directed edges)", highlight=False)
         _print_drill(after, title="封闭后 after the closures")
-        cmp = compare(before, after)
-        cmp = cmp[["station_id", "station_name", "arrival_before", "arrival_after", "delay_min", "change"]].round(2)
-        console.print(_table(cmp.rename(columns={"station_id": "编号", "station_name": "救援力量",
-                                                 "arrival_before": "封闭前(分)", "arrival_after": "封闭后(分)",
-                                                 "delay_min": "延误(分)", "change": "变化"}),
-                             title="封闭前后对比 before/after"))
+        from rich import box
+        from rich.table import Table
+
+        t = Table(title="封闭前后对比 before/after", box=box.SIMPLE_HEAD, pad_edge=False)
+        for c in ("救援力量", "封闭前分", "封闭后分", "延误分", "变化"):
+            t.add_column(c, no_wrap=True)
+        for r in compare(before, after).itertuples(index=False):
+            t.add_row(str(r.station_name), _fmt_min(r.arrival_before), _fmt_min(r.arrival_after),
+                      _fmt_min(r.delay_min), str(r.change))
+        console.print(t)
     console.print(f"结果 results: {p.output_dir / 'drill'} (forces/curve/requirements CSV, drill.xlsx); "
                   "layers result_drill_forces, result_drill_routes", highlight=False)
     n_bad = before.n_not_met + (after.n_not_met if after is not None else 0)
@@ -517,17 +521,30 @@ def gaps_cmd(
     limit: Annotated[Optional[float], typer.Option(help="其余时限 Minutes for everything else (default rescue.urban_limit_min).")] = None,
 ) -> None:
     """缺口清单 Gap list: places outside every station's limit, failing parks, districts over the 建标152 area."""
+    import pandas as pd
+
     from yitu.layers.project import Project
     from yitu.routing.build import load_network
     from yitu.routing.gaps import GAP_LABELS, gaps, write_gaps
 
     p = Project.open(directory)
     res = gaps(p, load_network(p), park_limit_min=park_limit, other_limit_min=limit)
-    cols = ["id", "name", "kind", "grade_label", "population", "limit_min", "arrival_min", "nearest_station_name", "status"]
+    from rich import box
+    from rich.table import Table
+
+    status = {"ok": "超时", "off_network": "不在路网", "unreachable": "不可达"}
     for key, title in (("enterprises", "时限外企业"), ("targets", "时限外防护目标"), ("villages", "时限外村庄")):
         df = res[key]
-        console.print(_table(df[cols].round(1).rename(columns=GAP_LABELS), title=f"{title} {key} ({len(df)})", max_rows=15))
-    console.print(_table(res["parks"].rename(columns=GAP_LABELS), title="未通过救援圈的园区 parks failing"))
+        t = Table(title=f"{title} {key} ({len(df)})", box=box.SIMPLE_HEAD, pad_edge=False)
+        for c in ("编号", "名称", "等级", "人数", "时限", "到场", "状态"):
+            t.add_column(c, no_wrap=c in ("编号", "名称"))
+        for r in df.head(15).itertuples(index=False):
+            t.add_row(str(r.id), str(r.name), str(r.grade_label), "—" if r.population is pd.NA else str(r.population),
+                      f"{r.limit_min:g}", _fmt_min(r.arrival_min), status.get(str(r.status), str(r.status)))
+        if len(df) > 15:
+            t.caption = f"… {len(df) - 15} more rows"
+        console.print(t)
+    console.print(_table(res["parks"].round(2).rename(columns=GAP_LABELS), title="未通过救援圈的园区 parks failing"))
     console.print(_table(res["districts"].round(2).rename(columns=GAP_LABELS), title="辖区面积超标站点 districts over 建标152"))
     paths = write_gaps(p, res)
     console.print(f"完整清单 full lists: {paths['xlsx'].parent} (CSV per table, gaps.xlsx)", highlight=False)
