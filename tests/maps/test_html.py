@@ -368,7 +368,9 @@ def test_browser_result_layers_and_tiles(browser, demo_copy, tmp_path):
     with open_page(path, browser=browser, wait_for="window.yitu") as (page, console, blocked):
         counts = page.evaluate(COUNT_JS)
         for key, n in exp.items():
-            assert counts[key] == [n, n], key
+            assert counts[key] == ([n, 0] if key == "responsibility" else [n, n]), key  # responsibility starts off
+        page.get_by_text(f"消防站责任区 ({exp['responsibility']})").click()  # switch it on in the layer control
+        assert page.evaluate(COUNT_JS)["responsibility"] == [exp["responsibility"]] * 2
         legend = page.inner_text("#yitu-legend")
         assert "5 分钟可达" in legend and "超时未达目标" in legend and "未达标" in legend
         page.wait_for_timeout(200)
@@ -376,3 +378,12 @@ def test_browser_result_layers_and_tiles(browser, demo_copy, tmp_path):
     assert blocked, "the osm basemap should request tiles"
     assert all(re.match(r"https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$", u) for u in blocked), blocked
     assert [e for e in console.errors if "ERR_FAILED" not in e] == []
+
+
+def test_empty_project_says_what_to_do(tmp_path):
+    from yitu.errors import ProjectError
+    from yitu.layers.project import Project
+
+    p = Project.init(tmp_path / "empty")
+    with pytest.raises(ProjectError, match="yitu import"):
+        risk_map(p)

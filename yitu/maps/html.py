@@ -519,7 +519,7 @@ def _responsibility(resp: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
     fields = [("station_id", _w("station", lang))]
     return _areas("responsibility", resp, lang, fields, colour=colour, fill_opacity=0.06, weight=1.5, dash="6 4",
                   name_col=name_col, legend=[(_label("responsibility", lang), _RESP_COLOURS[0], "line")],
-                  show_layer=True)
+                  show_layer=False)  # off when the page opens: it overlaps everything; one click in the layer control
 
 
 def _park_check(pc: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
