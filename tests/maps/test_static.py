@@ -303,3 +303,32 @@ def test_park_map_zooms_and_names_the_red_enterprises(demo_project) -> None:  # 
     assert np.ptp(county.axes[0].get_xlim()) > 3 * np.ptp(fig.axes[0].get_xlim())
     with pytest.raises(InputError, match="no park with id 'P99'.*P01"):
         static.render(demo_project, what="risk", park_id="P99")
+
+
+def test_enterprise_footprint_polygon_and_plant_without_zones(demo_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ent = demo_copy.read("enterprises")
+    zones = demo_copy.read("risk_zones")
+    with_zones = str(zones["enterprise_id"].iloc[0])
+    crs = demo_copy.metric_crs()
+    i = ent.index[ent["id"] == with_zones][0]
+    ent.loc[[i], "geometry"] = ent.loc[[i]].to_crs(crs).buffer(120.0, cap_style="square").to_crs(ent.crs)
+    demo_copy.write("enterprises", ent)
+    fig = static.render(demo_copy, enterprise_id=with_zones)
+    # the footprint is outlined in black and the frame holds all of it
+    (x0, x1), (y0, y1) = fig.axes[0].get_xlim(), fig.axes[0].get_ylim()
+    fb = demo_copy.read("enterprises").set_index("id").loc[[with_zones]].to_crs(crs).total_bounds
+    assert x0 <= fb[0] and fb[2] <= x1 and y0 <= fb[1] and fb[3] <= y1
+    no_zones = sorted(set(ent["id"]) - set(zones["enterprise_id"]))[0]
+    fig2 = static.render(demo_copy, enterprise_id=no_zones)
+    assert any("企业内部四色分布图" in t for t in _all_text(fig2))
+    assert not _no_glyph_warnings(fig2)
+
+
+def test_stale_data_is_flagged_in_the_notes(demo_copy) -> None:  # type: ignore[no-untyped-def]
+    for name in ("enterprises", "parks", "stations", "targets"):
+        layer = demo_copy.read(name)
+        layer["updated_at"] = "2020-01-15"
+        demo_copy.write(name, layer)
+    fig = static.render(demo_copy, what="risk")
+    notes = [t for t in _all_text(fig) if t.startswith("数据日期")]
+    assert notes and "2020-01-15" in notes[0] and "超过 12 个月未更新" in notes[0]

@@ -364,6 +364,7 @@ def add_north_arrow(ax: Axes, *, lang: str | None = None, font: str | Path | Non
             "color": "black",
             "shrinkA": 0,
             "shrinkB": 0,
+            "mutation_scale": 14 * scale,
         },
         zorder=20,
     )
@@ -406,6 +407,14 @@ def add_legend(
         "handleheight": 1.0,
         "alignment": "left",
     }
+    if scale != 1.0:  # handles are drawn in points, like the map's symbols: scale them with the sheet
+        for handle in handles:
+            if isinstance(handle, Line2D):
+                handle.set_markersize(handle.get_markersize() * scale)
+                handle.set_markeredgewidth(handle.get_markeredgewidth() * scale)
+                handle.set_linewidth(handle.get_linewidth() * scale)
+            elif isinstance(handle, Patch):
+                handle.set_linewidth(handle.get_linewidth() * scale)
     landscape = lay.landscape if lay else True
     if landscape:
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1.025, 1.0), ncol=1, **common)
