@@ -477,12 +477,13 @@ def _roads(roads: gpd.GeoDataFrame, lang: str) -> MapLayer:
     major = rc.isin(["motorway", "trunk", "primary", "motorway_link", "trunk_link", "primary_link"]).to_numpy()
     mid = rc.isin(["secondary", "tertiary", "secondary_link", "tertiary_link"]).to_numpy()
     weight = np.where(major, 3.5, np.where(mid, 2.5, 1.5))
-    nm_txt = _fmt(nm.where(nm.astype(str).str.strip().isin(["", "nan", "None"]) == False, np.nan), lang)  # noqa: E712
-    show["_tooltip"] = nm_txt.where(nm_txt != "", _fmt(rc, lang))
-    fields = [("name", _w("road_name", lang)), ("road_class", _w("road_class", lang)),
-              ("length_m", "长度(米)" if lang == "zh" else "Length (m)"),
-              ("speed_kmh", "车速(km/h)" if lang == "zh" else "Speed (km/h)")]
-    show["_popup"] = _popup(show["_tooltip"], _rows(show, fields, lang))
+    named = ~nm.astype(str).str.strip().isin(["", "nan", "None"])
+    nm_txt = _fmt(nm.where(named, np.nan), lang)
+    # a tooltip only (name · class · speed): popups for hundreds of road pieces would double the file size
+    speed = pd.to_numeric(show.get("speed_kmh", pd.Series(np.nan, index=show.index)), errors="coerce")
+    sp_txt = speed.map(lambda v: f" · {v:.0f} km/h" if pd.notna(v) else "").astype(object)
+    show["_tooltip"] = (nm_txt + " · ").where(nm_txt != "", "") + _fmt(rc, lang) + sp_txt
+    show["_popup"] = ""
     show["_style"] = _style_series(show.index, color=style.LAYER_COLOURS["roads"], weight=weight, opacity=0.8)
     return MapLayer("roads", show, legend=[(_label("roads", lang), style.LAYER_COLOURS["roads"], "line")])
 
