@@ -217,7 +217,7 @@ def test_coverage_map_draws_the_check_results(demo_copy, tmp_path) -> None:  # t
     assert "超时目标（3）" in texts and "园区未达标" in texts
     png = static.save_figure(fig, tmp_path / "coverage.png", dpi=DPI)
     pixels = _map_pixels(png, fig)
-    blend = 0.75 * _hex_rgb(style.BAND_COLOURS[0]) + 0.25 * _hex_rgb("#FBFBF8")
+    blend = 0.8 * _hex_rgb(style.BAND_COLOURS[0]) + 0.2 * _hex_rgb("#FBFBF8")
     assert _count(pixels, "#" + "".join(f"{int(round(v * 255)):02X}" for v in blend), tol=0.03) > 1000
     assert not _no_glyph_warnings(fig)
 

@@ -771,8 +771,8 @@ def _render_coverage(
         values = pd.to_numeric(iso_all["band_min"], errors="coerce")
         for i, band in enumerate(bands):
             colour = style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)]
-            iso_all[values == band].plot(ax=ax, facecolor=colour, edgecolor="none", alpha=0.75, zorder=1)
-            handles.append(Patch(facecolor=colour, alpha=0.75, edgecolor="none",
+            iso_all[values == band].plot(ax=ax, facecolor=colour, edgecolor="none", alpha=0.8, zorder=2.5)
+            handles.append(Patch(facecolor=colour, alpha=0.8, edgecolor="none",
                                  label=style.text("isochrone", lang=lang, m=f"{band:g}")))
         handles.append(Patch(facecolor=ax.get_facecolor(), edgecolor="#999999",
                              label=_w("unreached", lang, m=float(bands[-1]) if bands else 0.0)))
