@@ -129,6 +129,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "mh_levels": ("一级 二级 三级 四级 无", "I II III IV none"),
     "made": ("制图", "Made"),
     "enterprises_n": ("企业 {n} 家，其中未定级 {u} 家", "{n} enterprises, {u} ungraded"),
+    "stale": ("超过 {m} 个月未更新", "not updated for over {m} months"),
+    "update_status": ("更新状态", "Update status"),
+    "enterprises_stale": ("，{s} 家超过 {m} 个月未更新", "; {s} not updated for over {m} months"),
     "gcj_note": ("底图为 GCJ-02，图上要素已偏移显示", "GCJ-02 basemap: overlays shifted for display"),
 }
 
@@ -319,10 +322,25 @@ def _mh_text(level: pd.Series, lang: str) -> pd.Series:
 # -- layers ---------------------------------------------------------------------------------------
 
 
-def _enterprises(ent: gpd.GeoDataFrame, lang: str) -> MapLayer:
+def _stale(df: gpd.GeoDataFrame, months: int) -> pd.Series:
+    """True where ``updated_at`` is older than ``months`` (年度更新制度); all False when it cannot be told."""
+    if "updated_at" not in df.columns:
+        return pd.Series(False, index=df.index)
+    try:
+        from yitu.layers.grading import stale
+    except ImportError:
+        return pd.Series(False, index=df.index)
+    out = stale(df["updated_at"], months=months)
+    return pd.Series(np.asarray(out, dtype=bool), index=df.index)
+
+
+def _enterprises(ent: gpd.GeoDataFrame, lang: str, stale_months: int = 12) -> MapLayer:
     grade = ent["grade"]
     src = ent.get("grade_source", pd.Series("none", index=ent.index)).astype(object)
     show = ent.copy()
+    is_stale = _stale(show, stale_months)
+    show["_stale"] = np.where(is_stale, _w("stale", lang, m=stale_months), "")
+    show["_is_stale"] = is_stale.to_numpy()
     show["_grade_text"] = _grade_text(grade, lang)
     show["_grade_source"] = src.map(lambda s: _w(s, lang) if s in _WORDS else s)
     if "major_hazard_level" in show.columns:
@@ -336,7 +354,7 @@ def _enterprises(ent: gpd.GeoDataFrame, lang: str) -> MapLayer:
         ("industry", fl("industry")), ("town", fl("town")), ("park_id", fl("park_id")), ("address", fl("address")),
         ("_mh", _w("major_hazard", lang)), ("hazchem_roles", fl("hazchem_roles")), ("key_process", fl("key_process")),
         ("key_chemical", fl("key_chemical")), ("employees", fl("employees")), ("contact", fl("contact")),
-        ("phone", fl("phone")), ("updated_at", fl("updated_at")),
+        ("phone", fl("phone")), ("updated_at", fl("updated_at")), ("_stale", _w("update_status", lang)),
     ]
     name = _fmt(show["name"], lang)
     show["_popup"] = _popup(name, _rows(show, fields, lang))
@@ -635,7 +653,7 @@ def map_layers(
         out["risk_zones"] = _risk_zones(z, ent, lang)
     e = _usable(ent, "enterprises")
     if e is not None:
-        out["enterprises"] = _enterprises(e, lang)
+        out["enterprises"] = _enterprises(e, lang, settings.risk.stale_months)
     st = _usable(project.read_optional("stations"), "stations")
     if st is not None:
         out["stations"] = _stations(st, lang)
@@ -736,6 +754,11 @@ def _legend_html(layers: list[MapLayer], lang: str, note: str) -> str:
         parts.append(f'<div class="row">{_swatch(colour, shape)}{esc(label)}</div>')
     if "enterprises" in by_key:
         parts.append(f'<div class="row" style="color:#555">{esc(_w("size_note", lang))}</div>')
+        sizes = []
+        for lv, name in zip((1, 2, 3, 4, 0), _w("mh_levels", lang).split()):
+            d = 2 * style.major_hazard_radius(lv)
+            sizes.append(f'<span class="dot" style="width:{d:.0f}px;height:{d:.0f}px;background:#BDBDBD"></span>{esc(name)}')
+        parts.append('<div class="row" style="gap:4px">' + "".join(sizes) + "</div>")
     for ly in layers:
         if ly.key == "enterprises" or not ly.legend:
             continue
@@ -868,6 +891,9 @@ def risk_map(
     sub = ""
     if ent is not None:
         sub = _w("enterprises_n", lang, n=len(ent), u=int(ent["grade"].isna().sum()))
+        n_stale = int(ent["_is_stale"].sum()) if "_is_stale" in ent.columns else 0
+        if n_stale:
+            sub += _w("enterprises_stale", lang, s=n_stale, m=settings.risk.stale_months)
     if src.datum == "gcj02":
         sub = (sub + " · " if sub else "") + _w("gcj_note", lang)
     fig = m.get_root()
