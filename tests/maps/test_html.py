@@ -140,6 +140,10 @@ def test_ungraded_enterprises_are_grey_and_counted(demo_map, demo_project):
     radius = pd.Series([f["properties"]["style"]["radius"] for f in feats])
     level = pd.to_numeric(ent["major_hazard_level"], errors="coerce").fillna(0).to_numpy()
     assert radius[level == 1].min() > radius[level == 4].max() > radius[level == 0].max()
+    # maps older than 12 months are flagged (年度更新制度)
+    old = pd.to_datetime(ent["updated_at"]) < pd.Timestamp.today().normalize() - pd.DateOffset(months=12)
+    flagged = [("超过 12 个月未更新" in f["properties"]["_popup"]) for f in feats]
+    assert sum(flagged) == int(old.sum()) > 0
 
 
 def test_offline_file_loads_nothing_external(demo_map):

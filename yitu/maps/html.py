@@ -14,6 +14,10 @@ JavaScript template literal, and ``GeoJsonTooltip`` renders values as HTML, so n
 
 Basemaps in GCJ-02 (高德): every overlay is shifted from WGS-84 to GCJ-02 for display only.
 Save the map with :func:`yitu.maps.offline.save_html` (offline by default).
+
+In the page, ``window.yitu`` holds ``map`` (the ``L.Map``), ``groups`` (layer key -> ``L.FeatureGroup``,
+keys as in :data:`LAYER_ORDER`), ``expected`` (features drawn per layer) and ``datum`` (of the
+displayed coordinates): tests and embedding pages use it.
 """
 
 from __future__ import annotations
