@@ -120,3 +120,30 @@ def text(key: str, *, lang: str = "zh", **fmt: object) -> str:
     """A UI string in ``lang`` ('zh' or 'en'), formatted with ``fmt``."""
     zh, en = TEXT[key]
     return (zh if lang == "zh" else en).format(**fmt)
+
+
+# English names of the Chinese enum values shown in legends and popups (lang="en").
+ENUM_NAMES_EN: dict[str, str] = {
+    "特勤站": "Special service station",
+    "一级站": "Class I station",
+    "二级站": "Class II station",
+    "小型站": "Small station",
+    "政府专职队": "Government full-time brigade",
+    "企业专职队": "Enterprise fire brigade",
+    "微型消防站": "Micro fire station",
+    "志愿队": "Volunteer brigade",
+    "专业救援队": "Specialist rescue team",
+    "高敏感": "Highly sensitive",
+    "重要": "Important",
+    "一般": "General",
+    "紧急": "Emergency",
+    "固定": "Fixed",
+    "中心": "Central",
+    "临时疏散点": "Temporary assembly point",
+}
+
+
+def enum_name(value: object, *, lang: str = "zh") -> str:
+    """A Chinese enum value (station type, protection class, shelter class) in ``lang``."""
+    s = "" if value is None else str(value)
+    return s if lang == "zh" else ENUM_NAMES_EN.get(s, s)
