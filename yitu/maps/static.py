@@ -34,6 +34,7 @@ from matplotlib.patches import Patch
 
 from yitu import __version__
 from yitu.errors import InputError, ProjectError
+from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
 from yitu.maps.fonts import cjk_font, cjk_rc
 
@@ -618,9 +619,13 @@ def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang
     if targets is None:
         return []
     pts = targets.geometry.representative_point()
-    cls = targets["protection_class"].astype(str) if "protection_class" in targets.columns else pd.Series(
-        "一般", index=targets.index
+    # an empty protection class follows from the target type (GB 36894-2018), as the loader documents
+    given = targets["protection_class"] if "protection_class" in targets.columns else pd.Series(
+        pd.NA, index=targets.index, dtype="object"
     )
+    kinds = targets["target_type"] if "target_type" in targets.columns else pd.Series("其他", index=targets.index)
+    by_type = kinds.astype(str).map(PROTECTION_CLASS_BY_TYPE).fillna("一般")
+    cls = given.where(given.notna() & (given.astype(str).str.strip() != ""), by_type).astype(str)
     handles: list[Artist] = [_heading(_w("targets", lang))]
     for kind, colour in style.TARGET_COLOURS.items():
         mask = (cls == kind).to_numpy()
@@ -691,7 +696,11 @@ def _render_risk(
     if e is not None:
         pts = e.geometry.representative_point()
         key = _grade_key(e["grade"])
-        level = pd.to_numeric(e.get("major_hazard_level"), errors="coerce").fillna(0).astype(int).to_numpy()
+        level = (
+            pd.to_numeric(e["major_hazard_level"], errors="coerce").fillna(0).astype(int).to_numpy()
+            if "major_hazard_level" in e.columns
+            else np.zeros(len(e), dtype=int)
+        )
         radius = np.array([style.major_hazard_radius(v) for v in level])
         colours = np.array([style.grade_colour(g if g else None) for g in key])
         # draw low risk first so that red is never hidden under blue; big markers below small ones
@@ -766,16 +775,18 @@ def _render_coverage(
     iso_all = _to(iso_all, crs)
     if iso_all is not None:
         bands = sorted(pd.to_numeric(iso_all["band_min"], errors="coerce").dropna().unique())
-        handles.append(_heading(_w("count", lang, label=style.layer_label("isochrones", lang=lang),
-                                   n=len(bands)).split("（")[0].split(" (")[0]))
+        handles.append(_heading(style.layer_label("isochrones", lang=lang)))
         values = pd.to_numeric(iso_all["band_min"], errors="coerce")
         for i, band in enumerate(bands):
             colour = style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)]
             iso_all[values == band].plot(ax=ax, facecolor=colour, edgecolor="none", alpha=0.8, zorder=2.5)
             handles.append(Patch(facecolor=colour, alpha=0.8, edgecolor="none",
                                  label=style.text("isochrone", lang=lang, m=f"{band:g}")))
-        handles.append(Patch(facecolor=ax.get_facecolor(), edgecolor="#999999",
-                             label=_w("unreached", lang, m=float(bands[-1]) if bands else 0.0)))
+        unreached = _w("unreached", lang, m=float(bands[-1]) if bands else 0.0)
+        if roads is not None:  # bands follow the reached roads; the roads left grey were not reached
+            handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=unreached))
+        else:
+            handles.append(Patch(facecolor=ax.get_facecolor(), edgecolor="#999999", label=unreached))
     else:
         log.warning("result_isochrones has no rows for station ALL; the map shows no bands")
     _draw_roads(ax, _to(roads, crs), scale)
