@@ -216,7 +216,7 @@ def test_result_layers_of_check_are_drawn(demo_copy):
 
 def test_english_legend(demo_project):
     text = risk_map(demo_project, lang="en").get_root().render()
-    for word in ("Legend", "Major", "Significant", "Moderate", "Low", "Ungraded", "Rescue forces"):
+    for word in ("Legend", "Major", "Significant", "Moderate", "Low", "Ungraded", "Rescue forces", "Special service station"):
         assert word in text
     with pytest.raises(InputError, match="lang"):
         risk_map(demo_project, lang="fr")

@@ -438,9 +438,10 @@ def _stations(st: gpd.GeoDataFrame, lang: str) -> MapLayer:
     show["_vehicles"] = veh.str.rstrip("；")
     fields = ["id", "station_type", "town", "turnout_min", "personnel", "_vehicles", "foam_t", "water_t", "phone", "updated_at"]
     present = [t for t in style.STATION_COLOURS if t in set(kinds.astype(str))]
-    legend = [(t, style.STATION_COLOURS[t], "dot") for t in present]
+    legend = [(style.enum_name(t, lang=lang), style.STATION_COLOURS[t], "dot") for t in present]
+    kind_txt = kinds.map(lambda t: style.enum_name(t, lang=lang)).astype(object)
     layer = _simple_points("stations", show, lang, [], colour, radius=8.0,
-                           tooltip_extra=" · " + _fmt(kinds, lang), legend=legend, border="#FFFFFF")
+                           tooltip_extra=" · " + _fmt(kind_txt, lang), legend=legend, border="#FFFFFF")
     # the vehicle list is already escaped HTML text: add it without escaping it twice
     rows = _rows(show, [(f, _field_label("stations", f, lang)) for f in fields if f != "_vehicles"], lang)
     vrow = ("<tr><th>" + esc(_w("vehicles", lang)) + "</th><td>" + show["_vehicles"] + "</td></tr>").where(
@@ -455,7 +456,8 @@ def _shelters(sh: gpd.GeoDataFrame, lang: str) -> MapLayer:
     cap = pd.to_numeric(sh.get("capacity", pd.Series(np.nan, index=sh.index)), errors="coerce")
     extra = (" · " + esc(style.text("capacity", lang=lang)) + " " + _fmt(cap, lang)).where(cap.notna(), "")
     present = [c for c in style.SHELTER_COLOURS if c in set(cls.astype(str))]
-    legend = [(f"{c}避难场所" if lang == "zh" else f"Shelter ({c})", style.SHELTER_COLOURS[c], "dot") for c in present]
+    legend = [(f"{c}避难场所" if lang == "zh" else f"Shelter ({style.enum_name(c, lang=lang)})", style.SHELTER_COLOURS[c], "dot")
+              for c in present]
     return _simple_points("shelters", sh, lang,
                           ["id", "shelter_class", "town", "area_m2", "effective_area_m2", "capacity", "facilities", "updated_at"],
                           colour, radius=7.0, tooltip_extra=extra, legend=legend, border="#FFFFFF")
@@ -469,7 +471,8 @@ def _targets(tg: gpd.GeoDataFrame, lang: str) -> MapLayer:
     tg["protection_class"] = pcls
     colour = pcls.map(lambda c: style.TARGET_COLOURS.get(str(c), "#5C6BC0")).to_numpy(dtype=object)
     present = [c for c in style.TARGET_COLOURS if c in set(pcls.astype(str))]
-    legend = [(f"防护目标({c})" if lang == "zh" else f"Protected target ({c})", style.TARGET_COLOURS[c], "dot")
+    legend = [(f"防护目标({c})" if lang == "zh" else f"Protected target ({style.enum_name(c, lang=lang)})",
+               style.TARGET_COLOURS[c], "dot")
               for c in present]
     return _simple_points("targets", tg, lang, ["id", "target_type", "protection_class", "population", "town", "updated_at"],
                           colour, radius=6.0, tooltip_extra=" · " + _fmt(ttype, lang), legend=legend, border="#FFFFFF")
@@ -520,7 +523,6 @@ def _isochrones(iso: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
     band = pd.to_numeric(sel["band_min"], errors="coerce")
     bands = sorted(band.dropna().unique())
     colours = {b: style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)] for i, b in enumerate(bands)}
-    colour = band.map(colours).fillna("#BDBDBD").to_numpy(dtype=object)
     txt = band.map(lambda b: style.text("isochrone", lang=lang, m=f"{b:g}") if pd.notna(b) else "").astype(object)
     sel["_band"] = txt
     sel = sel.iloc[np.argsort(-band.fillna(0).to_numpy(), kind="stable")]  # far bands first, near bands on top
