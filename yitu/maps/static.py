@@ -475,6 +475,11 @@ def add_notes(
             first += f"（{_w('stale', lang, m=stale_months)}）" if lang == "zh" else f" ({_w('stale', lang, m=stale_months)})"
     line1 = [first]
     src = (source or "").strip()
+    if lang == "en" and src:
+        from yitu.settings import default_settings
+
+        if src == default_settings().maps.source_note.strip():  # the packaged note has an English twin
+            src = "Source: project layers; roads © OpenStreetMap contributors"
     if src:
         if not (src.startswith(style.text("source", lang="zh")) or src.lower().startswith("source")):
             src = f"{style.text('source', lang=lang)}{sep}{src}"
