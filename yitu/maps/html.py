@@ -35,8 +35,12 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
-from folium.template import Template
 from folium.utilities import JsCode
+
+try:  # folium >= 0.18 (filters tojson/tojavascript); the jinja2 Template has tojson too
+    from folium.template import Template
+except ImportError:  # pragma: no cover
+    from jinja2 import Template  # type: ignore[assignment]
 
 from yitu.errors import InputError
 from yitu.gis.crs import from_wgs84
