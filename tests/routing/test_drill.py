@@ -266,3 +266,19 @@ def test_bad_input(demo_network, stations, demo_project, tmp_path):  # type: ign
     site = D.parse_site("E0001", enterprises=ent)
     with pytest.raises(InputError, match="hazard 'flood'.*explosion, fire, leak"):
         D.drill(demo_network, stations, site, hazard="flood", settings=demo_project.settings)
+
+
+def test_snap_few_equals_snap(demo_network):  # type: ignore[no-untyped-def]
+    from yitu.routing.drill import _snap_few
+
+    net = demo_network
+    rng = np.random.default_rng(5)
+    x0, y0, x1, y1 = shapely.total_bounds(net.geometry)
+    pts = shapely.points(rng.uniform(x0 - 3000, x1 + 3000, 150), rng.uniform(y0 - 3000, y1 + 3000, 150))
+    ref = snap(net, pts, max_snap_m=500.0)
+    got = _snap_few(net.edge_subset(np.ones(net.n_edges, dtype=bool)), pts, max_snap_m=500.0)  # a fresh network: no tree
+    np.testing.assert_allclose(got.dist_m, ref.dist_m, atol=1e-9)
+    assert np.array_equal(got.ok, ref.ok) and (~ref.ok).any() and ref.ok.any()
+    same = got.edge == ref.edge
+    assert same.mean() > 0.95  # ties between equally near roads may pick either
+    np.testing.assert_allclose(got.t[same & ref.ok], ref.t[same & ref.ok], atol=1e-12)

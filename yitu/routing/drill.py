@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import logging
 import math
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -33,8 +34,8 @@ from scipy.sparse.csgraph import dijkstra
 
 from yitu.errors import InputError
 from yitu.layers.schema import VEHICLE_FIELDS
-from yitu.routing.network import RoadNetwork, _csr
-from yitu.routing.snap import Snapped, _tree, points_in_network_crs, snap
+from yitu.routing.network import RoadNetwork
+from yitu.routing.snap import _TREES, Snapped, points_in_network_crs, snap
 from yitu.settings import RequirementLine, Settings
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,101 @@ class DrillResult:
         return "FAIL" if self.n_not_met else "PASS"
 
 
+# ------------------------------------------------------------------------- per-network indexes
+@dataclass(frozen=True)
+class _Index:
+    """What a drill needs from a network, built once per network in O(E) (no sort of the edges
+    by two keys, no spatial tree): the edges ordered by head node (the transposed graph's rows)
+    and the bounding boxes of the physical road pieces (for snapping a few points and for
+    closure polygons)."""
+
+    by_head: np.ndarray  # edge ids sorted by v (stable)
+    head_sorted: np.ndarray  # v[by_head]
+    canon: np.ndarray  # canonical edge ids (one per physical road piece)
+    bounds: np.ndarray  # (len(canon), 4) minx, miny, maxx, maxy
+    by_minx: np.ndarray  # positions in canon sorted by minx
+    minx_sorted: np.ndarray
+    max_width: float  # widest bounding box (how far left of a query an overlapping box may start)
+
+
+_INDEX: weakref.WeakKeyDictionary[RoadNetwork, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(network: RoadNetwork) -> _Index:
+    if network not in _INDEX:
+        canon = np.flatnonzero(network.canonical == np.arange(network.n_edges))
+        by_head = np.argsort(network.v, kind="stable")
+        bounds = shapely.bounds(network.geometry[canon])
+        by_minx = np.argsort(bounds[:, 0], kind="stable")
+        _INDEX[network] = _Index(
+            by_head=by_head,
+            head_sorted=network.v[by_head],
+            canon=canon,
+            bounds=bounds,
+            by_minx=by_minx,
+            minx_sorted=bounds[by_minx, 0],
+            max_width=float((bounds[:, 2] - bounds[:, 0]).max()) if len(canon) else 0.0,
+        )
+    return _INDEX[network]
+
+
+def _near(network: RoadNetwork, geom: Any, dist: float) -> np.ndarray:
+    """Canonical edges whose bounding box comes within ``dist`` of ``geom``'s bounding box."""
+    ix = _index(network)
+    x0, y0, x1, y1 = shapely.bounds(geom)
+    lo = np.searchsorted(ix.minx_sorted, x0 - dist - ix.max_width, side="left")
+    hi = np.searchsorted(ix.minx_sorted, x1 + dist, side="right")
+    pos = ix.by_minx[lo:hi]
+    b = ix.bounds[pos]
+    m = (b[:, 2] >= x0 - dist) & (b[:, 1] <= y1 + dist) & (b[:, 3] >= y0 - dist)
+    return ix.canon[pos[m]]
+
+
+def _snap_few(network: RoadNetwork, geoms: np.ndarray, *, max_snap_m: float) -> Snapped:
+    """:func:`yitu.routing.snap.snap` for a few points without building the spatial tree.
+
+    Same answer (nearest road piece, fraction along it, distance): candidates come from the
+    edges' bounding boxes, the nearest is found by exact distance, and for a point with no road
+    within ``max_snap_m`` the search widens until the nearest road (and its distance) is found.
+    When the network's tree exists already, or for many points, ``snap`` itself is used.
+    """
+    if network in _TREES or len(geoms) > 200 or network.n_edges == 0:
+        return snap(network, geoms, max_snap_m=max_snap_m)
+    n = len(geoms)
+    edge = np.full(n, -1, dtype="int64")
+    dist = np.full(n, np.nan)
+    for i, g in enumerate(geoms):
+        if g is None or shapely.is_empty(g):
+            continue
+        r = max(float(max_snap_m), 1.0)
+        cand = _near(network, g, r)
+        while cand.size == 0:
+            r *= 4.0
+            cand = _near(network, g, r)
+            if r > 1e8:
+                break
+        if cand.size == 0:
+            continue
+        d = shapely.distance(network.geometry[cand], g)
+        best = float(d.min())
+        if best > r:  # a nearer road may lie outside the boxes searched so far
+            cand = _near(network, g, best)
+            d = shapely.distance(network.geometry[cand], g)
+        j = int(np.argmin(d))
+        edge[i], dist[i] = cand[j], float(d[j])
+    ok = (edge >= 0) & (dist <= max_snap_m)
+    t = np.full(n, np.nan)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    e = edge[ok]
+    if e.size:
+        t[ok] = shapely.line_locate_point(network.geometry[e], geoms[ok], normalized=True)
+        pts = shapely.line_interpolate_point(network.geometry[e], t[ok], normalized=True)
+        x[ok], y[ok] = shapely.get_x(pts), shapely.get_y(pts)
+    edge[~ok] = -1
+    return Snapped(edge, t, dist, ok, x, y)
+
+
 # ----------------------------------------------------------------------------------- closures
 def _close_matches(word: str, names: Sequence[str], n: int = 5) -> list[str]:
     sub = [x for x in names if word and (x in word or any(ch in x for ch in word))]
@@ -191,33 +287,32 @@ def closures(
         polygons.
     """
     closed = np.zeros(network.n_edges, dtype=bool)
-    road_names = network.name.astype(str)
-    uniq_names = sorted({str(x) for x in np.unique(road_names) if str(x) and str(x) != "nan"})
-    for raw in names:
-        nm = str(raw).strip()
-        if not nm:
-            continue
-        exact = road_names == nm
-        if exact.any():
-            closed |= exact
-            continue
-        sub = np.char.find(road_names.astype("U"), nm) >= 0
-        if sub.any():
-            matched = sorted(set(road_names[sub].tolist()))
-            log.info("closed road %r: no road named exactly so; closing every road whose name contains it: %s",
-                     nm, "、".join(matched))
-            closed |= sub
-            continue
-        hint = _close_matches(nm, uniq_names)
-        raise InputError(
-            f"closed road {nm!r}: no road of that name in the network"
-            + (f"; close matches: {'、'.join(hint)}" if hint else "")
-            + " (give the name as on the map, or the OSM way id)"
-        )
+    names = [str(x).strip() for x in names if str(x).strip()]
+    if names:
+        road_names = network.name
+        uniq_names: list[str] | None = None
+        for nm in names:
+            exact = road_names == nm
+            if exact.any():
+                closed |= exact
+                continue
+            if uniq_names is None:
+                uniq_names = sorted({str(x) for x in set(road_names.tolist()) if x and str(x) != "nan"})
+            hits = [x for x in uniq_names if nm in x]
+            if hits:
+                log.info("closed road %r: no road named exactly so; closing every road whose name contains it: %s",
+                         nm, "、".join(hits))
+                closed |= np.isin(road_names, np.array(hits, dtype=object))
+                continue
+            hint = _close_matches(nm, uniq_names)
+            raise InputError(
+                f"closed road {nm!r}: no road of that name in the network"
+                + (f"; close matches: {'、'.join(hint)}" if hint else "")
+                + " (give the name as on the map, or the OSM way id)"
+            )
     ids = list(osm_ids)
     if ids:
-        way = network.way_id.astype("int64")
-        uniq_ids = np.unique(way)
+        way = network.way_id
         for raw in ids:
             try:
                 wid = int(str(raw).strip())
@@ -225,16 +320,16 @@ def closures(
                 raise InputError(f"closed OSM id {raw!r} is not a number (way ids look like 123456789)") from None
             hit = way == wid
             if not hit.any():
+                uniq_ids = np.unique(way)
                 near = uniq_ids[np.argsort(np.abs(uniq_ids - wid))[:5]]
-                names_near = [f"{i} ({road_names[np.argmax(way == i)] or '无名'})" for i in near]
+                names_near = [f"{i} ({network.name[np.argmax(way == i)] or '无名'})" for i in near]
                 raise InputError(f"closed OSM id {wid}: no road with that way id; nearest ids: {', '.join(names_near)}")
             closed |= hit
     if areas is not None:
         polys = _area_geoms(areas, network)
-        if len(polys):
-            tree, canon_ids = _tree(network)
-            _, hit = tree.query(polys, predicate="intersects")
-            c = canon_ids[np.unique(hit)]
+        for poly in polys:
+            cand = _near(network, poly, 0.0)
+            c = cand[shapely.intersects(network.geometry[cand], poly)]
             closed[c] = True
             rev = network.reverse[c]
             closed[rev[rev >= 0]] = True
@@ -348,11 +443,9 @@ def _resnap_closed(network: RoadNetwork, geoms: np.ndarray, s: Snapped, open_edg
     moved = np.flatnonzero(ok & ~open_edge[np.maximum(edge, 0)])
     if moved.size == 0:
         return s, stranded
-    tree, canon_ids = _tree(network)
-    qi, ti = tree.query(geoms[moved], predicate="dwithin", distance=max_snap_m)
     rev = network.reverse
-    for k, i in enumerate(moved):
-        cand = canon_ids[ti[qi == k]]
+    for i in moved:
+        cand = _near(network, geoms[i], max_snap_m)
         cand = np.where(open_edge[cand], cand, np.where(rev[cand] >= 0, rev[cand], cand))
         cand = cand[open_edge[cand]]
         if cand.size == 0:
@@ -380,27 +473,34 @@ class _Tree:
 
 
 def _site_tree(network: RoadNetwork, site: Snapped, open_edge: np.ndarray | None) -> _Tree:
+    """Dijkstra from the site on the transposed graph (edges reversed), with the site as node ``n``.
+
+    The transposed CSR is assembled directly from the edges ordered by head node (row = head,
+    column = tail), closed edges left out; parallel edges stay as separate entries, which the
+    Dijkstra treats as alternatives (the smaller weight wins).
+    """
     n = network.n_nodes
-    if open_edge is None:
-        base_t = network.csr().T.tocsr()
-        open_edge = np.ones(network.n_edges, dtype=bool)
-    else:
-        k = open_edge
-        base_t = _csr(network.v[k], network.u[k], network.time_s[k], n)
+    ix = _index(network)
+    o = ix.by_head if open_edge is None else ix.by_head[open_edge[ix.by_head]]
+    counts = np.bincount(network.v[o], minlength=n)
     e = int(site.edge[0])
     tt = float(site.t[0])
     rev = int(network.reverse[e])
-    rows, cols, w = [], [], []
-    if open_edge[e]:
+    oe_site = True if open_edge is None else bool(open_edge[e])
+    oe_rev = rev >= 0 and (True if open_edge is None else bool(open_edge[rev]))
+    cols, w = [], []
+    if oe_site:
         cols.append(int(network.u[e]))
         w.append(tt * float(network.time_s[e]))
-    if rev >= 0 and open_edge[rev]:
+    if oe_rev:
         cols.append(int(network.v[e]))
         w.append((1.0 - tt) * float(network.time_s[rev]))
-    rows = [0] * len(cols)
-    extra = sp.csr_array((np.maximum(np.asarray(w, dtype="float64"), _EPS), (rows, cols)), shape=(1, n + 1))
-    top = sp.hstack([base_t, sp.csr_array((n, 1))], format="csr")
-    graph = sp.vstack([top, extra], format="csr")
+    indptr = np.zeros(n + 2, dtype="int64")
+    np.cumsum(counts, out=indptr[1 : n + 1])
+    indptr[n + 1] = indptr[n] + len(cols)
+    indices = np.concatenate([network.u[o], np.asarray(cols, dtype="int64")]).astype("int32")
+    data = np.maximum(np.concatenate([network.time_s[o], np.asarray(w, dtype="float64")]), _EPS)
+    graph = sp.csr_array((data, indices, indptr), shape=(n + 1, n + 1))
     dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True)
     return _Tree(dist[:n], pred[:n], n)
 
@@ -481,7 +581,7 @@ def drill(
 
     # site
     site_geom = points_in_network_crs(network, site.gdf())
-    ss = snap(network, site_geom, max_snap_m=max_snap)
+    ss = _snap_few(network, site_geom, max_snap_m=max_snap)
     if open_edge is not None:
         ss, _ = _resnap_closed(network, site_geom, ss, open_edge, max_snap)
     if not ss.ok[0]:
@@ -495,7 +595,7 @@ def drill(
     # stations
     st = stations.reset_index(drop=True)
     st_geom = points_in_network_crs(network, st)
-    sn = snap(network, st_geom, max_snap_m=max_snap)
+    sn = _snap_few(network, st_geom, max_snap_m=max_snap)
     stranded = np.zeros(len(st), dtype=bool)
     if open_edge is not None and len(st):
         sn, stranded = _resnap_closed(network, st_geom, sn, open_edge, max_snap)
@@ -624,12 +724,25 @@ def _as_site(site: Any) -> Site:
     raise InputError(f"site: expected a Site, a one-row GeoDataFrame or (lon, lat), got {type(site).__name__}")
 
 
-def _edge_lookup(network: RoadNetwork, oe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (u * n + v) keys of open edges, smallest time first, and their edge ids."""
-    ids = np.flatnonzero(oe)
-    key = network.u[ids] * network.n_nodes + network.v[ids]
-    order = np.lexsort((network.time_s[ids], key))
-    return key[order], ids[order]
+def _path_edges(network: RoadNetwork, tails: np.ndarray, heads: np.ndarray, oe: np.ndarray) -> np.ndarray:
+    """For each (tail, head) pair, the open edge tail -> head with the smallest time."""
+    ix = _index(network)
+    o = ix.by_head
+    starts = np.searchsorted(ix.head_sorted, heads, side="left")
+    ends = np.searchsorted(ix.head_sorted, heads, side="right")
+    deg = ends - starts
+    pair = np.repeat(np.arange(heads.size), deg)
+    pos = np.repeat(starts - np.concatenate([[0], np.cumsum(deg)[:-1]]), deg) + np.arange(int(deg.sum()))
+    cand = o[pos]
+    good = (network.u[cand] == tails[pair]) & oe[cand]
+    pair, cand = pair[good], cand[good]
+    order = np.lexsort((network.time_s[cand], pair))
+    pair, cand = pair[order], cand[order]
+    first = np.ones(pair.size, dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    out = np.full(heads.size, -1, dtype="int64")
+    out[pair[first]] = cand[first]
+    return out
 
 
 def _substring(line: Any, a: float, b: float) -> np.ndarray:
@@ -653,7 +766,6 @@ def _routes(network: RoadNetwork, st_geom: np.ndarray, sn: Snapped, ss: Snapped,
     dist_km = np.full(S, np.nan)
     if not reach.any():
         return geoms, dist_km
-    keys, eids = _edge_lookup(network, oe)
     n = network.n_nodes
     e_site = int(ss.edge[0])
     t_site = float(ss.t[0])
@@ -687,10 +799,8 @@ def _routes(network: RoadNetwork, st_geom: np.ndarray, sn: Snapped, ss: Snapped,
                 guard -= 1
             path_a = np.asarray(path, dtype="int64")
             if path_a.size > 1:
-                want = path_a[:-1] * n + path_a[1:]
-                pos = np.searchsorted(keys, want)
-                edges = eids[pos]
-                coords, idx = shapely.get_coordinates(network.geometry[edges], return_index=True)
+                edges = _path_edges(network, path_a[:-1], path_a[1:], oe)
+                coords = shapely.get_coordinates(network.geometry[edges])
                 parts.append(coords)
                 length += float(network.length_m[edges].sum())
             last = int(path_a[-1])
