@@ -282,3 +282,28 @@ def test_snap_few_equals_snap(demo_network):  # type: ignore[no-untyped-def]
     same = got.edge == ref.edge
     assert same.mean() > 0.95  # ties between equally near roads may pick either
     np.testing.assert_allclose(got.t[same & ref.ok], ref.t[same & ref.ok], atol=1e-12)
+
+
+def test_station_on_the_site_road_and_site_off_the_roads(demo_network, stations, site, demo_project):  # type: ignore[no-untyped-def]
+    net, settings = demo_network, demo_project.settings
+    ss = snap(net, site.gdf(), max_snap_m=500)
+    e = int(ss.edge[0])
+    # a station on the same road piece, a little way along it in each direction
+    pts = [shapely.line_interpolate_point(net.geometry[e], f, normalized=True) for f in (0.05, 0.95)]
+    extra = gpd.GeoDataFrame({"id": ["N1", "N2"], "name": ["同路段站甲", "同路段站乙"], "station_type": "微型消防站",
+                              "turnout_min": 1.0}, geometry=pts, crs=net.crs).to_crs(4326)
+    st = pd.concat([stations, extra], ignore_index=True)
+    r = D.drill(net, st, site, settings=settings)
+    sn = snap(net, st, max_snap_m=500)
+    off = _turnout_access(st, sn, settings)
+    ref = arrival_matrix(net, sn, ss, offset_s=off)[:, 0] + ss.dist_m[0] / (settings.routing.access_speed_kmh / 3.6)
+    got = r.forces.set_index("station_id").loc[st["id"], "arrival_min"].to_numpy() * 60
+    np.testing.assert_allclose(got, ref, atol=1e-6)
+    f = r.forces.set_index("station_id")
+    assert f.loc["N1", "rank"] <= 2 and f.loc["N2", "rank"] <= 2
+    for sid in ("N1", "N2"):
+        line = r.routes.set_index("station_id").loc[sid].geometry
+        assert line.geom_type == "LineString" and not line.is_empty
+    # a site far from every road
+    with pytest.raises(InputError, match="no road within 500 m"):
+        D.drill(net, stations, (119.50, 32.27), settings=settings)
