@@ -307,3 +307,23 @@ def test_station_on_the_site_road_and_site_off_the_roads(demo_network, stations,
     # a site far from every road
     with pytest.raises(InputError, match="no road within 500 m"):
         D.drill(net, stations, (119.50, 32.27), settings=settings)
+
+
+def test_site_and_station_on_closed_roads_move_to_open_ones(demo_network, stations, site, before, demo_project):  # type: ignore[no-untyped-def]
+    net, settings = demo_network, demo_project.settings
+    ss = snap(net, site.gdf(), max_snap_m=500)
+    sn = snap(net, stations, max_snap_m=500)
+    s05 = int(np.flatnonzero(stations["id"].to_numpy() == "S05")[0])
+    ways = [int(net.way_id[ss.edge[0]]), int(net.way_id[sn.edge[s05]])]
+    closed = D.closures(net, osm_ids=ways)
+    after = D.drill(net, stations, site, settings=settings, closed=closed)
+    assert after.site_snap_m > before.site_snap_m  # placed on the nearest open road, farther away
+    f = after.forces.set_index("station_id")
+    assert f.loc["S05", "snap_dist_m"] > before.forces.set_index("station_id").loc["S05", "snap_dist_m"]
+    assert (f["status"] == "reachable").all()
+    # the reference: the same network without the closed edges, points snapped to it
+    sub = net.edge_subset(~closed)
+    ss2, sn2 = snap(sub, site.gdf(), max_snap_m=500), snap(sub, stations, max_snap_m=500)
+    ref = arrival_matrix(sub, sn2, ss2, offset_s=_turnout_access(stations, sn2, settings))[:, 0]
+    ref = ref + ss2.dist_m[0] / (settings.routing.access_speed_kmh / 3.6)
+    np.testing.assert_allclose(f.loc[stations["id"], "arrival_min"].to_numpy() * 60, ref, atol=1e-6)
