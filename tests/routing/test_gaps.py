@@ -87,3 +87,13 @@ def test_parks_and_districts_from_result_layers(demo_project, demo_network):  # 
 def test_no_stations(demo_network, demo_project):  # type: ignore[no-untyped-def]
     with pytest.raises(ProjectError, match="no stations"):
         gaps({"stations": None}, demo_network, settings=demo_project.settings)
+
+
+def test_districts_computed_when_no_check_result(result, demo_project):  # type: ignore[no-untyped-def]
+    d = result["districts"]
+    assert len(d) and d["source"].str.contains("computed").all()
+    limits = demo_project.settings.rescue.district_km2
+    assert (d["district_km2"] > d["station_type"].map(limits)).all()
+    np.testing.assert_allclose(d["excess_km2"], d["district_km2"] - d["max_km2"])
+    assert (np.diff(d["excess_km2"]) <= 0).all()
+    assert not d["station_type"].isin(["微型消防站", "企业专职队", "志愿队"]).any()

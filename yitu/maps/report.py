@@ -60,7 +60,8 @@ GAP_PLACE_LABELS: dict[str, str] = {"id": "编号", "name": "名称", "kind": "�
                                     "population": "人数", "limit_min": "时限(分)", "arrival_min": "最快到场(分)",
                                     "nearest_station_name": "最近站点", "status": "状态"}
 DISTRICT_LABELS: dict[str, str] = {"station_id": "编号", "station_name": "站点", "station_type": "类型",
-                                   "district_km2": "辖区(km²)", "max_km2": "标准(km²)", "excess_km2": "超出(km²)"}
+                                   "district_km2": "辖区(km²)", "max_km2": "标准(km²)", "excess_km2": "超出(km²)",
+                                   "source": "依据"}
 STATUS_ZH = {"reachable": "可达", "unreachable": "不可达", "off_network": "不在路网", "ok": "可达",
              "MET": "满足 MET", "NOT MET": "不满足 NOT MET", "PASS": "通过 PASS", "FAIL": "不通过 FAIL"}
 _MAX_ROWS = 40
@@ -389,7 +390,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
         gs.items.append(_Table(f"{title}（{len(df)}）", pd.DataFrame(df.drop(columns="geometry", errors="ignore"))
                                [list(GAP_PLACE_LABELS)], GAP_PLACE_LABELS))
     gs.items.append(_Table(f"辖区面积超标站点（{len(gaps_result['districts'])}）", gaps_result["districts"], DISTRICT_LABELS,
-                           note="" if project.has("result_responsibility") else "无责任区结果（运行 yitu check DIR）。"))
+                           note="" if project.has("result_responsibility") else "无 yitu check 责任区结果：按路网责任区计算（responsibility_areas）。"))
     sections.append(gs)
     sections.append(_settings_section(project, profile))
     return ReportContent(

@@ -139,8 +139,9 @@ def gaps(
         ``layer kind id name grade grade_label population park_id limit_min arrival_min miss_min
         nearest_station_id nearest_station_name status note``), ``parks`` (DataFrame: park_id,
         park_name, verdict, limit_min, n_fail, worst_miss_min, covered_share, source), ``districts``
-        (DataFrame: station_id, station_name, station_type, district_km2, max_km2, excess_km2 —
-        only stations over their limit) and ``summary`` (one row of counts).
+        (DataFrame: station_id, station_name, station_type, district_km2, max_km2, excess_km2, source —
+        only stations over their limit; from ``result_responsibility``, else computed with
+        :func:`yitu.routing.isochrones.responsibility_areas`) and ``summary`` (one row of counts).
     """
     from yitu.layers.schema import GRADE_LABELS
     from yitu.routing.coverage import coverage
@@ -195,7 +196,7 @@ def gaps(
         out["targets"], out["villages"] = empty, empty.copy()
 
     out["parks"] = _park_gaps(layers, out["enterprises"], park_lim)
-    out["districts"] = _district_gaps(layers, settings, metric_crs or proj_crs or network.crs)
+    out["districts"] = _district_gaps(layers, settings, metric_crs or proj_crs or network.crs, network)
     out["summary"] = pd.DataFrame([{
         "enterprises": len(out["enterprises"]), "targets": len(out["targets"]), "villages": len(out["villages"]),
         "parks_failing": int((out["parks"]["verdict"] == "FAIL").sum()) if len(out["parks"]) else 0,
@@ -228,13 +229,19 @@ def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) 
     return pd.DataFrame(rows, columns=cols)
 
 
-def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any) -> pd.DataFrame:
-    cols = ["station_id", "station_name", "station_type", "district_km2", "max_km2", "excess_km2"]
+def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network: RoadNetwork) -> pd.DataFrame:
+    cols = ["station_id", "station_name", "station_type", "district_km2", "max_km2", "excess_km2", "source"]
     resp = layers["result_responsibility"]
     stations = layers["stations"]
+    source = "yitu check (result_responsibility)"
     if resp is None or not len(resp):
-        log.info("gaps: no result_responsibility layer (run `yitu check DIR`); district areas not checked")
-        return pd.DataFrame(columns=cols)
+        try:
+            from yitu.routing.isochrones import responsibility_areas
+        except ImportError:  # pragma: no cover - part of the package
+            log.info("gaps: no result_responsibility layer (run `yitu check DIR`); district areas not checked")
+            return pd.DataFrame(columns=cols)
+        resp = responsibility_areas(network, stations, settings=settings)
+        source = "responsibility_areas (computed: no yitu check result)"
     area = resp.to_crs(crs).geometry.area.to_numpy() / 1e6
     df = pd.DataFrame({"station_id": resp["station_id"].astype(str).to_numpy(), "district_km2": area})
     df = df.groupby("station_id", as_index=False)["district_km2"].sum()
@@ -243,6 +250,7 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any) -> pd.D
     df = df.merge(st, on="station_id", how="left")
     df["max_km2"] = df["station_type"].map(lambda t: settings.rescue.district_km2.get(str(t), np.nan)).astype("float64")
     df["excess_km2"] = df["district_km2"] - df["max_km2"]
+    df["source"] = source
     over = df[df["excess_km2"] > 0].sort_values("excess_km2", ascending=False)
     return over[cols].reset_index(drop=True)
 
