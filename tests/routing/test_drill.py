@@ -327,3 +327,38 @@ def test_site_and_station_on_closed_roads_move_to_open_ones(demo_network, statio
     ref = arrival_matrix(sub, sn2, ss2, offset_s=_turnout_access(stations, sn2, settings))[:, 0]
     ref = ref + ss2.dist_m[0] / (settings.routing.access_speed_kmh / 3.6)
     np.testing.assert_allclose(f.loc[stations["id"], "arrival_min"].to_numpy() * 60, ref, atol=1e-6)
+
+
+@pytest.mark.parametrize("osm", ["osm_monaco", "osm_krems"])
+def test_real_osm_one_way_streets_match_engine(osm, request):  # type: ignore[no-untyped-def]
+    """Real extracts (one-way streets, parallel ways): every force's arrival equals the engine's."""
+    import pyproj
+
+    from yitu.routing.osm import from_osm
+    from yitu.settings import default_settings
+
+    settings = default_settings()
+    path = request.getfixturevalue(osm)
+    net0 = from_osm(path, profile=settings.profile("fire_engine"), crs=pyproj.CRS.from_epsg(32632 if "monaco" in osm else 32633))
+    assert (net0.reverse < 0).any()
+    rng = np.random.default_rng(11)
+    e = rng.choice(net0.n_edges, 31, replace=False)
+    pts = shapely.line_interpolate_point(net0.geometry[e], rng.random(31), normalized=True)
+    pts = shapely.points(shapely.get_x(pts) + rng.normal(0, 20, 31), shapely.get_y(pts) + rng.normal(0, 20, 31))
+    gdf = gpd.GeoDataFrame({"id": [f"S{i}" for i in range(30)], "name": [f"站{i}" for i in range(30)],
+                            "station_type": "一级站", "turnout_min": np.nan}, geometry=pts[:30], crs=net0.crs).to_crs(4326)
+    site = gpd.GeoDataFrame({"id": ["X"], "name": ["地点"]}, geometry=pts[30:], crs=net0.crs)
+    r = D.drill(net0, gdf, site, settings=settings)
+    sn, ss = snap(net0, gdf, max_snap_m=500), snap(net0, site, max_snap_m=500)
+    ref = arrival_matrix(net0, sn, ss, offset_s=_turnout_access(gdf, sn, settings))[:, 0]
+    ref = ref + ss.dist_m[0] / (settings.routing.access_speed_kmh / 3.6)
+    got = r.forces.set_index("station_id").loc[gdf["id"], "arrival_min"].to_numpy() * 60
+    reach = np.isfinite(ref)
+    np.testing.assert_allclose(got[reach], ref[reach], atol=1e-6)
+    assert np.isnan(got[~reach]).all()
+    # route lengths: road part + access legs
+    m = r.routes.to_crs(net0.crs)
+    f = r.forces.set_index("station_id").loc[m["station_id"]]
+    np.testing.assert_allclose(shapely.length(m.geometry.values),
+                               f["distance_km"].to_numpy() * 1000 + f["snap_dist_m"].to_numpy() + r.site_snap_m,
+                               rtol=1e-6, atol=0.5)

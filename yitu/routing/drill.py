@@ -800,6 +800,9 @@ def _routes(network: RoadNetwork, st_geom: np.ndarray, sn: Snapped, ss: Snapped,
             path_a = np.asarray(path, dtype="int64")
             if path_a.size > 1:
                 edges = _path_edges(network, path_a[:-1], path_a[1:], oe)
+                if (edges < 0).any():  # cannot happen with a consistent tree; never draw a wrong edge
+                    log.warning("route of station %d: %d step(s) without an open edge", k, int((edges < 0).sum()))
+                    edges = edges[edges >= 0]
                 coords = shapely.get_coordinates(network.geometry[edges])
                 parts.append(coords)
                 length += float(network.length_m[edges].sum())
