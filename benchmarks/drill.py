@@ -35,6 +35,8 @@ import numpy as np
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script (`python benchmarks/drill.py`, as `make bench` does)
+    sys.path.insert(0, str(ROOT))
 TARGET_S = 2.0
 
 
