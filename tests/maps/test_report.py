@@ -165,3 +165,23 @@ def test_cli_drill_gaps_report_exit_codes(report_project, capsys, tmp_path):  # 
     assert "时限外村庄" in capsys.readouterr().out and (p.output_dir / "gaps" / "gaps.xlsx").is_file()
     main(["-q", "report", d, "--out", str(tmp_path / "rep")])
     assert (tmp_path / "rep" / "report.docx").is_file() and (tmp_path / "rep" / "report.html").is_file()
+
+
+def test_report_uses_stored_park_check(demo_copy, demo_network, tmp_path):  # type: ignore[no-untyped-def]
+    import geopandas as gpd
+    from docx import Document
+
+    from yitu.maps.report import readiness_report
+
+    parks = demo_copy.read("parks")
+    check = gpd.GeoDataFrame({"park_id": ["P01"], "park_name": ["青岚化工园区（演示）"], "verdict": ["PASS"],
+                              "limit_min": [15.0], "n_targets": [130], "n_fail": [0], "worst_miss_min": [0.0],
+                              "covered_share": [1.0]}, geometry=parks.geometry.values, crs=4326)
+    demo_copy.write("result_park_check", check)
+    paths = readiness_report(demo_copy, network=demo_network, out_dir=tmp_path / "r")
+    doc = Document(str(paths["docx"]))
+    park = [t for t in doc.tables if t.rows[0].cells[0].text == "园区编号"][0]
+    assert [c.text for c in park.rows[1].cells][:4] == ["P01", "青岚化工园区（演示）", "通过 PASS", "15.0"]
+    assert park.rows[1].cells[7].text == "100%"
+    # no park fails and no drill: PASS
+    assert "通过 PASS" in paths["html"].read_text(encoding="utf-8").split("一、总体结论")[0]
