@@ -77,9 +77,16 @@ def augmented_graph(network: RoadNetwork, sources: Snapped, offset_s: np.ndarray
     rows = np.concatenate([np.arange(s), np.flatnonzero(to_u)])
     cols = np.concatenate([network.v[e], network.u[e][to_u]])
     w = np.concatenate([offset_s + w_v, offset_s[to_u] + w_u[to_u]])
-    extra = sp.csr_array((np.maximum(w, _EPS), (rows, cols)), shape=(s, n + s))
-    top = sp.hstack([base, sp.csr_array((n, s))], format="csr")
-    return sp.vstack([top, extra], format="csr")
+    # the virtual rows appended to the base CSR arrays directly (no sparse stacking copies)
+    order = np.argsort(rows, kind="stable")
+    rows, cols, w = rows[order], cols[order], np.maximum(w[order], _EPS)
+    counts = np.bincount(rows, minlength=s)
+    nnz = base.indptr[-1]
+    indptr = np.concatenate([base.indptr, nnz + np.cumsum(counts)])
+    idx_dtype = np.int32 if n + s < 2**31 - 1 and indptr[-1] < 2**31 - 1 else np.int64
+    indices = np.concatenate([base.indices, cols]).astype(idx_dtype, copy=False)
+    data = np.concatenate([base.data, w])
+    return sp.csr_array((data, indices, indptr.astype(idx_dtype, copy=False)), shape=(n + s, n + s))
 
 
 def node_times(

@@ -184,15 +184,22 @@ def _csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_array:
     w = np.maximum(np.asarray(w, dtype="float64"), 1e-9)
     if u.size == 0:
         return sp.csr_array((n, n), dtype="float64")
-    order = np.lexsort((w, v, u))
-    uu, vv, ww = u[order], v[order], w[order]
-    first = np.ones(uu.size, dtype=bool)
-    first[1:] = (uu[1:] != uu[:-1]) | (vv[1:] != vv[:-1])
-    uu, vv, ww = uu[first], vv[first], ww[first]  # lexsort put the smallest weight first
+    # one sort on the (u, v) pair; parallel edges keep the smallest weight
+    key = np.asarray(u, dtype="int64") * np.int64(n) + np.asarray(v, dtype="int64")
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    first = np.ones(ks.size, dtype=bool)
+    first[1:] = ks[1:] != ks[:-1]
+    starts = np.flatnonzero(first)
+    ww = w[order]
+    if starts.size < ks.size:
+        ww = np.minimum.reduceat(ww, starts)
+    ks = ks[starts]
+    uu, vv = np.divmod(ks, np.int64(n))
     indptr = np.zeros(n + 1, dtype="int64")
-    np.add.at(indptr, uu + 1, 1)
-    indptr = np.cumsum(indptr)
-    return sp.csr_array((ww, vv.astype("int32"), indptr), shape=(n, n))
+    indptr[1:] = np.cumsum(np.bincount(uu, minlength=n))
+    idx_dtype = "int32" if n < 2**31 - 1 else "int64"
+    return sp.csr_array((ww, vv.astype(idx_dtype), indptr.astype(idx_dtype)), shape=(n, n))
 
 
 @dataclass
