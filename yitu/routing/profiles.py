@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from yitu.settings import SpeedProfile
 
@@ -94,9 +95,9 @@ def edge_speeds(
 ) -> np.ndarray:
     """Speed per edge (km/h): the class speed (or ``given_kmh`` where set), capped by ``maxspeed``,
     times the profile's calibration factor."""
-    classes, inverse = np.unique(np.asarray(road_class, dtype=str), return_inverse=True)
-    table = np.array([profile.speeds_kmh.get(c, profile.default_kmh) for c in classes], dtype="float64")
-    speed = table[inverse]
+    inverse, classes = pd.factorize(pd.Series(np.asarray(road_class, dtype=object)).astype(str), sort=False)
+    table = np.array([profile.speeds_kmh.get(str(c), profile.default_kmh) for c in classes], dtype="float64")
+    speed = table[inverse] if inverse.size else np.zeros(0)
     if given_kmh is not None:
         given = np.asarray(given_kmh, dtype="float64")
         speed = np.where(np.isfinite(given) & (given > 0), given, speed)
