@@ -270,3 +270,18 @@ def test_synthetic_network_tiny():
     assert sn.ok.all() and np.nanmax(sn.dist_m) < 300
     t, _ = node_times(net, _from_node(net, 0))
     assert np.isfinite(t).all()  # strongly connected
+
+
+def test_pbf_gives_the_same_network(osm_monaco, tmp_path):
+    import osmium
+
+    pbf = tmp_path / "monaco.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as w:
+        for obj in osmium.FileProcessor(str(osm_monaco)):
+            if obj.is_node():
+                w.add_node(obj)
+            elif obj.is_way():
+                w.add_way(obj)
+    a = from_osm(osm_monaco, profile=FIRE)
+    b = from_osm(pbf, profile=FIRE, crs=a.crs)
+    assert b.fingerprint() == a.fingerprint()
