@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # also runnable as `python benchmarks/routing.py`
+    sys.path.insert(0, str(ROOT))
 SIZES = {"demo": 0, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 TARGETS = {"a_vs_c": 2.0, "a_vs_b": 50.0, "a_1M_s": 5.0, "mem_1M_gb": 3.0, "d_100k_s": 10.0}
 

@@ -159,3 +159,19 @@ def test_record_is_json(demo_copy):
     build_network(demo_copy, osm=demo_copy.path / "inputs" / "roads.osm")
     rec = json.loads((demo_copy.cache_dir / "network.json").read_text(encoding="utf-8"))
     assert rec["built"]["fire_engine"].startswith("network-fire_engine-")
+
+
+def test_build_in_a_new_project_without_layers(demo_project, tmp_path):
+    p = Project.init(tmp_path / "new")
+    net = build_network(p, osm=demo_project.path / "inputs" / "roads.osm")
+    assert net.crs.to_epsg() == 32650  # UTM of the roads' centre while the project has no extent
+    assert p.has("roads")
+
+
+@pytest.mark.xfail(raises=TypeError, reason="Project.bounds(): pd.notna() of a total_bounds tuple is a scalar "
+                   "(yitu/layers/project.py, reported)", strict=False)
+def test_load_in_a_project_whose_extent_comes_from_its_layers(demo_project, tmp_path):
+    p = Project.init(tmp_path / "new")
+    net = build_network(p, osm=demo_project.path / "inputs" / "roads.osm")
+    again = load_network(Project.open(p.path))  # now the roads layer gives the extent: same CRS
+    assert again.crs.to_epsg() == 32650 and again.n_edges == net.n_edges

@@ -105,6 +105,15 @@ def _file_hash(path: Path, rec: dict[str, Any] | None) -> str:
     return _sha256(path)
 
 
+def _project_crs(project: Any) -> Any:
+    """The project's metric CRS, or ``None`` while the project has no located data (the network
+    then uses the UTM zone of its own centre; it is rebuilt once the project has an extent)."""
+    try:
+        return project.metric_crs()
+    except ProjectError:
+        return None
+
+
 def _cache_key(project: Any, *, sha: str, kind: str, fields: dict[str, Any], profile: str) -> str:
     settings = project.settings
     prof = settings.profile(profile)
@@ -115,7 +124,7 @@ def _cache_key(project: Any, *, sha: str, kind: str, fields: dict[str, Any], pro
         "fields": fields,
         "profile": dataclasses.asdict(prof),
         "largest_component": settings.routing.largest_component,
-        "crs": project.metric_crs().to_wkt(),
+        "crs": crs.to_wkt() if (crs := _project_crs(project)) is not None else "auto",
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -166,7 +175,7 @@ def _build(project: Any, path: Path, kind: str, fields: dict[str, Any], profile:
     """Build a network from the file (no caching)."""
     settings = project.settings
     prof = settings.profile(profile)
-    crs = project.metric_crs()
+    crs = _project_crs(project)
     largest = settings.routing.largest_component
     if kind == "osm":
         from yitu.routing.osm import from_osm
