@@ -173,7 +173,8 @@ def coverage(
     backup_cap_min
         How far (minutes) each station's own search runs; the second station and ``n_within``
         come from these searches, so a backup station beyond the cap is not reported
-        (``second_arrival_min`` NaN). Default ``3 * limit_min``. The nearest station is always
+        (``second_arrival_min`` NaN). Default ``2 * limit_min`` (a backup arriving later than
+        that is no backup for the circle; each search costs time on big networks). The nearest station is always
         found (an unlimited search runs for targets no station reaches within the cap).
 
     Returns
@@ -189,7 +190,7 @@ def coverage(
     settings = settings or default_settings()
     if not np.isfinite(limit_min) or limit_min <= 0:
         raise InputError(f"limit_min must be a positive number of minutes, got {limit_min!r}")
-    cap_min = 3.0 * limit_min if backup_cap_min is None else float(backup_cap_min)
+    cap_min = 2.0 * limit_min if backup_cap_min is None else float(backup_cap_min)
     max_snap = settings.routing.max_snap_m
     access_ms = settings.routing.access_speed_kmh / 3.6
     if access_ms <= 0:
