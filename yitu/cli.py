@@ -279,6 +279,57 @@ def network_info_cmd(
 
 # ---------------------------------------------------------------------------- section: check
 # (check) -- yitu.routing coverage / isochrones / park check
+
+
+def _minutes(v: object) -> str:
+    return "—" if v is None or (isinstance(v, float) and v != v) else f"{float(v):.1f}"  # type: ignore[arg-type]
+
+
+@app.command("check")
+def check_cmd(
+    directory: ProjectDir,
+    park: Annotated[Optional[str], typer.Option(help="园区编号 Check only this park id.")] = None,
+    limit: Annotated[Optional[float], typer.Option(help="时限(分钟) Time limit, alarm to arrival (default: rescue.park_limit_min).")] = None,
+    profile: Annotated[str, typer.Option(help="速度配置 Speed profile.")] = "fire_engine",
+    worst: Annotated[int, typer.Option(help="列出最差的未达标目标数 How many failing targets to list.")] = 10,
+) -> None:
+    """园区15分钟救援圈检查 Park check: every enterprise, red/orange zone and boundary point within the limit; exit 3 on FAIL."""
+    import pandas as pd
+
+    from yitu.layers.project import Project
+    from yitu.routing.parks import KIND_LABELS, STATUS_LABELS, run_check
+
+    p = Project.open(directory)
+    r = run_check(p, park=park, limit_min=limit, profile=profile)
+    pk = r.check.parks
+    rows = pd.DataFrame({
+        "园区 park": pk["park_id"] + " " + pk["park_name"],
+        "结论 verdict": pk["verdict"].map({"PASS": "达标 PASS", "FAIL": "不达标 FAIL"}),
+        "目标 targets": pk["n_targets"].astype(str),
+        "未达标 fail": pk["n_fail"].astype(str),
+        "最大超时 worst miss (min)": pk["worst_miss_min"].map(_minutes),
+        "圈内面积 covered": (pk["covered_share"] * 100).map(lambda v: f"{v:.1f}%"),
+        "说明 note": pk["note"],
+    })
+    console.print(_table(rows, title=f"园区救援圈检查 park check · {r.limit_min:g} 分钟 · {r.profile}"))
+    fails = r.check.failing().head(max(worst, 0))
+    if len(fails):
+        ft = pd.DataFrame({
+            "园区 park": fails["park_id"],
+            "类型 kind": fails["kind"].map(lambda k: KIND_LABELS.get(k, k)),
+            "目标 target": fails["target_id"] + " " + fails["name"],
+            "到场 arrival (min)": fails["arrival_min"].map(_minutes),
+            "超时 miss (min)": fails["miss_min"].where(fails["status"] == "ok").map(_minutes),
+            "最近站点 nearest": fails["nearest_station_name"].fillna("—"),
+            "状态 status": fails["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+        })
+        console.print(_table(ft, title=f"最差的未达标目标 worst failing targets ({len(r.check.failing())} in all)"))
+    for _, s in r.stations_off_network.iterrows():
+        err.print(f"[yellow]注意 warning:[/] {s['station_id']} {s['station_name']}: {s['note']}", markup=True, highlight=False)
+    console.print("结果 results: " + ", ".join(str(f) for f in r.files.values()))
+    if not r.passed:
+        raise SystemExit(EXIT_FAIL)  # main() drops typer.Exit codes in non-standalone mode
+
 # ---------------------------------------------------------------------------- end: check
 
 # ---------------------------------------------------------------------------- section: map
