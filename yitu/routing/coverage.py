@@ -220,7 +220,10 @@ def coverage(
     t_access = np.where(t_ok, np.nan_to_num(t_snap.dist_m) / access_ms, 0.0)
 
     # per-station limited searches: (n_src, n_targets) seconds incl. the target access leg
-    mat = arrival_matrix(network, src, t_snap, offset_s=offset, limit_s=cap_s) if use.size else np.full((0, n_t), np.inf)
+    if use.size:
+        mat = arrival_matrix(network, src, t_snap, offset_s=offset, limit_s=cap_s)
+    else:
+        mat = np.full((0, n_t), np.inf)
     mat = mat + t_access[None, :]
     mat[mat > cap_s] = np.inf
     mat[:, ~t_ok] = np.inf
@@ -278,7 +281,8 @@ def coverage(
     if off.any():
         d = t_snap.dist_m[off]
         note[off] = [
-            f"距最近道路 {x:.0f} 米，超过 {max_snap:g} 米吸附上限，无法计算到场时间" if np.isfinite(x) else "无坐标，无法计算到场时间"
+            f"距最近道路 {x:.0f} 米，超过 {max_snap:g} 米吸附上限，无法计算到场时间"
+            if np.isfinite(x) else "无坐标，无法计算到场时间"
             for x in d
         ]
     unr = status == "unreachable"
@@ -311,7 +315,8 @@ def coverage(
     out.attrs[OFF_NETWORK_KEY] = off_rows
     log.info(
         "coverage: %d target(s), %d within %g min, %d beyond, %d unreachable, %d off the network",
-        n_t, int(out["within_limit"].sum()), limit_min, int(((status == "ok") & ~out["within_limit"].to_numpy()).sum()),
+        n_t, int(out["within_limit"].sum()), limit_min,
+        int(((status == "ok") & ~out["within_limit"].to_numpy()).sum()),
         int(unr.sum()), int(off.sum()),
     )
     return out

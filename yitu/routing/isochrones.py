@@ -143,7 +143,8 @@ def reached_pieces(
         e, t = sources.edge, sources.t
         fwd = np.clip((limit_s - off) / np.maximum(net.time_s[e], 1e-9), 0.0, 1.0)
         rev = net.reverse[e]
-        bwd = np.where(rev >= 0, np.clip((limit_s - off) / np.maximum(net.time_s[np.maximum(rev, 0)], 1e-9), 0.0, 1.0), 0.0)
+        t_rev = np.maximum(net.time_s[np.maximum(rev, 0)], 1e-9)
+        bwd = np.where(rev >= 0, np.clip((limit_s - off) / t_rev, 0.0, 1.0), 0.0)
         lo = np.concatenate([lo, t, np.maximum(t - bwd, 0.0)])
         hi = np.concatenate([hi, np.minimum(t + fwd, 1.0), t])
         pe = np.concatenate([pe, e, e])
@@ -209,17 +210,19 @@ def _sample_points(lines: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarr
     return np.concatenate([pts, coords]), np.concatenate([li[rep], idx])
 
 
-def _grid(lines: np.ndarray, buffer_m: float, cell: float) -> tuple[np.ndarray, np.ndarray, float, float, tuple[int, int]]:
-    """Cell indices (iy, ix) of points every cell/2 along ``lines``, grid origin and shape."""
-    pts = _sample_points(lines, cell * 0.5)[0]
+def _grid(
+    lines: np.ndarray, buffer_m: float, cell: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, tuple[int, int]]:
+    """Cell indices (iy, ix) of points every cell/2 along ``lines``, their line index, grid origin and shape."""
+    pts, li = _sample_points(lines, cell * 0.5)
     pad = buffer_m + 3 * cell
-    x0 = np.floor((pts[:, 0].min() - pad) / cell) * cell
-    y0 = np.floor((pts[:, 1].min() - pad) / cell) * cell
+    x0 = float(np.floor((pts[:, 0].min() - pad) / cell) * cell)
+    y0 = float(np.floor((pts[:, 1].min() - pad) / cell) * cell)
     nx = int(np.ceil((pts[:, 0].max() + pad - x0) / cell)) + 1
     ny = int(np.ceil((pts[:, 1].max() + pad - y0) / cell)) + 1
     ix = ((pts[:, 0] - x0) / cell).astype("int64")
     iy = ((pts[:, 1] - y0) / cell).astype("int64")
-    return iy, ix, float(x0), float(y0), (ny, nx)
+    return iy, ix, li, x0, y0, (ny, nx)
 
 
 def _buffer_grid(lines: np.ndarray, buffer_m: float, cell: float) -> Any:
@@ -231,7 +234,7 @@ def _buffer_grid(lines: np.ndarray, buffer_m: float, cell: float) -> Any:
 
     if lines.size == 0:
         return shapely.Polygon()
-    iy, ix, x0, y0, shape = _grid(lines, buffer_m, cell)
+    iy, ix, _, x0, y0, shape = _grid(lines, buffer_m, cell)
     free = np.ones(shape, dtype=bool)
     free[iy, ix] = False
     dist = distance_transform_edt(free)
@@ -267,14 +270,9 @@ def _label_areas(lines: np.ndarray, label: np.ndarray, n_labels: int, buffer_m: 
     from scipy.ndimage import distance_transform_edt
 
     cell = buffer_m / GRID_CELLS_PER_BUFFER
-    pts, li = _sample_points(lines, cell * 0.5)
-    pad = buffer_m + 3 * cell
-    x0 = float(np.floor((pts[:, 0].min() - pad) / cell) * cell)
-    y0 = float(np.floor((pts[:, 1].min() - pad) / cell) * cell)
-    nx = int(np.ceil((pts[:, 0].max() + pad - x0) / cell)) + 1
-    ny = int(np.ceil((pts[:, 1].max() + pad - y0) / cell)) + 1
-    ix = ((pts[:, 0] - x0) / cell).astype("int64")
-    iy = ((pts[:, 1] - y0) / cell).astype("int64")
+    if lines.size == 0:
+        return [shapely.Polygon() for _ in range(n_labels)]
+    iy, ix, li, x0, y0, (ny, nx) = _grid(lines, buffer_m, cell)
     lab = np.full((ny, nx), -1, dtype="int64")
     lab[iy, ix] = label[li]
     dist, (ny_i, nx_i) = distance_transform_edt(lab < 0, return_indices=True)
