@@ -86,7 +86,7 @@ def test_bands_do_not_overlap(demo_project, demo_network, exact: bool) -> None: 
                 assert shapely.area(shapely.intersection(g[i], g[j], grid_size=0.01)) < 10.0, sid  # slivers at most
     # band 10 is the ring between 5 and 10 minutes
     one = iso[iso["station_id"] == ALL_STATIONS].set_index("band_min").geometry
-    assert one[10.0].area > 0 and shapely.area(shapely.intersection(one[10.0], one[5.0], grid_size=0.01)) < 1.0
+    assert one[10.0].area > 0 and shapely.area(shapely.intersection(one[10.0], one[5.0], grid_size=0.01)) < 10.0
 
 
 @pytest.mark.parametrize("exact", [False, True])
@@ -102,9 +102,9 @@ def test_straight_road_outside_beyond_limit_plus_buffer(exact: bool) -> None:
     arrival = x / 10.0  # seconds, turnout 0, on the road
     inside = shapely.covers(poly, pts)
     assert inside[arrival <= 300].all()
-    slack = 1.0 if exact else 1.25  # the grid edge lies within about a cell (buffer/4) of the buffer
+    slack = 1.0 if exact else 1.35  # the grid edge lies within about a cell (buffer/3) of the buffer
     assert not inside[arrival > 300 + slack * buf / 10.0].any()
-    assert poly.bounds[2] - 600000.0 == pytest.approx(3000 + buf, abs=1 if exact else buf / 4 + 1)
+    assert poly.bounds[2] - 600000.0 == pytest.approx(3000 + buf, abs=1 if exact else buf / 3 + 1)
 
 
 @pytest.mark.parametrize("exact", [False, True])

@@ -33,7 +33,7 @@ __all__ = ["ALL_STATIONS", "isochrones", "responsibility_areas", "reached_pieces
 ALL_STATIONS = "ALL"
 _QUAD_SEGS = 4  # buffer roundness: enough for maps, much faster than the default 8
 # The fast (default) polygons are drawn on a grid of buffer_m / GRID_CELLS_PER_BUFFER cells.
-GRID_CELLS_PER_BUFFER = 4.0
+GRID_CELLS_PER_BUFFER = 3.0
 _GRID_SIZE = 0.01  # overlay precision (m): snap-rounding keeps GEOS differences robust
 
 
@@ -213,8 +213,8 @@ def _sample_points(lines: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarr
 def _grid(
     lines: np.ndarray, buffer_m: float, cell: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, tuple[int, int]]:
-    """Cell indices (iy, ix) of points every cell/2 along ``lines``, their line index, grid origin and shape."""
-    pts, li = _sample_points(lines, cell * 0.5)
+    """Cell indices (iy, ix) of points every cell along ``lines``, their line index, grid origin and shape."""
+    pts, li = _sample_points(lines, cell)
     pad = buffer_m + 3 * cell
     x0 = float(np.floor((pts[:, 0].min() - pad) / cell) * cell)
     y0 = float(np.floor((pts[:, 1].min() - pad) / cell) * cell)
@@ -332,7 +332,7 @@ def isochrones(
         Polygons for all stations together, ``station_id == "ALL"`` (one multi-source search).
     exact
         Buffer the reached road exactly with GEOS (slow on big networks). By default the buffer is
-        drawn on a grid of ``buffer_m / 4`` cells (distance transform of the cells the reached
+        drawn on a grid of ``buffer_m / 3`` cells (distance transform of the cells the reached
         road crosses, contoured at the buffer distance): every reached point of road is inside,
         and the edge lies within about one cell of ``buffer_m`` from the road.
     chunk
