@@ -219,3 +219,22 @@ def test_bad_limit() -> None:
     net = line_network([[(0, 0), (2000, 0)]])
     with pytest.raises(InputError, match="limit_min"):
         coverage(net, stations_gdf([(0, 0)]), points([(1, 0)]), limit_min=0)
+
+
+def test_station_and_target_on_the_same_road_piece() -> None:
+    # one piece of road 0..2000 m; a one-way piece 0..2000 m north of it joined by a loop
+    net = line_network([[(0, 0), (2000, 0)], [(0, 300), (2000, 300)], [(2000, 300), (2000, 0)],
+                        [(0, 300), (0, 0)]], oneway=["no", "yes", "no", "no"])
+    st = stations_gdf([(500, 0), (1500, 300)])
+    tg = points([(800, 0), (200, 0), (1800, 300), (1000, 300)], id=list("abcd"), name=list("abcd"))
+    res = coverage(net, st, tg, settings=default_settings())
+    s_snap, t_snap = snap_stations_and_targets(net, st, tg, max_snap_m=500)
+    ref = reference_times(net, s_snap, np.zeros(2), t_snap)
+    np.testing.assert_allclose(res["arrival_min"].to_numpy() * 60, ref.min(axis=0), atol=1e-6)
+    # along the same piece both ways on the two-way road; on the one-way piece only downstream
+    assert res["arrival_min"].iloc[0] * 60 == pytest.approx(30.0)
+    assert res["arrival_min"].iloc[1] * 60 == pytest.approx(30.0)
+    assert res["arrival_min"].iloc[2] * 60 == pytest.approx(30.0)
+    # d lies 500 m upstream of S2 on the one-way piece: from S1 over the west loop (500+300+1000 m)
+    assert res["arrival_min"].iloc[3] * 60 == pytest.approx(180.0)
+    assert res["nearest_station_id"].iloc[3] == "S1"
