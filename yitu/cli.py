@@ -638,7 +638,7 @@ def report_cmd(
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry: a :class:`YituError` becomes one line on stderr and exit code 2."""
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
     except YituError as exc:
         err.print(f"[bold red]错误 error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -649,13 +649,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors are ClickException
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # usage errors are click's ClickException (vendored as typer._click in typer >= 0.20):
+        # recognised by their interface rather than by a module that may not exist
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    # click in non-standalone mode returns the code of a typer.Exit instead of raising it
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

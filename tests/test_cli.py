@@ -1,0 +1,37 @@
+"""The console-script entry point: exit codes reach the shell (0 ok, 2 bad input, 3 a check failed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from yitu.cli import main
+
+
+def _exit_code(argv: list[str]) -> int:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    return int(info.value.code or 0)
+
+
+def test_help_and_version_exit_0(capsys):
+    assert _exit_code(["--version"]) == 0
+    assert "yitu" in capsys.readouterr().out
+
+
+def test_failed_validation_exits_3(tmp_path, data_dir):
+    # stations without vehicles are validation errors: `typer.Exit(3)` must not turn into 0
+    project = tmp_path / "p"
+    assert _exit_code(["init", str(project)]) == 0
+    src = data_dir / "layers" / "stations_gcj02_gbk.csv"
+    assert _exit_code(["import", str(project), "stations", str(src), "--crs", "gcj02"]) == 0
+    assert _exit_code(["validate", str(project)]) == 3
+
+
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys):
+    assert _exit_code(["info", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert "not a yitu project" in err and "Traceback" not in err
+
+
+def test_usage_error_exits_2(capsys):
+    assert _exit_code(["check"]) == 2
