@@ -595,8 +595,20 @@ def gaps_cmd(
         if len(df) > 15:
             t.caption = f"… {len(df) - 15} more rows"
         console.print(t)
-    console.print(_table(res["parks"].round(2).rename(columns=GAP_LABELS), title="未通过救援圈的园区 parks failing"))
-    console.print(_table(res["districts"].round(2).rename(columns=GAP_LABELS), title="辖区面积超标站点 districts over 建标152"))
+    for key, title, cols in (
+        ("parks", "未通过救援圈的园区 parks failing", ["park_id", "park_name", "n_fail", "worst_miss_min", "covered_share"]),
+        ("districts", "辖区面积超标站点 districts over 建标152", ["station_name", "station_type", "district_km2", "max_km2",
+                                                           "excess_km2"]),
+    ):
+        df = res[key]
+        t = Table(title=f"{title} ({len(df)})", box=box.SIMPLE_HEAD, pad_edge=False)
+        for c in cols:
+            t.add_column(GAP_LABELS.get(c, c), no_wrap=True)
+        for r in df[cols].itertuples(index=False):
+            t.add_row(*[_fmt_min(v) if isinstance(v, float) else str(v) for v in r])
+        if len(df):
+            t.caption = f"依据 source: {df['source'].iloc[0]}"
+        console.print(t)
     paths = write_gaps(p, res)
     console.print(f"完整清单 full lists: {paths['xlsx'].parent} (CSV per table, gaps.xlsx)", highlight=False)
 
