@@ -560,9 +560,7 @@ def drill_cmd(
     verdict = "[bold red]FAIL 不满足[/]" if n_bad else "[bold green]PASS 全部满足[/]"
     console.print(f"结论 verdict: {verdict} ({n_bad} requirement line(s) NOT MET)")
     if n_bad:
-        # SystemExit, not typer.Exit: main() runs click with standalone_mode=False, which turns
-        # typer.Exit into a return value that main() does not pass on
-        raise SystemExit(EXIT_FAIL)
+        raise typer.Exit(EXIT_FAIL)
 
 
 @app.command("gaps")
