@@ -8,9 +8,11 @@ from yitu.cli import main
 
 
 def _exit_code(argv: list[str]) -> int:
-    with pytest.raises(SystemExit) as info:
+    try:
         main(argv)
-    return int(info.value.code or 0)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
 
 def test_help_and_version_exit_0(capsys):

@@ -667,7 +667,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(exc.exit_code)
         raise
     # click in non-standalone mode returns the code of a typer.Exit instead of raising it
-    sys.exit(rc if isinstance(rc, int) else 0)
+    if isinstance(rc, int) and rc != 0:
+        sys.exit(rc)
 
 
 if __name__ == "__main__":  # pragma: no cover
