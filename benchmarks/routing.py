@@ -272,7 +272,7 @@ def table(rows: list[dict[str, Any]], *, n_stations: int, n_targets: int, limit:
     out = [f"routing benchmark · {n_stations} stations · {n_targets:,} targets · limit {limit:g} min · "
            f"{os.cpu_count()} CPU · python {sys.version.split()[0]}", ""]
     hdr = (f"{'network':<8}{'nodes':>10}{'edges':>11} | {'(a) cold':>9}{'(a) warm':>9} | {'(b) osmnx':>18} | "
-           f"{'(c) scipy':>10}{'(c2)':>8} | {'(d) iso':>8} | {'(e) RSS a/c/d':>17}{'trace a':>9} | {'a/c':>6}{'a/c2':>6}{'b/a':>7}")
+           f"{'(c) scipy':>10}{'(c2)':>8} | {'(d) iso':>8} | {'(e) RSS a/c/d':>17}{'trace a':>9} | {'a/c':>8}{'a/c2':>8}{'b/a':>7}")
     out += [hdr, "-" * len(hdr)]
     verdicts = []
     for r in rows:
@@ -294,7 +294,7 @@ def table(rows: list[dict[str, Any]], *, n_stations: int, n_targets: int, limit:
         out.append(
             f"{r['size']:<8}{prep['nodes']:>10,}{prep['edges']:>11,} | {_fmt(a_s):>9}{_fmt(a.get('warm_s')):>9} | "
             f"{b_txt:>18} | {_fmt(c_s, nd=3):>10}{_fmt(c.get('per_station_s')):>8} | {_fmt(d.get('iso_s')):>8} | {rss:>17}"
-            f"{_fmt(a.get('trace_gb'), 'GB'):>9} | {ratio_ac:>5.1f}x{ratio_ac2:>5.1f}x{ratio_ba:>6.0f}x"
+            f"{_fmt(a.get('trace_gb'), 'GB'):>9} | {ratio_ac:>7.1f}x{ratio_ac2:>7.1f}x{ratio_ba:>6.0f}x"
         )
         for ph in ("a", "b", "c", "d"):
             if ph in r and "error" in r[ph]:
