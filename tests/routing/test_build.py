@@ -175,3 +175,14 @@ def test_load_in_a_project_whose_extent_comes_from_its_layers(demo_project, tmp_
     net = build_network(p, osm=demo_project.path / "inputs" / "roads.osm")
     again = load_network(Project.open(p.path))  # now the roads layer gives the extent: same CRS
     assert again.crs.to_epsg() == 32650 and again.n_edges == net.n_edges
+
+
+def test_corrupt_cache_is_rebuilt(demo_copy):
+    p = demo_copy
+    net = build_network(p, osm=p.path / "inputs" / "roads.osm")
+    cache = cache_file(p)
+    cache.write_bytes(b"not a zip")
+    build_mod._MEMO.clear()
+    again = load_network(Project.open(p.path))
+    assert again.fingerprint() == net.fingerprint()
+    assert load_network(p).fingerprint() == net.fingerprint()

@@ -138,11 +138,18 @@ def _cache_path(project: Any, profile: str, key: str) -> Path:
     return Path(project.cache_dir) / f"network-{_safe(profile)}-{key}.npz"
 
 
-def _load_cached(path: Path) -> RoadNetwork:
+def _load_cached(path: Path) -> RoadNetwork | None:
+    """The cached network, or ``None`` when the file is missing or unreadable (then it is rebuilt)."""
+    if not path.exists():
+        return None
     memo_key = (str(path.resolve()), path.stat().st_mtime_ns)
     net = _MEMO.get(memo_key)
     if net is None:
-        net = RoadNetwork.load(path)
+        try:
+            net = RoadNetwork.load(path)
+        except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
+            log.warning("network cache %s unreadable (%s); rebuilding", path, exc)
+            return None
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.pop(next(iter(_MEMO)))
         _MEMO[memo_key] = net
@@ -282,8 +289,9 @@ def build_network(
     key = _cache_key(project, sha=sha, kind=kind, fields=fields, profile=profile)
     cpath = _cache_path(project, profile, key)
     same_source = bool(old) and old.get("sha256") == sha and old.get("kind") == kind and old.get("fields") == fields  # type: ignore[union-attr]
-    if cpath.exists():
-        net = _load_cached(cpath)
+    cached = _load_cached(cpath)
+    if cached is not None:
+        net = cached
         log.info("road network from cache %s", cpath)
         hit = True
     else:
@@ -355,8 +363,9 @@ def load_network(project: Any, *, profile: str = "fire_engine") -> RoadNetwork:
         sha = str(rec.get("sha256", ""))
     key = _cache_key(project, sha=sha, kind=kind, fields=fields, profile=profile)
     cpath = _cache_path(project, profile, key)
-    if cpath.exists():
-        return _load_cached(cpath)
+    cached = _load_cached(cpath)
+    if cached is not None:
+        return cached
     if not path.exists():
         raise ProjectError(
             f"{project.path}: the road source {path} is gone and there is no cached network for profile "
