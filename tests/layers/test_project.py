@@ -98,3 +98,15 @@ def test_cli_user_error_is_one_line_exit_2(tmp_path, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "missing.csv: file not found" in err and "Traceback" not in err
+
+
+def test_bounds_from_layers_without_bbox_setting(tmp_path, data_dir):
+    # no bbox in yitu.toml: the extent is the union of the stored layers' bounds
+    from yitu.layers.load import import_layer
+
+    p = Project.init(tmp_path / "p")
+    import_layer(p, "stations", data_dir / "layers" / "stations_gcj02_gbk.csv", crs="gcj02")
+    b = p.bounds()
+    st = p.read("stations").total_bounds
+    assert b == pytest.approx(tuple(st))
+    assert p.metric_crs().to_epsg() in range(32601, 32661)

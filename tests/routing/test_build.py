@@ -168,8 +168,6 @@ def test_build_in_a_new_project_without_layers(demo_project, tmp_path):
     assert p.has("roads")
 
 
-@pytest.mark.xfail(raises=TypeError, reason="Project.bounds(): pd.notna() of a total_bounds tuple is a scalar "
-                   "(yitu/layers/project.py, reported)", strict=False)
 def test_load_in_a_project_whose_extent_comes_from_its_layers(demo_project, tmp_path):
     p = Project.init(tmp_path / "new")
     net = build_network(p, osm=demo_project.path / "inputs" / "roads.osm")

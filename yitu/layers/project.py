@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 
@@ -193,9 +194,12 @@ class Project:
                 info = pyogrio.read_info(self.gpkg, layer=name)
             except Exception:  # attribute tables have no extent
                 continue
-            total = info.get("total_bounds")
-            if total is not None and all(pd.notna(total)):
-                boxes.append(total)
+            total = info.get("total_bounds")  # a tuple (pyogrio), None for attribute tables
+            if total is None:
+                continue
+            box = np.asarray(total, dtype="float64").ravel()
+            if box.size == 4 and np.isfinite(box).all():
+                boxes.append(box)
         if not boxes:
             raise ProjectError(f"{self.path}: the project has no located data yet; import a layer first")
         return (
