@@ -7,7 +7,16 @@ import pytest
 import shapely
 
 from yitu.errors import CRSError, InputError
-from yitu.gis.io import atomic_path, list_layers, read_any, read_table, read_vector, write_csv, write_gpkg
+from yitu.gis.io import (
+    atomic_path,
+    list_layers,
+    read_any,
+    read_table,
+    read_vector,
+    write_csv,
+    write_gpkg,
+    write_xlsx,
+)
 
 NAMES = ["青岚化工有限公司", "东港仓储物流", "南塘加油站", "北洲精细化工", "西岭建材厂"]
 
@@ -123,3 +132,44 @@ def test_write_gpkg_atomic_and_layers(tmp_path):
 def test_write_csv_has_bom(tmp_path):
     p = write_csv(pd.DataFrame({"名称": ["甲"]}), tmp_path / "x.csv")
     assert p.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_write_xlsx_reopens_with_header_values_and_widths(tmp_path):
+    import openpyxl
+
+    df = gpd.GeoDataFrame(
+        {
+            "企业名称": ["青岚化工有限公司", "东港", None],
+            "count": pd.array([3, pd.NA, 7], dtype="Int64"),
+            "ok": pd.array([True, None, False], dtype="boolean"),
+            "minutes": [1.5, float("nan"), float("inf")],
+            "code": ["0913", "=1+1", "a\x01b"],
+        },
+        geometry=[shapely.Point(0, 0)] * 3,
+        crs=4326,
+    )
+    long = "未达标目标" * 8  # 40 characters
+    path = write_xlsx({long: df, long + "x": df.head(1), "b[1]": pd.DataFrame()}, tmp_path / "sub" / "t.xlsx")
+    assert path == tmp_path / "sub" / "t.xlsx"
+    assert [p.name for p in path.parent.iterdir()] == ["t.xlsx"]  # atomic: no temp file left
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [long[:31], long[:29] + "~2", "b_1_"]
+    ws = wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("企业名称", "count", "ok", "minutes", "code")  # geometry dropped
+    assert rows[1] == ("青岚化工有限公司", 3, True, 1.5, "0913")
+    assert rows[2] == ("东港", None, None, None, "=1+1")  # text, not a formula
+    assert rows[3] == (None, 7, False, "inf", "ab")
+    assert ws["E3"].data_type == "s"
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:E4"
+    assert ws["A1"].font.b
+    # CJK characters count double: 8 of them -> 16, plus the margin
+    assert 18 <= ws.column_dimensions["A"].width <= 22
+    assert ws.column_dimensions["B"].width < ws.column_dimensions["A"].width
+    assert ws.column_dimensions["B"].width >= len("count") + 2
+    assert wb.worksheets[2].max_row == 1  # an empty table: an empty sheet
+    plain = openpyxl.load_workbook(
+        write_xlsx({"a": df}, tmp_path / "p.xlsx", freeze_header=False, autofilter=False)
+    )
+    assert plain["a"].freeze_panes is None and plain["a"].auto_filter.ref is None

@@ -4,7 +4,8 @@ Readers say what they detected: ``df.attrs`` holds ``source``, ``encoding`` and 
 and a ``_row`` column holds each record's 1-based row number in the original file (the line
 number for CSV, the Excel row for XLSX, the feature number for vector files), so a rejected
 row can be reported where the user will find it. Tables are read as text: no dtype guessing,
-so 统一社会信用代码 and leading zeros survive. Every writer is atomic.
+so 统一社会信用代码 and leading zeros survive. Every writer is atomic; :func:`write_xlsx` is
+the one XLSX writer for result tables (frozen header, fitted widths, autofilter).
 """
 
 from __future__ import annotations
@@ -13,21 +14,29 @@ import contextlib
 import csv
 import io
 import logging
+import math
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from yitu.errors import CRSError, InputError
 
 log = logging.getLogger(__name__)
+
+# Control characters an XLSX cell cannot hold (openpyxl refuses them).
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 __all__ = [
     "ROW",
@@ -41,6 +50,8 @@ __all__ = [
     "list_layers",
     "read_gpkg_layer",
     "write_csv",
+    "xlsx_workbook",
+    "write_xlsx",
 ]
 
 ROW = "_row"
@@ -408,4 +419,151 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     target = Path(path)
     with atomic_path(target) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8-sig")
+    return target
+
+
+# ------------------------------------------------------------------------------- XLSX
+_XLSX_MAX_TEXT = 32767  # characters in one Excel cell
+_XLSX_MAX_WIDTH = 60
+_XLSX_TYPES = (str, bool, int, float, Decimal, datetime, date, time, timedelta)
+
+
+def _display_width(value: Any) -> int:
+    """Width of ``value`` as text in fixed-width cells: CJK and full-width characters count two.
+
+    The widest line counts for text with line breaks; floats count as Excel's General format
+    shows them (about ten significant digits).
+    """
+    if value is None:
+        return 0
+    text = f"{value:.10g}" if isinstance(value, float) else str(value)
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in text.splitlines() or [""]), default=0)
+
+
+def _xlsx_value(v: Any) -> Any:
+    """A cell value openpyxl can store: NA/NaN/NaT -> empty, numpy scalars -> Python, inf -> text."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        return ("inf" if v > 0 else "-inf") if math.isinf(v) else v  # as pandas' to_excel writes them
+    if isinstance(v, str):
+        return _ILLEGAL_XLSX.sub("", v)[:_XLSX_MAX_TEXT]
+    if isinstance(v, datetime) and v.tzinfo is not None:
+        return v.replace(tzinfo=None)  # Excel has no time zones: the wall-clock time is kept
+    if not isinstance(v, _XLSX_TYPES):
+        return str(v)  # lists, dicts, geometries in an object column: their text
+    return v
+
+
+def _sheet_names(names: Iterable[str]) -> list[str]:
+    """Excel sheet names: no ``[]:*?/\\``, at most 31 characters, unique ignoring case."""
+    from openpyxl.workbook.child import INVALID_TITLE_REGEX
+
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        base = INVALID_TITLE_REGEX.sub("_", str(name)).strip("'") or "Sheet"
+        title, n = base[:31], 1
+        while title.casefold() in seen:
+            n += 1
+            tail = f"~{n}"
+            title = base[: 31 - len(tail)] + tail
+        seen.add(title.casefold())
+        out.append(title)
+    return out
+
+
+def _table(df: pd.DataFrame) -> pd.DataFrame:
+    geo = [c for c in df.columns if str(df[c].dtype) == "geometry"]
+    return pd.DataFrame(df.drop(columns=geo))
+
+
+def _fill_sheet(ws: Any, df: pd.DataFrame, *, freeze_header: bool, autofilter: bool) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ncol = len(df.columns)
+    ws.append([str(c) for c in df.columns])
+    header_fill, bold = PatternFill("solid", fgColor="FFD9E1F2"), Font(bold=True)
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    widths = [_display_width(c) + 2 for c in df.columns]  # +2: the autofilter button
+    for i, row in enumerate(df.itertuples(index=False, name=None)):
+        values = [_xlsx_value(v) for v in row]
+        ws.append(values)
+        if i < 2000:
+            widths = [max(w, _display_width(v)) for w, v in zip(widths, values)]
+        for j, v in enumerate(values, start=1):
+            if isinstance(v, str) and v.startswith("="):  # text, not a formula
+                ws.cell(ws.max_row, j).data_type = "s"
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(max(w + 2, 6), _XLSX_MAX_WIDTH)
+    if freeze_header:
+        ws.freeze_panes = "A2"
+    if autofilter and ncol:
+        ws.auto_filter.ref = f"A1:{get_column_letter(ncol)}{len(df) + 1}"
+
+
+def xlsx_workbook(
+    sheets: Mapping[str, pd.DataFrame], *, freeze_header: bool = True, autofilter: bool = True
+) -> Any:
+    """An ``openpyxl.Workbook`` with one sheet per table, in order, as :func:`write_xlsx` writes it.
+
+    For callers that add to the sheets (fills, charts) before saving: ``wb.worksheets[i]`` is the
+    sheet of the i-th table (its title may differ from the key, see :func:`write_xlsx`).
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, df in zip(_sheet_names(sheets), sheets.values()):
+        _fill_sheet(wb.create_sheet(title), _table(df), freeze_header=freeze_header, autofilter=autofilter)
+    return wb
+
+
+def write_xlsx(
+    sheets: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    freeze_header: bool = True,
+    autofilter: bool = True,
+) -> Path:
+    """Write tables as one XLSX workbook, one sheet each, atomically.
+
+    Parameters
+    ----------
+    sheets
+        Sheet name -> table. Names are cut to Excel's 31 characters, characters Excel forbids
+        (``[]:*?/\\``) become ``_``, and a name met again gets ``~2``, ``~3`` ...; the index is
+        not written; geometry columns are dropped (a table, not a layer: use :func:`write_gpkg`).
+    path
+        Output ``.xlsx``; its folder is created.
+    freeze_header
+        Freeze row 1 (the header, bold) so it stays in view.
+    autofilter
+        Put Excel's filter buttons on the header.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Notes
+    -----
+    Missing values (``NaN``, ``None``, ``pd.NA`` of Int64/boolean columns, ``NaT``) are empty
+    cells; numbers stay numbers; ±inf is written as text, as pandas does; column widths fit the
+    first 2,000 rows, CJK characters counting two, at most 60.
+    """
+    target = Path(path)
+    wb = xlsx_workbook(sheets, freeze_header=freeze_header, autofilter=autofilter)
+    wb.properties.creator = "yitu"
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    log.debug("wrote %s (%d sheets)", target, len(wb.worksheets))
     return target

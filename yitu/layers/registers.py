@@ -15,7 +15,6 @@ grade, red first.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from yitu.errors import InputError
-from yitu.gis.io import atomic_path
+from yitu.gis.io import atomic_path, xlsx_workbook
 from yitu.layers.grading import grade_enterprises, grade_zones, stale
 from yitu.layers.schema import (
     GRADE_COLOUR_NAMES,
@@ -304,12 +303,6 @@ def lists_statistics(
 
 
 # ------------------------------------------------------------------------------- XLSX
-def _display_width(value: Any) -> int:
-    text = "" if value is None else str(value)
-    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-                for line in text.splitlines() or [""]), default=0)
-
-
 def _argb(hex_colour: str) -> str:
     return "FF" + hex_colour.lstrip("#").upper()
 
@@ -320,55 +313,30 @@ def _text_colour(hex_colour: str) -> str:
     return "FF000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "FFFFFFFF"
 
 
-def _cell_value(v: Any) -> Any:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
-
-
-def _write_sheet(ws: Any, df: pd.DataFrame) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _decorate(ws: Any, df: pd.DataFrame) -> None:
+    """Grade colours, percent formats and a bold 合计 row on a sheet written by ``xlsx_workbook``."""
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    header_fill = PatternFill("solid", fgColor="FFD9E1F2")
-    bold = Font(bold=True)
-    ws.append([str(c) for c in df.columns])
     for cell in ws[1]:
-        cell.font = bold
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
         colour = _FILL_BY_VALUE.get(str(cell.value))
         if colour:  # the grade columns of a breakdown: header in the grade colour
             cell.fill = PatternFill("solid", fgColor=_argb(colour))
             cell.font = Font(bold=True, color=_text_colour(colour))
-    for row in df.itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in row])
     n = len(df)
     for j, col in enumerate(df.columns, start=1):
-        letter = get_column_letter(j)
-        values = df[col]
-        if str(col).endswith("占比") or str(col) == "占比":
+        if str(col).endswith("占比"):
             for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
                 cell.number_format = "0.0%"
+            dim = ws.column_dimensions[get_column_letter(j)]
+            dim.width = max(dim.width, 10)  # room for "100.0%"
         if str(col) in _GRADE_HEADERS:
             for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
                 colour = _FILL_BY_VALUE.get(str(cell.value))
                 if colour:
                     cell.fill = PatternFill("solid", fgColor=_argb(colour))
                     cell.font = Font(color=_text_colour(colour))
-        width = max([_display_width(col) + 2, *(_display_width(v) for v in values.astype(object).head(2000))])
-        if str(col).endswith("占比"):
-            width = max(width, 8)
-        ws.column_dimensions[letter].width = min(max(width + 2, 6), 60)
-    ws.freeze_panes = "A2"
-    if len(df.columns):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(n + 1, 1)}"
-    last = df.columns[-1] if len(df.columns) else None
-    if n and str(df.iloc[-1, 0]) == TOTAL and last is not None:  # bold total row
+    if n and len(df.columns) and str(df.iloc[-1, 0]) == TOTAL:  # bold total row
         for cell in ws[n + 1]:
             cell.font = Font(bold=True, color=cell.font.color)
 
@@ -408,7 +376,8 @@ def write_workbook(
     chart_png: str | Path | None = None,
     title: str = "",
 ) -> Path:
-    """Write tables as one XLSX (one sheet each), atomically.
+    """Write tables as one XLSX (one sheet each), atomically: :func:`yitu.gis.io.write_xlsx` with
+    grade colours, and optionally a chart sheet.
 
     Parameters
     ----------
@@ -424,18 +393,17 @@ def write_workbook(
     title
         Workbook title (document properties).
     """
-    from openpyxl import Workbook
     from openpyxl.drawing.image import Image
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = xlsx_workbook(sheets)
+    by_name = dict(zip(sheets, wb.worksheets))
     for name, df in sheets.items():
-        _write_sheet(wb.create_sheet(name[:31]), df)
+        _decorate(by_name[name], df)
     if chart_from is not None or chart_png is not None:
         ws = wb.create_sheet("统计图")
         ws["A1"] = title or "统计图"
         if chart_from is not None:
-            _bar_chart(ws, wb[chart_from[:31]], sheets[chart_from], anchor="A3")
+            _bar_chart(ws, by_name[chart_from], sheets[chart_from], anchor="A3")
         if chart_png is not None:
             png = Path(chart_png)
             if not png.is_file():

@@ -1001,7 +1001,7 @@ def run_drill(
 def write_drill(project: Any, before: DrillResult, after: DrillResult | None, *,
                 stations: gpd.GeoDataFrame | None = None) -> dict[str, Path]:
     """Store the result layers and write ``output/drill/*.csv`` and ``drill.xlsx``."""
-    from yitu.gis.io import atomic_path, write_csv
+    from yitu.gis.io import write_csv, write_xlsx
 
     stations = project.read("stations") if stations is None else stations
     pts = stations[["id", "geometry"]].rename(columns={"id": "station_id"}).to_crs(4326)
@@ -1036,15 +1036,6 @@ def write_drill(project: Any, before: DrillResult, after: DrillResult | None, *,
         cmp = compare(before, after)
         paths["compare"] = write_csv(cmp, out / "compare.csv")
         sheets["compare"] = cmp
-    xlsx = out / "drill.xlsx"
-    with atomic_path(xlsx) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for name, df in sheets.items():
-                df2 = df.copy()
-                for c in df2.columns:
-                    if str(df2[c].dtype) == "Int64":
-                        df2[c] = df2[c].astype("float64")
-                df2.to_excel(xw, sheet_name=name[:31], index=False)
-    paths["xlsx"] = xlsx
+    paths["xlsx"] = write_xlsx(sheets, out / "drill.xlsx")
     log.info("drill results written to %s", out)
     return paths

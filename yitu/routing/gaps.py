@@ -257,21 +257,13 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
 
 def write_gaps(project: Any, result: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """Write the gap tables to ``DIR/output/gaps/<name>.csv`` (UTF-8 with BOM) and ``gaps.xlsx``."""
-    from yitu.gis.io import atomic_path, write_csv
+    from yitu.gis.io import write_csv, write_xlsx
 
     out = project.output_dir / "gaps"
     paths: dict[str, Any] = {}
     tables = {k: pd.DataFrame(v.drop(columns="geometry", errors="ignore")) for k, v in result.items()}
     for k, df in tables.items():
         paths[k] = write_csv(df, out / f"{k}.csv")
-    xlsx = out / "gaps.xlsx"
-    with atomic_path(xlsx) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for k, df in tables.items():
-                df = df.copy()
-                for c in df.columns:
-                    if str(df[c].dtype) == "Int64":
-                        df[c] = df[c].astype("float64")
-                df.rename(columns=GAP_LABELS).to_excel(xw, sheet_name=k[:31], index=False)
-    paths["xlsx"] = xlsx
+    labelled = {k: df.rename(columns=GAP_LABELS) for k, df in tables.items()}
+    paths["xlsx"] = write_xlsx(labelled, out / "gaps.xlsx")
     return paths

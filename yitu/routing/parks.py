@@ -316,20 +316,6 @@ def park_check(
 
 
 # ------------------------------------------------------------------------------ yitu check
-def _write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
-    from yitu.gis.io import atomic_path
-
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for name, df in sheets.items():
-                df.to_excel(xw, sheet_name=name, index=False)
-                ws = xw.sheets[name]
-                for col in ws.columns:
-                    width = max(len(str(c.value or "")) for c in col[:200])
-                    ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 1.6), 60)
-    return path
-
-
 def _zh_table(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """A table for the office: Chinese headers, 是/否, Chinese statuses, rounded minutes, lon/lat."""
     out = pd.DataFrame(df.drop(columns="geometry", errors="ignore")).copy()
@@ -390,7 +376,7 @@ def run_check(
     ProjectError
         A missing layer or network (the message names the command that makes it).
     """
-    from yitu.gis.io import write_csv
+    from yitu.gis.io import write_csv, write_xlsx
     from yitu.routing.isochrones import ALL_STATIONS, isochrones, responsibility_areas
 
     settings = project.settings
@@ -446,8 +432,8 @@ def run_check(
     files = {
         "park_check.csv": write_csv(park_tbl, out / "park_check.csv"),
         "park_targets.csv": write_csv(tgt_tbl, out / "park_targets.csv"),
-        "park_check.xlsx": _write_xlsx(out / "park_check.xlsx", {"园区结论": park_tbl, "未达标目标": fail_tbl,
-                                                                  "覆盖分析": cov_tbl}),
+        "park_check.xlsx": write_xlsx({"园区结论": park_tbl, "未达标目标": fail_tbl, "覆盖分析": cov_tbl},
+                                      out / "park_check.xlsx"),
     }
     log.info("park check written: %s", ", ".join(str(p) for p in files.values()))
     return CheckResult(check=check, coverage=cov, isochrones=iso, responsibility=resp, limit_min=limit,
