@@ -37,6 +37,7 @@ from yitu.errors import InputError, ProjectError
 from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
 from yitu.maps.fonts import cjk_font, cjk_rc
+from yitu.maps.style import text as _w  # UI words (zh, en), one table for all maps
 
 log = logging.getLogger(__name__)
 
@@ -66,32 +67,6 @@ WHAT = ("risk", "coverage", "enterprise")
 FORMATS = ("png", "svg", "pdf")
 MM_PER_INCH = 25.4
 
-# Words the static maps need beyond style.TEXT (zh, en).
-_WORDS: dict[str, tuple[str, str]] = {
-    "enterprise_map_title": ("企业内部四色分布图", "Internal four-colour risk map"),
-    "coverage_map_title": ("消防救援到达时间覆盖图", "Fire-rescue arrival-time coverage"),
-    "major_hazard": ("重大危险源", "Major hazard installation"),
-    "mh_level": ("{n}级", "Level {n}"),
-    "mh_none": ("无", "None"),
-    "park": ("化工园区", "Chemical park"),
-    "roads": ("道路", "Roads"),
-    "targets": ("防护目标", "Protected targets"),
-    "enterprise": ("企业位置", "Enterprise"),
-    "other_zones": ("相邻企业风险分区", "Zones of neighbouring enterprises"),
-    "enterprise_grade": ("企业风险等级", "Enterprise risk grade"),
-    "zones": ("风险分区", "Risk zones"),
-    "crs": ("坐标系", "CRS"),
-    "scale_on": ("{paper} 打印比例尺 1:{n}", "Scale 1:{n} printed on {paper}"),
-    "made_with": ("制图：yitu 一图 {v}", "Made with yitu {v}"),
-    "pass_park": ("园区达标", "Park within limit"),
-    "fail_park": ("园区未达标", "Park misses the limit"),
-    "fail_targets": ("超时目标", "Targets missing the limit"),
-    "limit": ("{m:g} 分钟", "{m:g} min"),
-    "stale": ("数据超过 {m} 个月未更新", "data older than {m} months"),
-    "unreached": ("{m:g} 分钟内未到达", "Not reached within {m:g} min"),
-    "count": ("{label}（{n}）", "{label} ({n})"),
-}
-
 # Road line widths (points at A4) by OSM-style class.
 _ROAD_WIDTH: dict[str, float] = {
     "motorway": 1.6,
@@ -104,32 +79,6 @@ _ROAD_WIDTH: dict[str, float] = {
     "primary_link": 0.5,
 }
 _ROAD_DEFAULT_WIDTH = 0.4
-
-
-# English names of the Chinese enums shown in legends (--lang en).
-_EN_NAMES: dict[str, str] = {
-    "特勤站": "Special service station",
-    "一级站": "Class I station",
-    "二级站": "Class II station",
-    "小型站": "Small station",
-    "政府专职队": "Government full-time brigade",
-    "企业专职队": "Enterprise fire brigade",
-    "微型消防站": "Micro fire station",
-    "志愿队": "Volunteer brigade",
-    "专业救援队": "Specialist rescue team",
-    "高敏感": "Highly sensitive",
-    "重要": "Important",
-    "一般": "General",
-}
-
-
-def _name(value: str, lang: str) -> str:
-    return value if lang == "zh" else _EN_NAMES.get(value, value)
-
-
-def _w(key: str, lang: str, **fmt: Any) -> str:
-    zh, en = _WORDS[key]
-    return (zh if lang == "zh" else en).format(**fmt)
 
 
 @dataclass
@@ -370,7 +319,7 @@ def add_north_arrow(ax: Axes, *, lang: str | None = None, font: str | Path | Non
         zorder=20,
     )
     ax.text(
-        x, y1, style.text("north", lang=lang), transform=ax.transAxes, ha="center", va="center",
+        x, y1, _w("north", lang=lang), transform=ax.transAxes, ha="center", va="center",
         fontproperties=prop, zorder=21, path_effects=halo,
     )
     return arrow
@@ -393,7 +342,7 @@ def add_legend(
     lang = lang or (lay.lang if lay else "zh")
     scale = lay.scale if lay else 1.0
     base = cjk_font(font) if font is not None or lay is None else lay.font
-    title = title if title is not None else style.text("legend", lang=lang)
+    title = title if title is not None else _w("legend", lang=lang)
     common: dict[str, Any] = {
         "handles": handles,
         "title": title,
@@ -466,13 +415,14 @@ def add_notes(
     sep = "：" if lang == "zh" else ": "
     when = data_date if data_date is not None else date.today()
     when_s = when.isoformat() if isinstance(when, date) else str(when)
-    first = f"{style.text('data_date', lang=lang)}{sep}{when_s}"
+    first = f"{_w('data_date', lang=lang)}{sep}{when_s}"
     stale = False
     if stale_months and isinstance(when, date):
         today = date.today()
         stale = (today.year - when.year) * 12 + today.month - when.month > stale_months
         if stale:
-            first += f"（{_w('stale', lang, m=stale_months)}）" if lang == "zh" else f" ({_w('stale', lang, m=stale_months)})"
+            note = _w("stale", lang=lang, m=stale_months)
+            first += f"（{note}）" if lang == "zh" else f" ({note})"
     line1 = [first]
     src = (source or "").strip()
     if lang == "en" and src:
@@ -481,19 +431,19 @@ def add_notes(
         if src == default_settings().maps.source_note.strip():  # the packaged note has an English twin
             src = "Source: project layers; roads © OpenStreetMap contributors"
     if src:
-        if not (src.startswith(style.text("source", lang="zh")) or src.lower().startswith("source")):
-            src = f"{style.text('source', lang=lang)}{sep}{src}"
+        if not (src.startswith(_w("source", lang="zh")) or src.lower().startswith("source")):
+            src = f"{_w('source', lang=lang)}{sep}{src}"
         line1.append(src)
     line2: list[str] = []
     if lay is not None:
         epsg = lay.crs.to_epsg()
-        line2.append(f"{_w('crs', lang)}{sep}{lay.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
+        line2.append(f"{_w('crs', lang=lang)}{sep}{lay.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
         axes = [a for a in fig.axes if a.get_label() != "<colorbar>"]
         if axes:
             n = _map_scale_denominator(axes[0])
             if n:
-                line2.append(_w("scale_on", lang, paper=lay.paper, n=f"{n:,}".replace(",", " ")))
-    line2.append(_w("made_with", lang, v=__version__))
+                line2.append(_w("scale_on", lang=lang, paper=lay.paper, n=f"{n:,}".replace(",", " ")))
+    line2.append(_w("made_with", lang=lang, v=__version__))
     gap = "　　" if lang == "zh" else "    "
     h, x = fig.get_figheight(), 0.45 * scale / fig.get_figwidth()
     return [
@@ -601,7 +551,7 @@ def _draw_parks(ax: Axes, parks: gpd.GeoDataFrame | None, scale: float, *, label
 def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, lang: str) -> list[Artist]:
     if stations is None:
         return []
-    handles: list[Artist] = [_heading(style.text("stations", lang=lang))]
+    handles: list[Artist] = [_heading(_w("stations", lang=lang))]
     types = stations["station_type"].astype(str) if "station_type" in stations.columns else pd.Series(
         "", index=stations.index
     )
@@ -613,10 +563,10 @@ def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, la
         colour = style.STATION_COLOURS.get(kind, "#C62828")
         ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(7.5 * scale) ** 2, c=colour, edgecolors="black",
                    linewidths=0.5 * scale, zorder=8)
-        label = _name(kind, lang)
+        label = style.enum_name(kind, lang=lang)
         handles.append(Line2D([], [], linestyle="none", marker="^", markersize=7.5, markerfacecolor=colour,
                               markeredgecolor="black", markeredgewidth=0.5,
-                              label=_w("count", lang, label=label, n=int(mask.sum()))))
+                              label=_w("count", lang=lang, label=label, n=int(mask.sum()))))
     return handles
 
 
@@ -631,7 +581,7 @@ def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang
     kinds = targets["target_type"] if "target_type" in targets.columns else pd.Series("其他", index=targets.index)
     by_type = kinds.astype(str).map(PROTECTION_CLASS_BY_TYPE).fillna("一般")
     cls = given.where(given.notna() & (given.astype(str).str.strip() != ""), by_type).astype(str)
-    handles: list[Artist] = [_heading(_w("targets", lang))]
+    handles: list[Artist] = [_heading(_w("targets", lang=lang))]
     for kind, colour in style.TARGET_COLOURS.items():
         mask = (cls == kind).to_numpy()
         if not mask.any():
@@ -639,8 +589,8 @@ def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang
         ax.scatter(pts.x[mask], pts.y[mask], marker="s", s=(4.5 * scale) ** 2, c=colour, edgecolors="white",
                    linewidths=0.5 * scale, zorder=6)
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=4.5, markerfacecolor=colour,
-                              markeredgecolor="white", label=_w("count", lang, label=_name(kind, lang),
-                                                                        n=int(mask.sum()))))
+                              markeredgecolor="white",
+                              label=_w("count", lang=lang, label=style.enum_name(kind, lang=lang), n=int(mask.sum()))))
     rest = ~cls.isin(list(style.TARGET_COLOURS)).to_numpy()
     if rest.any():
         ax.scatter(pts.x[rest], pts.y[rest], marker="s", s=(4.5 * scale) ** 2, c="#5C6BC0", zorder=6)
@@ -650,8 +600,8 @@ def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang
 def _title(project: Any, key: str, lang: str) -> str:
     name = project.settings.project.name
     if key == "risk":
-        return f"{name} {style.text('risk_map_title', lang=lang)}"
-    return f"{name} {_w(key, lang)}"
+        return f"{name} {_w('risk_map_title', lang=lang)}"
+    return f"{name} {_w(key, lang=lang)}"
 
 
 # --------------------------------------------------------------------------- the three maps
@@ -684,7 +634,7 @@ def _render_risk(
     bounds: tuple[float, ...] = project.bounds()
     if park_id is not None:
         bounds, park_name = _park_view(project, parks, park_id)
-        title = title or f"{park_name} {style.text('risk_map_title', lang=lang)}"
+        title = title or f"{park_name} {_w('risk_map_title', lang=lang)}"
     fig, ax = map_axes(bounds, project=project, paper=paper, lang=lang, font=font,  # type: ignore[arg-type]
                        orientation=orientation, title=title or _title(project, "risk", lang))
     lay = _layout(fig)
@@ -696,7 +646,7 @@ def _render_risk(
     station_handles = _draw_stations(ax, _in_view(_to(stations, crs), ax), scale, lang)
 
     e = _in_view(_to(ent, crs), ax)
-    handles: list[Artist] = [_heading(style.text("risk_grade", lang=lang))]
+    handles: list[Artist] = [_heading(_w("risk_grade", lang=lang))]
     size_handles: list[Artist] = []
     if e is not None:
         pts = e.geometry.representative_point()
@@ -727,23 +677,23 @@ def _render_risk(
             handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7.5,
                                   markerfacecolor=style.grade_colour(g or None), markeredgecolor="#202020",
                                   markeredgewidth=0.4,
-                                  label=_w("count", lang, label=style.grade_label(g or None, lang=lang),
+                                  label=_w("count", lang=lang, label=style.grade_label(g or None, lang=lang),
                                            n=counts[g])))
         present = sorted({int(v) for v in level if 1 <= v <= 4})
         if present:
-            size_handles.append(_heading(_w("major_hazard", lang)))
+            size_handles.append(_heading(_w("major_hazard", lang=lang)))
             for v in [*present, 0]:
                 d = 2.0 * style.major_hazard_radius(v) * 0.75 * 0.55
                 size_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=d,
                                            markerfacecolor="white", markeredgecolor="#202020",
                                            markeredgewidth=0.5,
-                                           label=_w("mh_level", lang, n=v) if v else _w("mh_none", lang)))
+                                           label=_w("mh_level", lang=lang, n=v) if v else _w("mh_none", lang=lang)))
     other: list[Artist] = []
     if have_parks:
         other.append(Patch(facecolor=style.LAYER_COLOURS["parks"] + "22", edgecolor=style.LAYER_COLOURS["parks"],
-                           linestyle="--", label=_w("park", lang)))
+                           linestyle="--", label=_w("park", lang=lang)))
     if have_roads:
-        other.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=_w("roads", lang)))
+        other.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=_w("roads", lang=lang)))
     add_legend(ax, [*handles, *size_handles, *station_handles, *target_handles, *other], lang=lang)
     add_scalebar(ax)
     add_north_arrow(ax)
@@ -786,8 +736,8 @@ def _render_coverage(
             colour = style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)]
             iso_all[values == band].plot(ax=ax, facecolor=colour, edgecolor="none", alpha=0.8, zorder=2.5)
             handles.append(Patch(facecolor=colour, alpha=0.8, edgecolor="none",
-                                 label=style.text("isochrone", lang=lang, m=f"{band:g}")))
-        unreached = _w("unreached", lang, m=float(bands[-1]) if bands else 0.0)
+                                 label=_w("isochrone", lang=lang, m=f"{band:g}")))
+        unreached = _w("unreached", lang=lang, m=float(bands[-1]) if bands else 0.0)
         if roads is not None:  # bands follow the reached roads; the roads left grey were not reached
             handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=unreached))
         else:
@@ -802,14 +752,14 @@ def _render_coverage(
             part = pc[verdict == v]
             if len(part):
                 part.boundary.plot(ax=ax, color=colour, linewidth=2.0 * scale, zorder=4)
-                handles.append(Patch(facecolor="none", edgecolor=colour, linewidth=2.0, label=_w(key, lang)))
+                handles.append(Patch(facecolor="none", edgecolor=colour, linewidth=2.0, label=_w(key, lang=lang)))
         prop = map_font(ax, size=8.5)
         prop.set_weight("bold")
         halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
         for geom, row in zip(pc.geometry, pc.itertuples(index=False)):
             b = geom.bounds
             share = getattr(row, "covered_share", None)
-            verdict_txt = style.text("pass" if str(getattr(row, "verdict", "")).upper() == "PASS" else "fail",
+            verdict_txt = _w("pass" if str(getattr(row, "verdict", "")).upper() == "PASS" else "fail",
                                      lang=lang)
             label = f"{getattr(row, 'park_name', '')} {verdict_txt}"
             if share is not None and pd.notna(share):
@@ -827,7 +777,7 @@ def _render_coverage(
                        linewidths=1.2 * scale, zorder=9)
             handles.append(Line2D([], [], linestyle="none", marker="x", markersize=5,
                                   markeredgecolor=style.LAYER_COLOURS["fail"], markeredgewidth=1.2,
-                                  label=_w("count", lang, label=_w("fail_targets", lang), n=len(failing))))
+                                  label=_w("count", lang=lang, label=_w("fail_targets", lang=lang), n=len(failing))))
     handles += _draw_stations(ax, _to(stations, crs), scale, lang)
     add_legend(ax, handles, lang=lang)
     add_scalebar(ax)
@@ -882,12 +832,12 @@ def _render_enterprise(
     bounds_ll = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box_m)
     name = str(row.get("name", eid))
     grade_txt = style.grade_label(row.get("grade") if pd.notna(row.get("grade")) else None, lang=lang)
-    subtitle = f"{_w('enterprise_grade', lang)}{'：' if lang == 'zh' else ': '}{grade_txt}"
+    subtitle = f"{_w('enterprise_grade', lang=lang)}{'：' if lang == 'zh' else ': '}{grade_txt}"
     if zones is not None:
-        subtitle += f"　{_w('zones', lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
+        subtitle += f"　{_w('zones', lang=lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
     fig, ax = map_axes(bounds_ll, crs=crs, project=project, paper=paper, lang=lang, font=font, pad=0.0,
                        orientation=orientation,
-                       title=title or f"{name} {_w('enterprise_map_title', lang)}", subtitle=subtitle)
+                       title=title or f"{name} {_w('enterprise_map_title', lang=lang)}", subtitle=subtitle)
     lay = _layout(fig)
     assert lay is not None
     scale = lay.scale
@@ -901,7 +851,7 @@ def _render_enterprise(
             if len(others):
                 others.plot(ax=ax, color=[style.grade_colour(g) for g in others["grade"]], alpha=0.25,
                             edgecolor="#888888", linewidth=0.3 * scale, zorder=3)
-    handles: list[Artist] = [_heading(style.text("risk_grade", lang=lang))]
+    handles: list[Artist] = [_heading(_w("risk_grade", lang=lang))]
     if zones is not None:
         z = _to(zones, crs)
         assert z is not None
@@ -925,21 +875,21 @@ def _render_enterprise(
             n = int((key == g).sum())
             if n:
                 handles.append(Patch(facecolor=style.grade_colour(g or None), edgecolor="#303030", alpha=0.9,
-                                     label=_w("count", lang, label=style.grade_label(g or None, lang=lang), n=n)))
+                                     label=_w("count", lang=lang, label=style.grade_label(g or None, lang=lang), n=n)))
     e = _to(match.iloc[[0]], crs)
     assert e is not None
     geom = e.geometry.iloc[0]
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         e.boundary.plot(ax=ax, color="black", linewidth=1.6 * scale, zorder=7)
-        handles.append(Patch(facecolor="none", edgecolor="black", linewidth=1.6, label=_w("enterprise", lang)))
+        handles.append(Patch(facecolor="none", edgecolor="black", linewidth=1.6, label=_w("enterprise", lang=lang)))
     else:
         ax.scatter([geom.x], [geom.y], marker="*", s=(13 * scale) ** 2, c=style.grade_colour(row.get("grade")),
                    edgecolors="black", linewidths=0.8 * scale, zorder=13)
         handles.append(Line2D([], [], linestyle="none", marker="*", markersize=12, markeredgecolor="black",
-                              markerfacecolor=style.grade_colour(row.get("grade")), label=_w("enterprise", lang)))
+                              markerfacecolor=style.grade_colour(row.get("grade")), label=_w("enterprise", lang=lang)))
     if zones_all is not None and (zones_all["enterprise_id"].astype(str) != eid).any():
-        handles.append(Patch(facecolor="#BBBBBB", alpha=0.4, edgecolor="#888888", label=_w("other_zones", lang)))
-    handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.5, label=_w("roads", lang)))
+        handles.append(Patch(facecolor="#BBBBBB", alpha=0.4, edgecolor="#888888", label=_w("other_zones", lang=lang)))
+    handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.5, label=_w("roads", lang=lang)))
     add_legend(ax, handles, lang=lang)
     add_scalebar(ax)
     add_north_arrow(ax)
