@@ -11,7 +11,7 @@ import shapely
 
 from yitu.errors import ProjectError
 from yitu.routing.coverage import coverage
-from yitu.routing.gaps import gaps
+from yitu.routing.gaps import _summary_text, gaps
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +97,10 @@ def test_districts_computed_when_no_check_result(result, demo_project):  # type:
     np.testing.assert_allclose(d["excess_km2"], d["district_km2"] - d["max_km2"])
     assert (np.diff(d["excess_km2"]) <= 0).all()
     assert not d["station_type"].isin(["微型消防站", "企业专职队", "志愿队"]).any()
+
+
+def test_summary_is_a_sentence_with_integer_counts(result):  # type: ignore[no-untyped-def]
+    text = _summary_text(result["summary"])
+    n = len(result["enterprises"])
+    assert text.startswith(f"gaps: {n} enterprise(s), {len(result['targets'])} protected target(s)")
+    assert "15 min in a park" in text and ".0 " not in text and "{" not in text

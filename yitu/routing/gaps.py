@@ -202,8 +202,20 @@ def gaps(
         "parks_failing": int((out["parks"]["verdict"] == "FAIL").sum()) if len(out["parks"]) else 0,
         "districts_over": len(out["districts"]), "park_limit_min": park_lim, "other_limit_min": other_lim,
     }])
-    log.info("gaps: %s", out["summary"].iloc[0].to_dict())
+    log.info("%s", _summary_text(out["summary"]))
     return out
+
+
+def _summary_text(summary: pd.DataFrame) -> str:
+    """The one-row summary as a sentence, counts as integers."""
+    row = summary.iloc[0]
+    n = {k: int(row[k]) for k in ("enterprises", "targets", "villages", "parks_failing", "districts_over")}
+    return (
+        f"gaps: {n['enterprises']} enterprise(s), {n['targets']} protected target(s) and {n['villages']} village(s) "
+        f"beyond their limit ({float(row['park_limit_min']):g} min in a park, "
+        f"{float(row['other_limit_min']):g} min elsewhere); {n['parks_failing']} park(s) failing the circle; "
+        f"{n['districts_over']} station district(s) over the standard area"
+    )
 
 
 def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) -> pd.DataFrame:
