@@ -37,3 +37,23 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys):
 
 def test_usage_error_exits_2(capsys):
     assert _exit_code(["check"]) == 2
+
+
+def test_settings_prints_toml_with_the_project_keys_marked(tmp_path, capsys):
+    import tomllib
+
+    assert _exit_code(["settings"]) == 0
+    out = capsys.readouterr().out
+    assert tomllib.loads(out)["rescue"]["park_limit_min"] == 15.0
+    assert _exit_code(["settings", "--defaults"]) == 0
+    assert capsys.readouterr().out.startswith("# yitu packaged defaults")
+    project = tmp_path / "p"
+    assert _exit_code(["init", str(project)]) == 0
+    (project / "yitu.toml").write_text("[rescue]\npark_limit_min = 12.0\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _exit_code(["settings", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "park_limit_min = 12.0  # yitu.toml (default: 15.0)" in out
+    assert tomllib.loads(out)["rescue"]["urban_limit_min"] == 5.0
+    assert _exit_code(["settings", str(tmp_path / "missing")]) == 2
+    assert _exit_code(["settings", str(project), "--defaults"]) == 2

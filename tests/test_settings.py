@@ -1,9 +1,39 @@
 from __future__ import annotations
 
+import dataclasses
+import tomllib
+
 import pytest
 
 from yitu.errors import InputError, YituError
-from yitu.settings import default_settings, load_settings
+from yitu.settings import (
+    _from_dict,
+    default_settings,
+    defaults_text,
+    load_settings,
+    overridden_keys,
+    settings_toml,
+)
+
+PROJECT_TOML = """
+[project]
+name = 'qinglan'
+[rescue]
+park_limit_min = 12.5
+urban_limit_min = 5.0
+[rescue.turnout_min]
+"志愿队" = 4.0
+[routing]
+isochrone_bands_min = [5.0, 15.0]
+[profiles.bike]
+default_kmh = 15.0
+speeds_kmh = { primary = 18.0 }
+[[drill.requirements.fire]]
+label = "水罐车 ≥ 1 辆，5 分钟内"
+what = "pumper"
+min = 1
+by_min = 5.0
+"""
 
 
 def test_defaults_carry_the_standards():
@@ -43,3 +73,55 @@ def test_bad_toml_is_an_input_error(tmp_path):
 def test_unknown_profile_lists_known():
     with pytest.raises(InputError, match="fire_engine"):
         default_settings().profile("bicycle")
+
+
+def _reread(text: str, source: str):  # type: ignore[no-untyped-def]
+    return _from_dict(tomllib.loads(text), source)
+
+
+def test_settings_toml_of_the_defaults_reads_back_the_same():
+    s = default_settings()
+    text = settings_toml(s)
+    assert text.startswith("# yitu settings: the packaged defaults")
+    assert _reread(text, "defaults") == s
+    assert '"企业专职队" = 2.0' in text and "[[drill.requirements.fire]]" in text
+    assert "# yitu.toml" not in text.split("\n", 1)[1]  # nothing marked
+
+
+def test_overridden_keys_are_the_leaves_of_the_project_file(tmp_path):
+    (tmp_path / "yitu.toml").write_text(PROJECT_TOML, encoding="utf-8")
+    assert overridden_keys(tmp_path) == overridden_keys(tmp_path / "yitu.toml") == [
+        "project.name", "rescue.park_limit_min", "rescue.urban_limit_min", 'rescue.turnout_min."志愿队"',
+        "routing.isochrone_bands_min", "profiles.bike.default_kmh", "profiles.bike.speeds_kmh.primary",
+        "drill.requirements.fire",
+    ]
+    (tmp_path / "sub").mkdir()
+    assert overridden_keys(tmp_path / "sub") == []  # a folder without yitu.toml sets nothing
+    with pytest.raises(InputError, match="no such folder"):
+        overridden_keys(tmp_path / "missing")
+
+
+def test_settings_toml_marks_what_the_project_sets(tmp_path):
+    (tmp_path / "yitu.toml").write_text(PROJECT_TOML, encoding="utf-8")
+    s = load_settings(tmp_path)
+    text = settings_toml(s, overridden=overridden_keys(tmp_path))
+    assert dataclasses.replace(_reread(text, "x"), source=s.source) == s  # merged result, valid TOML
+    lines = text.splitlines()
+    marked = [line for line in lines[2:] if "# yitu.toml" in line]
+    assert len(marked) == 8
+    assert str(tmp_path / "yitu.toml") in lines[0] and "8 key(s)" in lines[1]
+    assert "park_limit_min = 12.5  # yitu.toml (default: 15.0)" in lines
+    assert "urban_limit_min = 5.0  # yitu.toml (same as the default)" in lines
+    assert '"志愿队" = 4.0  # yitu.toml (default: 5.0)' in lines
+    assert "isochrone_bands_min = [5.0, 15.0]  # yitu.toml (default: [5.0, 10.0, 15.0])" in lines
+    assert "default_kmh = 15.0  # yitu.toml (not in the defaults)" in lines
+    assert "[[drill.requirements.fire]]  # yitu.toml (replaces the default list)" in lines
+    assert lines.count("[[drill.requirements.fire]]  # yitu.toml (replaces the default list)") == 1
+    assert "[[drill.requirements.leak]]" in lines  # the untouched defaults are there too
+    assert "boundary_sample_m = 200.0" in lines
+
+
+def test_defaults_text_is_the_commented_file():
+    text = defaults_text()
+    assert text.startswith("# yitu packaged defaults")
+    assert load_settings(None) == _reread(text, "defaults")

@@ -642,6 +642,39 @@ def report_cmd(
 
 # ---------------------------------------------------------------------------- end: drill
 
+# ---------------------------------------------------------------------------- section: settings
+# (settings) -- yitu.settings
+
+
+@app.command("settings")
+def settings_cmd(
+    directory: Annotated[
+        Optional[Path], typer.Argument(help="项目目录 Project folder or its yitu.toml (default: the packaged defaults).")
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="默认设置 Print the packaged defaults.toml with its comments and sources.")
+    ] = False,
+) -> None:
+    """当前设置 Print the settings in effect as TOML; with DIR, the keys its yitu.toml sets are marked."""
+    from yitu.errors import InputError
+    from yitu.settings import defaults_text, load_settings, overridden_keys, settings_toml
+
+    if defaults:
+        if directory is not None:
+            raise InputError("--defaults prints the packaged defaults: leave out DIR (or drop --defaults)")
+        console.out(defaults_text(), highlight=False, end="")
+        return
+    if directory is None:
+        console.out(settings_toml(load_settings(None)), highlight=False, end="")
+        return
+    keys = overridden_keys(directory)  # checks that DIR exists
+    settings = load_settings(directory)
+    if settings.source == "defaults":
+        err.print(f"{directory} has no yitu.toml: these are the packaged defaults", highlight=False)
+    console.out(settings_toml(settings, overridden=keys), highlight=False, end="")
+
+# ---------------------------------------------------------------------------- end: settings
+
 # ---------------------------------------------------------------------------- entry point
 
 
