@@ -57,3 +57,30 @@ def test_settings_prints_toml_with_the_project_keys_marked(tmp_path, capsys):
     assert tomllib.loads(out)["rescue"]["urban_limit_min"] == 5.0
     assert _exit_code(["settings", str(tmp_path / "missing")]) == 2
     assert _exit_code(["settings", str(project), "--defaults"]) == 2
+
+
+def test_working_spinner_only_on_a_terminal_without_quiet(monkeypatch):
+    import contextlib
+    import io
+
+    from yitu import cli
+
+    shown: list[str] = []
+    monkeypatch.setattr(cli.err, "status", lambda what, **kw: shown.append(what) or contextlib.nullcontext())
+    with cli._working("计算中 computing"):
+        pass
+    assert shown == []  # stderr is not a terminal under pytest: nothing changes
+
+    class _Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(cli.sys, "stderr", _Tty())
+    monkeypatch.setattr(cli.state, "quiet", False)
+    with cli._working("计算中 computing"):
+        pass
+    assert shown == ["计算中 computing"]
+    monkeypatch.setattr(cli.state, "quiet", True)
+    with cli._working("again"):
+        pass
+    assert shown == ["计算中 computing"]

@@ -7,8 +7,10 @@ Exit codes: 0 success, 2 bad input (any :class:`yitu.errors.YituError`), 3 a che
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -49,6 +51,16 @@ state = _State()
 def progress_enabled() -> bool:
     """Progress bars only on a terminal and without --quiet."""
     return not state.quiet and sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def _working(what: str) -> Iterator[None]:
+    """A spinner on stderr saying ``what`` runs, while it runs; nothing unless :func:`progress_enabled`."""
+    if not progress_enabled():
+        yield
+        return
+    with err.status(what, spinner="dots"):
+        yield
 
 
 def _version(value: bool) -> None:
@@ -256,8 +268,10 @@ def network_build_cmd(
     from yitu.routing.network import describe
 
     p = Project.open(directory)
-    net = build_network(p, osm=osm, roads=roads, profile=profile, class_field=class_field, speed_field=speed_field,
-                        oneway_field=oneway_field, name_field=name_field, layer=layer, crs=crs)
+    with _working("构建道路网络 building the road network…"):
+        net = build_network(p, osm=osm, roads=roads, profile=profile, class_field=class_field,
+                            speed_field=speed_field, oneway_field=oneway_field, name_field=name_field, layer=layer,
+                            crs=crs)
     console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"道路网络 road network · {p.path}"))
 
 
@@ -272,7 +286,8 @@ def network_info_cmd(
     from yitu.routing.network import describe
 
     p = Project.open(directory)
-    net = load_network(p, profile=profile)
+    with _working("读取道路网络 loading the road network…"):
+        net = load_network(p, profile=profile)
     console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"道路网络 road network · {p.path}"))
 
 # ---------------------------------------------------------------------------- end: network
@@ -300,7 +315,8 @@ def check_cmd(
     from yitu.routing.parks import KIND_LABELS, STATUS_LABELS, run_check
 
     p = Project.open(directory)
-    r = run_check(p, park=park, limit_min=limit, profile=profile)
+    with _working("计算中 computing the park check…"):
+        r = run_check(p, park=park, limit_min=limit, profile=profile)
     pk = r.check.parks
     rows = pd.DataFrame({
         "园区 park": pk["park_id"] + " " + pk["park_name"],
@@ -357,8 +373,9 @@ def map_cmd(
 
     p = Project.open(directory)
     lang = lang or p.settings.maps.lang or "zh"
-    m = risk_map(p, tiles=tiles if tiles is not None else p.settings.maps.tiles, lang=lang, title=title)
-    path = save_html(m, out or (p.output_dir / "risk_map.html"), offline=not online)
+    with _working("绘制中 drawing the risk map…"):
+        m = risk_map(p, tiles=tiles if tiles is not None else p.settings.maps.tiles, lang=lang, title=title)
+        path = save_html(m, out or (p.output_dir / "risk_map.html"), offline=not online)
     counts = m.yitu_counts  # type: ignore[attr-defined]
     rows = [{"图层 layer": _label(k, lang), "key": k, "要素 features": counts[k]} for k in LAYER_ORDER if k in counts]
     console.print(_table(pd.DataFrame(rows), title="四色风险图 risk map"))
@@ -416,8 +433,10 @@ def render_cmd(
         out = p.output_dir / "images" / f"{stem}.{fmt}"
     elif out.suffix.lower().lstrip(".") != fmt:
         raise InputError(f"--out {out} does not end in .{fmt} (the --format); name the file {out.with_suffix('.' + fmt)}")
-    fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang, font=font, title=title, park_id=park)
-    path = save_figure(fig, out, dpi=dpi or p.settings.maps.dpi)
+    with _working(f"绘制中 rendering {out.name}…"):
+        fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang, font=font, title=title,
+                     park_id=park)
+        path = save_figure(fig, out, dpi=dpi or p.settings.maps.dpi)
     console.print(str(path), highlight=False, soft_wrap=True)
 
 # ---------------------------------------------------------------------------- end: render
@@ -442,9 +461,10 @@ def lists_cmd(
 
     p = Project.open(directory)
     out_dir = out if out is not None else p.output_dir / "lists"
-    stats = lists_statistics(p)
-    png = write_grade_chart(stats, out_dir / "风险统计图.png", lang=lang, font=font or p.settings.maps.font or None)
-    paths = write_lists(p, out_dir, chart_png=png)
+    with _working("生成两单 writing the lists…"):
+        stats = lists_statistics(p)
+        png = write_grade_chart(stats, out_dir / "风险统计图.png", lang=lang, font=font or p.settings.maps.font or None)
+        paths = write_lists(p, out_dir, chart_png=png)
     overview = stats["总体"].copy()
     overview["占比"] = overview["占比"].map(lambda v: f"{v:.1%}")
     console.print(_table(overview, title=f"企业风险等级 enterprises by grade · {p.settings.project.name}"))
@@ -533,8 +553,9 @@ def drill_cmd(
 
     p = Project.open(directory)
     names, ids = _split_closed(closed)
-    before, after = run_drill(p, at=at, hazard=hazard, closed_names=names, closed_ids=ids,
-                              closed_area=closed_area, profile=profile)
+    with _working("计算中 computing the drill…"):
+        before, after = run_drill(p, at=at, hazard=hazard, closed_names=names, closed_ids=ids,
+                                  closed_area=closed_area, profile=profile)
     site = before.site
     console.print(f"[bold]演练地点 site:[/] {site.name} ({site.site_id}) · 灾情 hazard: {hazard} · "
                   f"距道路 {before.site_snap_m:.0f} m", highlight=False)
@@ -577,7 +598,8 @@ def gaps_cmd(
     from yitu.routing.gaps import GAP_LABELS, gaps, write_gaps
 
     p = Project.open(directory)
-    res = gaps(p, load_network(p), park_limit_min=park_limit, other_limit_min=limit)
+    with _working("计算中 computing the gap list…"):
+        res = gaps(p, load_network(p), park_limit_min=park_limit, other_limit_min=limit)
     from rich import box
     from rich.table import Table
 
@@ -607,7 +629,8 @@ def gaps_cmd(
         if len(df):
             t.caption = f"依据 source: {df['source'].iloc[0]}"
         console.print(t)
-    paths = write_gaps(p, res)
+    with _working("写入中 writing the gap lists…"):
+        paths = write_gaps(p, res)
     console.print(f"完整清单 full lists: {paths['xlsx'].parent} (CSV per table, gaps.xlsx)", highlight=False)
 
 
@@ -627,17 +650,18 @@ def report_cmd(
     from yitu.routing.drill import run_drill
 
     p = Project.open(directory)
-    net = load_network(p)
-    result = None
-    if drill:
-        names, ids = _split_closed(closed)
-        result = run_drill(p, at=drill, hazard=hazard, closed_names=names, closed_ids=ids, closed_area=closed_area,
-                           network=net)
-    elif closed or closed_area:
+    if (closed or closed_area) and not drill:
         from yitu.errors import InputError
 
         raise InputError("--closed/--closed-area need --drill ENTERPRISE_ID|LON,LAT (the closures apply to a drill)")
-    paths = readiness_report(p, drill=result, network=net, out_dir=out)
+    with _working("生成报告 writing the readiness report…"):
+        net = load_network(p)
+        result = None
+        if drill:
+            names, ids = _split_closed(closed)
+            result = run_drill(p, at=drill, hazard=hazard, closed_names=names, closed_ids=ids,
+                               closed_area=closed_area, network=net)
+        paths = readiness_report(p, drill=result, network=net, out_dir=out)
     console.print(f"报告 report: {paths['html']}\n         {paths['docx']}", highlight=False)
 
 # ---------------------------------------------------------------------------- end: drill
