@@ -264,6 +264,8 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
     df["excess_km2"] = df["district_km2"] - df["max_km2"]
     df["source"] = source
     over = df[df["excess_km2"] > 0].sort_values("excess_km2", ascending=False)
+    # areas to 0.01 km² (1 ha): finer digits are noise of the polygon tracing, not information
+    over = over.assign(district_km2=over["district_km2"].round(2), excess_km2=over["excess_km2"].round(2))
     return over[cols].reset_index(drop=True)
 
 
