@@ -238,3 +238,42 @@ def test_station_and_target_on_the_same_road_piece() -> None:
     # d lies 500 m upstream of S2 on the one-way piece: from S1 over the west loop (500+300+1000 m)
     assert res["arrival_min"].iloc[3] * 60 == pytest.approx(180.0)
     assert res["nearest_station_id"].iloc[3] == "S1"
+
+
+def test_fallback_search_agrees_with_the_station_searches(demo_project) -> None:  # type: ignore[no-untyped-def]
+    # Targets that no per-station search reaches within its cap are answered by one unlimited
+    # min-only search; its times must equal the per-station searches', signal delays included.
+    import dataclasses
+
+    from yitu.routing.osm import from_osm
+
+    s = demo_project.settings
+    prof = dataclasses.replace(s.profile("fire_engine"), signal_delay_s=20.0)
+    net = from_osm(demo_project.path / "inputs" / "roads.osm", profile=prof, crs=demo_project.metric_crs())
+    assert net.signal.any()
+    stations = demo_project.read("stations")
+    # targets on the road pieces where the rules matter: edges that end at a signal (the delay is
+    # paid only on reaching the node) and the very ends of one-way edges
+    sig = np.flatnonzero(net.signal[net.v])
+    one = np.flatnonzero(net.reverse < 0)[:40]
+    pts = np.concatenate([
+        shapely.line_interpolate_point(net.geometry[sig], 0.5, normalized=True),
+        shapely.line_interpolate_point(net.geometry[one], 1.0, normalized=True),
+        demo_project.read("enterprises").to_crs(net.crs).geometry.to_numpy()[:150],
+    ])
+    targets = gpd.GeoDataFrame({"id": [f"T{i}" for i in range(len(pts))], "name": "t"}, geometry=pts, crs=net.crs)
+    assert sig.size and one.size
+    # every arrival from the per-station searches (cap 2 h) / every arrival from the fallback
+    # (the searches are capped at twice a limit of 0.6 s, shorter than any turnout)
+    full = coverage(net, stations, targets, limit_min=15.0, settings=s, backup_cap_min=120.0)
+    fb = coverage(net, stations, targets, limit_min=0.01, settings=s)
+    assert fb["second_station_id"].isna().all()  # nothing came from the station searches
+    ok = full["status"] == "ok"
+    assert ok.sum() > 150
+    np.testing.assert_allclose(fb.loc[ok, "arrival_min"], full.loc[ok, "arrival_min"], rtol=0, atol=1e-9)
+    assert (fb["status"] == full["status"]).all()
+    # the source found through the arrival's end node is the nearest station (ties aside)
+    gap = full.loc[ok, "second_arrival_min"] - full.loc[ok, "arrival_min"]
+    clear = gap.fillna(np.inf) > 1e-6
+    assert (fb.loc[ok & clear.reindex(full.index, fill_value=False), "nearest_station_id"]
+            == full.loc[ok & clear.reindex(full.index, fill_value=False), "nearest_station_id"]).all()

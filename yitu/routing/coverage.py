@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from yitu.errors import InputError
-from yitu.routing.engine import arrival_matrix, node_times
+from yitu.routing.engine import arrival_matrix, node_times, point_times, same_edge_times
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs, snap
 from yitu.settings import Settings, default_settings
@@ -249,14 +249,20 @@ def coverage(
     todo = np.flatnonzero(t_ok & ~np.isfinite(best_time))
     if todo.size and use.size:
         node_t, node_src = node_times(network, src, offset_s=offset)
+        # the engine's own rule for the partial edge (signal delay, points at edge ends)
         sub = t_snap.take(todo)
-        e = sub.edge
-        tt = network.time_s[e]
-        rev = network.reverse[e]
-        via_u = node_t[network.u[e]] + sub.t * tt
-        via_v = np.where(rev >= 0, node_t[network.v[e]] + (1.0 - sub.t) * network.time_s[np.maximum(rev, 0)], np.inf)
-        t_fb = np.minimum(via_u, via_v) + t_access[todo]
-        s_fb = np.where(via_u <= via_v, node_src[network.u[e]], node_src[network.v[e]])
+        t_net, through = point_times(network, node_t, sub, return_node=True)
+        s_fb = np.where(through >= 0, node_src[np.maximum(through, 0)], -1)
+        # a station on the target's own piece of road may reach it directly along the edge
+        si, ti, direct = same_edge_times(network, src, sub, offset)
+        if si.size:
+            best = t_net.copy()
+            np.minimum.at(best, ti, direct)
+            win = np.flatnonzero((direct == best[ti]) & (direct < t_net[ti]))
+            _, first = np.unique(ti[win], return_index=True)  # one station per target
+            win = win[first]
+            t_net[ti[win]], s_fb[ti[win]] = direct[win], si[win]
+        t_fb = t_net + t_access[todo]
         reached = np.isfinite(t_fb)
         best_time[todo[reached]] = t_fb[reached]
         best_src[todo[reached]] = s_fb[reached]

@@ -22,7 +22,7 @@ from yitu.routing.snap import Snapped
 
 log = logging.getLogger(__name__)
 
-__all__ = ["augmented_graph", "node_times", "point_times", "arrival_matrix", "from_source_matrix"]
+__all__ = ["augmented_graph", "node_times", "point_times", "arrival_matrix", "from_source_matrix", "same_edge_times"]
 
 _EPS = 1e-9
 
@@ -121,10 +121,14 @@ def _target_parts(network: RoadNetwork, targets: Snapped) -> tuple[np.ndarray, .
     return e, targets.t, network.u[e], network.v[e], rev
 
 
-def point_times(network: RoadNetwork, node_time: np.ndarray, targets: Snapped) -> np.ndarray:
+def point_times(
+    network: RoadNetwork, node_time: np.ndarray, targets: Snapped, *, return_node: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Arrival at snapped targets from per-node times (the partial edge counted; no same-edge shortcut).
 
     ``node_time`` may be 1-D (one search) or 2-D (rows = searches). Targets not placed give inf.
+    With ``return_node``, also the node through which each arrival came (the edge's ``u`` or
+    ``v``; -1 for targets not placed), e.g. to look up the source of a ``min_only`` search.
     """
     e, t, u, v, rev = _target_parts(network, targets)
     delay = _head_delay(network)
@@ -136,13 +140,18 @@ def point_times(network: RoadNetwork, node_time: np.ndarray, targets: Snapped) -
     via_u = nt[:, u] + t * run_e
     via_v = np.where(rev >= 0, nt[:, v] + (1.0 - t) * run_r, np.inf)
     out = np.minimum(via_u, via_v)
+    through = np.where(via_u <= via_v, u, v)
     # a target at t == 0 is the node u itself, at t == 1 the node v
     out = np.where(t <= 0.0, nt[:, u], np.where(t >= 1.0, nt[:, v], out))
+    through = np.where(t <= 0.0, u, np.where(t >= 1.0, v, through))
     out[:, ~targets.ok] = np.inf
-    return out if np.ndim(node_time) == 2 else out[0]
+    through[:, ~targets.ok] = -1
+    if np.ndim(node_time) != 2:
+        out, through = out[0], through[0]
+    return (out, through) if return_node else out
 
 
-def _same_edge(network: RoadNetwork, sources: Snapped, targets: Snapped, off: np.ndarray) -> tuple[np.ndarray, ...]:
+def same_edge_times(network: RoadNetwork, sources: Snapped, targets: Snapped, off: np.ndarray) -> tuple[np.ndarray, ...]:
     """Direct times for source/target pairs on the same piece of road: (source idx, target idx, seconds)."""
     canon = network.canonical
     sc = canon[sources.edge]
@@ -194,7 +203,7 @@ def arrival_matrix(
         idx = np.arange(a, min(s, a + chunk))
         dist = dijkstra(graph, directed=True, indices=n + idx, limit=limit_s)
         out[idx] = point_times(network, dist[:, :n], targets)
-    si, ti, direct = _same_edge(network, sources, targets, off)
+    si, ti, direct = same_edge_times(network, sources, targets, off)
     if si.size:
         np.minimum.at(out, (si, ti), direct)
     out[out > limit_s] = np.inf
