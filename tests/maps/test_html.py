@@ -305,6 +305,8 @@ def test_browser_demo_map(browser, demo_map, demo_project, demo_network, tmp_pat
             assert word in legend
         assert f"企业(按风险等级) ({exp['enterprises']})" in page.inner_text(".leaflet-control-layers")
         assert "安全风险四色分布图" in page.inner_text("#yitu-title") and "安全风险四色分布图" in page.title()
+        scale = page.locator(".leaflet-control-scale-line")
+        assert scale.count() == 1 and scale.inner_text().strip().endswith(("m", "km"))  # metric only, no miles
         shot = tmp_path / "map.png"
         page.screenshot(path=str(shot))
     assert blocked == []

@@ -720,12 +720,14 @@ _CSS = """<style>
 
 
 class _Registry(MacroElement):
-    """Exposes the overlays as ``window.yitu.groups`` (key -> L.FeatureGroup) and sets a plain prefix."""
+    """Exposes the overlays as ``window.yitu.groups`` (key -> L.FeatureGroup), sets a plain prefix and
+    adds a metric-only scale bar (folium's ``control_scale`` shows miles too)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         {{ this.map_name }}.attributionControl.setPrefix("Leaflet");
+        L.control.scale({metric: true, imperial: false}).addTo({{ this.map_name }});
         window.yitu = {
             map: {{ this.map_name }},
             groups: { {%- for key, var in this.groups %} {{ key|tojson }}: {{ var }}, {%- endfor %} },
@@ -859,7 +861,7 @@ def risk_map(
     minx, miny = float(np.nanmin(boxes[:, 0])), float(np.nanmin(boxes[:, 1]))
     maxx, maxy = float(np.nanmax(boxes[:, 2])), float(np.nanmax(boxes[:, 3]))
 
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12, tiles=None, control_scale=True)
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12, tiles=None, control_scale=False)  # metric scale: _Registry
     # Only Leaflet itself: no bootstrap, jQuery, font-awesome or awesome-markers (CircleMarkers and our own legend).
     m.default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")]
     m.default_css = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")]
