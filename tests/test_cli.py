@@ -35,6 +35,14 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys):
     assert "not a yitu project" in err and "Traceback" not in err
 
 
+def test_error_line_keeps_square_brackets(tmp_path, capsys):
+    # the message is text, not rich markup: "[[drill.requirements.NAME]]" or a path with "[/]" in it
+    missing = tmp_path / "[标注]" / "[" / "]"
+    assert _exit_code(["info", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "[标注]" in err and "Traceback" not in err
+
+
 def test_usage_error_exits_2(capsys):
     assert _exit_code(["check"]) == 2
 

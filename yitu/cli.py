@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from yitu import __version__
 from yitu.errors import YituError
@@ -707,7 +708,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rc = app(args=argv, standalone_mode=False)
     except YituError as exc:
-        err.print(f"[bold red]错误 error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        err.print(f"[bold red]错误 error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
