@@ -146,3 +146,24 @@ def test_targets_protection_class_from_type():
     assert list(gdf["target_type"]) == ["学校", "居住区"]
     assert list(gdf["protection_class"]) == ["高敏感", "一般"]
     assert list(gdf["id"]) == ["T0001", "T0002"]
+
+
+def test_vector_whole_numbers_read_as_float_keep_their_text(tmp_path):
+    # GeoJSON/Shapefile number columns with a null (or Shapefile Real fields) come back as floats:
+    # id 1 must stay "1" (risk_zones.enterprise_id joins on it), 重大危险源 1.0 must load as 一级
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    g = gpd.GeoDataFrame(
+        {"id": [1.0, 2.0, None], "name": ["一", "二", "三"], "major_hazard_level": [1.0, None, 0.0],
+         "key_process": [1.0, 0.0, None]},
+        geometry=[Point(119.40, 32.30).buffer(0.001), Point(119.41, 32.30).buffer(0.001), Point(119.42, 32.30)],
+        crs=4326,
+    )
+    path = tmp_path / "ent.geojson"
+    g.to_file(path, driver="GeoJSON")
+    r = load("enterprises", path)
+    assert r.n_rejected == 0, r.rejected
+    assert list(r.gdf["id"])[:2] == ["1", "2"]
+    assert list(r.gdf["major_hazard_level"]) == [1, 0, 0]
+    assert list(r.gdf["key_process"])[:2] == [True, False]

@@ -95,6 +95,16 @@ def _read(source: Any, sch: LayerSchema, *, sheet: str | None, encoding: str | N
     return read_any(Path(source), sheet=sheet, encoding=encoding, header_hint=hint, layer=layer, crs=vector_crs)
 
 
+def _vector_text(v: Any) -> str | None:
+    """A vector file's attribute as text; whole numbers stored as floats (a number column with a
+    null, a Shapefile Real field) keep the text the office typed: 1.0 -> "1"."""
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
     keys = {canon(c): c for c in columns}
     for a in aliases:
@@ -190,7 +200,7 @@ def load(
             continue
         text = raw[col].astype(object).where(raw[col].notna(), None)
         if is_vector:
-            text = text.map(lambda v: v if isinstance(v, str) else (None if v is None else str(v)), na_action="ignore")
+            text = text.map(_vector_text, na_action="ignore")
         values, problems = coerce(text, f)
         rej.add_many(problems.notna(), col, text, problems)
         if f.required:
