@@ -110,3 +110,17 @@ def test_bounds_from_layers_without_bbox_setting(tmp_path, data_dir):
     st = p.read("stations").total_bounds
     assert b == pytest.approx(tuple(st))
     assert p.metric_crs().to_epsg() in range(32601, 32661)
+
+
+def test_append_files_without_ids_generates_new_ids(tmp_path):
+    # two files without 编号 appended one after the other: the second file's generated ids
+    # continue after the first's instead of clashing with them
+    p = Project.init(tmp_path / "p")
+    one = pd.DataFrame({"企业名称": ["甲", "乙"], "经度": ["119.40", "119.41"], "纬度": ["32.30", "32.31"]})
+    two = pd.DataFrame({"企业名称": ["丙"], "经度": ["119.42"], "纬度": ["32.32"]})
+    import_layer(p, "enterprises", one)
+    r = import_layer(p, "enterprises", two, append=True)
+    ent = p.read("enterprises")
+    assert list(ent["id"]) == ["E0001", "E0002", "E0003"]
+    assert list(ent["name"]) == ["甲", "乙", "丙"]
+    assert any("ids generated (E0003" in w for w in r.warnings)

@@ -123,6 +123,7 @@ def load(
     gpkg_layer: str | None = None,
     settings: Settings | None = None,
     bbox: tuple[float, float, float, float] | None = None,
+    existing_ids: Any = (),
 ) -> LoadResult:
     """Load and validate one layer.
 
@@ -141,6 +142,8 @@ def load(
         Project settings (for the bbox and default input CRS).
     bbox
         Project area (min_lon, min_lat, max_lon, max_lat); points outside are rejected.
+    existing_ids
+        Ids already in the layer this file is appended to: generated ids continue after them.
 
     Returns
     -------
@@ -282,12 +285,13 @@ def load(
     missing_id = ids.isna()
     if missing_id.any():
         prefix = _ID_PREFIX.get(layer, "X")
-        gen = [f"{prefix}{i + 1:04d}" for i in range(n_input)]
-        taken = set(ids.dropna())
+        existing = {str(v) for v in existing_ids}
+        gen = [f"{prefix}{i + 1 + len(existing):04d}" for i in range(n_input)]
+        taken = set(ids.dropna()) | existing
         gen_s = pd.Series([g if g not in taken else f"{g}_{k}" for k, g in enumerate(gen)], index=raw.index)
         ids = ids.where(~missing_id, gen_s)
         out["id"] = ids
-        warnings.append(f"{src}: {int(missing_id.sum())} row(s) without 编号; ids generated ({prefix}0001 …)")
+        warnings.append(f"{src}: {int(missing_id.sum())} row(s) without 编号; ids generated ({ids[missing_id].iloc[0]} …)")
     # duplicates among the rows that are otherwise good; name the row of the first occurrence
     good = ~raw.index.isin(list(rej.bad))
     first_row: dict[Any, int] = {}
@@ -331,10 +335,11 @@ def import_layer(
     The rejected rows go to ``rejected/<layer>.csv`` beside the project (an empty file when none).
     Options in ``kw`` go to :func:`load`; the project's settings are used.
     """
-    result = load(layer, source, settings=project.settings, **kw)
+    old = project.read(layer) if append and project.has(layer) else None
+    existing = old["id"].astype(str) if old is not None else ()
+    result = load(layer, source, settings=project.settings, existing_ids=existing, **kw)
     gdf = result.gdf
-    if append and project.has(layer):
-        old = project.read(layer)
+    if old is not None:
         clash = set(old["id"].astype(str)) & set(gdf["id"].astype(str))
         if clash:
             raise InputError(
