@@ -104,3 +104,19 @@ def test_summary_is_a_sentence_with_integer_counts(result):  # type: ignore[no-u
     n = len(result["enterprises"])
     assert text.startswith(f"gaps: {n} enterprise(s), {len(result['targets'])} protected target(s)")
     assert "15 min in a park" in text and ".0 " not in text and "{" not in text
+
+
+def test_enterprise_inside_a_park_without_park_id_has_the_park_limit(demo_project, demo_network):  # type: ignore[no-untyped-def]
+    # the park check counts an enterprise inside the polygon as in the park; gaps must use the same limit
+    ent = demo_project.read("enterprises")
+    parks = demo_project.read("parks")
+    inside = ent.within(parks.geometry.iloc[0]).to_numpy()
+    ent = ent.assign(park_id=np.where(inside, None, ent["park_id"]))
+    layers = {"stations": demo_project.read("stations"), "enterprises": ent, "parks": parks}
+    out = gaps(layers, demo_network, settings=demo_project.settings, metric_crs=demo_project.metric_crs())
+    e = out["enterprises"].set_index("id")
+    in_park = e.index.isin(ent.loc[inside, "id"])
+    assert in_park.any()
+    assert (e.loc[in_park, "park_id"] == "P01").all() and (e.loc[in_park, "limit_min"] == 15.0).all()
+    assert (e.loc[in_park, "arrival_min"].dropna() > 15.0).all()
+    assert out["parks"]["park_id"].tolist() == ["P01"]

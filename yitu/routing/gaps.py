@@ -95,6 +95,25 @@ def _place_rows(cov: pd.DataFrame, frame: gpd.GeoDataFrame, *, layer: str, kind:
     return g
 
 
+def _fill_park_by_location(park: pd.Series, enterprises: gpd.GeoDataFrame, parks: Any, crs: Any) -> pd.Series:
+    """An enterprise without a park id that lies inside a park polygon is in that park, as in the park check."""
+    empty = (park == "").to_numpy()
+    if parks is None or not len(parks) or not empty.any():
+        return park
+    from yitu.routing.coverage import station_labels
+    from yitu.routing.parks import _enterprise_pairs, _park_parts
+
+    ids, _ = station_labels(parks)
+    geoms, _ = _park_parts(parks, crs)
+    pi, ei = _enterprise_pairs(ids, geoms, enterprises, crs)
+    take = empty[ei]
+    out = park.copy()
+    # the first park (in layer order) when polygons overlap
+    first = pd.Series(pi[take], index=ei[take]).groupby(level=0).min()
+    out.iloc[first.index.to_numpy()] = ids[first.to_numpy()].astype(str)
+    return out
+
+
 def _sort_places(df: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not len(df):
         return df.reset_index(drop=True)
@@ -165,6 +184,7 @@ def gaps(
         grade = _grade(ent, layers["risk_zones"], settings)
         park = ent["park_id"].astype(object).where(ent["park_id"].notna(), "") if "park_id" in ent else pd.Series("", index=ent.index)
         park = park.astype(str).str.strip().replace({"nan": "", "None": ""})
+        park = _fill_park_by_location(park, ent, layers["parks"], network.crs)
         limit = pd.Series(np.where(park != "", park_lim, other_lim), index=ent.index)
         glabel = grade.map(lambda g: GRADE_LABELS.get(int(g), "未定级") if pd.notna(g) else "未定级")
         industry = ent["industry"].astype(object).fillna("企业") if "industry" in ent else pd.Series("企业", index=ent.index)
