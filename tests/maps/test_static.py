@@ -332,3 +332,23 @@ def test_stale_data_is_flagged_in_the_notes(demo_copy) -> None:  # type: ignore[
     fig = static.render(demo_copy, what="risk")
     notes = [t for t in _all_text(fig) if t.startswith("数据日期")]
     assert notes and "2020-01-15" in notes[0] and "超过 12 个月未更新" in notes[0]
+
+
+def test_enterprise_map_legend_lists_only_what_is_drawn(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # no roads in the project and the only other zone is kilometres away: the legend names neither
+    from shapely.geometry import Point
+
+    from yitu.layers.load import import_layer
+    from yitu.layers.project import Project
+
+    p = Project.init(tmp_path / "p")
+    ent = pd.DataFrame({"编号": ["1", "2"], "企业名称": ["甲", "乙"], "经度": ["118.10", "118.20"], "纬度": ["32.10", "32.20"]})
+    import_layer(p, "enterprises", ent)
+    zones = gpd.GeoDataFrame({"id": ["Z1"], "enterprise_id": ["1"], "name": ["罐区"], "risk_grade": ["红"]},
+                             geometry=[Point(118.10, 32.10).buffer(0.0005)], crs=4326)
+    import_layer(p, "risk_zones", zones)
+    texts = _all_text(static.render(p, enterprise_id="2"))
+    assert "道路" not in texts and "相邻企业风险分区" not in texts
+    texts = _all_text(static.render(p, enterprise_id="1"))
+    assert "道路" not in texts and "相邻企业风险分区" not in texts
+    assert "重大风险（1）" in texts

@@ -842,13 +842,15 @@ def _render_enterprise(
     assert lay is not None
     scale = lay.scale
     view = gpd.GeoSeries.from_xy([box_m[0], box_m[2]], [box_m[1], box_m[3]], crs=crs).total_bounds
-    _draw_roads(ax, _to(project.read_optional("roads"), crs), scale * 2)
+    have_roads = _draw_roads(ax, _to(project.read_optional("roads"), crs), scale * 2)
     # neighbours' zones, pale, for context
+    have_others = False
     if zones_all is not None:
         others = _to(zones_all[zones_all["enterprise_id"].astype(str) != eid], crs)
         if others is not None:
             others = others.cx[view[0]:view[2], view[1]:view[3]]
             if len(others):
+                have_others = True
                 others.plot(ax=ax, color=[style.grade_colour(g) for g in others["grade"]], alpha=0.25,
                             edgecolor="#888888", linewidth=0.3 * scale, zorder=3)
     handles: list[Artist] = [_heading(_w("risk_grade", lang=lang))]
@@ -887,9 +889,10 @@ def _render_enterprise(
                    edgecolors="black", linewidths=0.8 * scale, zorder=13)
         handles.append(Line2D([], [], linestyle="none", marker="*", markersize=12, markeredgecolor="black",
                               markerfacecolor=style.grade_colour(row.get("grade")), label=_w("enterprise", lang=lang)))
-    if zones_all is not None and (zones_all["enterprise_id"].astype(str) != eid).any():
+    if have_others:
         handles.append(Patch(facecolor="#BBBBBB", alpha=0.4, edgecolor="#888888", label=_w("other_zones", lang=lang)))
-    handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.5, label=_w("roads", lang=lang)))
+    if have_roads:
+        handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.5, label=_w("roads", lang=lang)))
     add_legend(ax, handles, lang=lang)
     add_scalebar(ax)
     add_north_arrow(ax)
