@@ -13,7 +13,10 @@ from yitu.gis.geometry import parse_coordinate, parse_coordinates, repair_geomet
 @pytest.mark.parametrize(
     "text, value",
     [("118.5", 118.5), ("118.5°", 118.5), ("１１８．５", 118.5), ("118°30'15\"E", 118 + 30 / 60 + 15 / 3600),
-     ("118度30分", 118.5), ("32.1N", 32.1), ("W 5.5", -5.5), (118, 118.0)],
+     ("118度30分", 118.5), ("32.1N", 32.1), ("W 5.5", -5.5), (118, 118.0),
+     # prime and double prime (″ is ′′ after NFKC), and the quotes a Chinese input method types
+     ("118°30′15″", 118 + 30 / 60 + 15 / 3600), ("118°30′15″E", 118 + 30 / 60 + 15 / 3600),
+     ("118°30’15”", 118 + 30 / 60 + 15 / 3600)],
 )
 def test_parse_coordinate(text, value):
     assert parse_coordinate(text) == pytest.approx(value)

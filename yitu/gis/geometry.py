@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 __all__ = ["parse_coordinate", "parse_coordinates", "swapped_mask", "inside_bbox", "repair_geometries"]
 
 _DMS = re.compile(
-    r"^\s*(?P<d>\d+(?:\.\d+)?)\s*[°度:]\s*(?:(?P<m>\d+(?:\.\d+)?)\s*['′分:]?\s*)?"
-    r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:\"|″|''|秒)?\s*)?(?P<h>[NSEWnsew东西南北]?)\s*$"
+    r"^\s*(?P<d>\d+(?:\.\d+)?)\s*[°度:]\s*(?:(?P<m>\d+(?:\.\d+)?)\s*(?!′′)['′’分:]?\s*)?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:\"|″|′′|''|”|秒)?\s*)?(?P<h>[NSEWnsew东西南北]?)\s*$"
 )
 _DEC = re.compile(r"^\s*(?P<h0>[NSEWnsew东西南北]?)\s*(?P<v>[-+]?\d+(?:\.\d+)?)\s*°?\s*(?P<h>[NSEWnsew东西南北]?)\s*$")
 _NEG = set("SWsw西南")
