@@ -83,6 +83,31 @@ def test_longer_limit_passes(demo_copy, demo_network) -> None:  # type: ignore[n
     assert r.check.parks["covered_share"].iloc[0] > 0.5
 
 
+def test_one_park_rechecked_keeps_the_other_parks_results(demo_copy, demo_network) -> None:  # type: ignore[no-untyped-def]
+    # `yitu check --park P01` must not drop P02's stored result (the report and gaps read these layers)
+    parks = demo_copy.read("parks")
+    p2 = parks.copy()
+    p2["id"], p2["name"] = "P02", "第二园区"
+    p2["geometry"] = p2.geometry.translate(-0.12, 0.08)
+    demo_copy.write("parks", pd.concat([parks, p2], ignore_index=True))
+    run_check(demo_copy, network=demo_network)
+    before = demo_copy.read("result_park_check").set_index("park_id")
+    n_p2 = int((demo_copy.read("result_park_targets")["park_id"] == "P02").sum())
+    assert before.index.tolist() == ["P01", "P02"] and n_p2 > 0
+    run_check(demo_copy, network=demo_network, limit_min=25, park="P01")
+    after = demo_copy.read("result_park_check").set_index("park_id")
+    assert after.index.tolist() == ["P01", "P02"]
+    assert after.loc["P01", "limit_min"] == 25.0 and after.loc["P01", "n_fail"] == 0
+    assert after.loc["P02", "limit_min"] == 15.0 and after.loc["P02", "verdict"] == before.loc["P02", "verdict"]
+    targets = demo_copy.read("result_park_targets")
+    assert int((targets["park_id"] == "P02").sum()) == n_p2
+    assert targets.loc[targets["park_id"] == "P01", "within_limit"].all()
+    # a park removed from the parks layer does not come back from the stored results
+    demo_copy.write("parks", parks)
+    run_check(demo_copy, network=demo_network, park="P01")
+    assert demo_copy.read("result_park_check")["park_id"].tolist() == ["P01"]
+
+
 def test_park_without_enterprises_is_checked_on_its_boundary(caplog: pytest.LogCaptureFixture) -> None:
     # a square road around a 1 km park; the station at one corner
     net = line_network([[(0, 0), (1000, 0), (1000, 1000)], [(1000, 1000), (0, 1000), (0, 0)]])

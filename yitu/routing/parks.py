@@ -338,6 +338,22 @@ def _zh_table(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return out.rename(columns={**labels, "lon": "经度", "lat": "纬度"})
 
 
+def _with_other_parks(project: Any, layer: str, new: gpd.GeoDataFrame, park: str, park_ids: pd.Series) -> gpd.GeoDataFrame:
+    """``new`` plus the stored rows of ``layer`` for the other parks still in the parks layer."""
+    old = project.read_optional(layer)
+    if old is None or not len(old) or "park_id" not in old.columns:
+        return new
+    pid = old["park_id"].astype(str)
+    keep = old[(pid != park) & pid.isin(set(park_ids))]
+    if not len(keep):
+        return new
+    keep = keep.to_crs(new.crs) if isinstance(keep, gpd.GeoDataFrame) and new.crs is not None else keep
+    merged = pd.concat([keep[[c for c in new.columns if c in keep.columns]], new], ignore_index=True)
+    order = {p: i for i, p in enumerate(park_ids)}
+    merged = merged.iloc[np.argsort(merged["park_id"].astype(str).map(order).to_numpy(), kind="stable")]
+    return gpd.GeoDataFrame(merged.reset_index(drop=True), geometry="geometry", crs=new.crs)
+
+
 def run_check(
     project: Any,
     *,
@@ -353,7 +369,7 @@ def run_check(
     project
         A :class:`~yitu.layers.project.Project`.
     park
-        Check only this park id (default: every park).
+        Check only this park id (default: every park); the stored results of the other parks are kept.
     limit_min
         Time limit; default ``rescue.park_limit_min``.
     profile
@@ -384,6 +400,7 @@ def run_check(
     if not np.isfinite(limit) or limit <= 0:
         raise InputError(f"--limit must be a positive number of minutes, got {limit_min!r}")
     parks = project.read("parks")
+    all_ids = parks["id"].astype(str) if "id" in parks.columns else pd.Series(parks.index.astype(str))
     if park is not None:
         ids = parks["id"].astype(str) if "id" in parks.columns else pd.Series(parks.index.astype(str))
         sel = (ids == str(park)).to_numpy()
@@ -420,8 +437,12 @@ def run_check(
     project.write("result_coverage", cov)
     project.write("result_isochrones", iso)
     project.write("result_responsibility", resp)
-    project.write("result_park_check", check.parks)
-    project.write("result_park_targets", check.targets)
+    stored_parks, stored_targets = check.parks, check.targets
+    if park is not None:  # one park re-checked: the other parks keep their stored results
+        stored_parks = _with_other_parks(project, "result_park_check", check.parks, str(park), all_ids)
+        stored_targets = _with_other_parks(project, "result_park_targets", check.targets, str(park), all_ids)
+    project.write("result_park_check", stored_parks)
+    project.write("result_park_targets", stored_targets)
 
     out = Path(project.output_dir)
     park_tbl = _zh_table(check.parks[list(PARK_COLUMNS) + ["geometry"]], PARK_LABELS)
