@@ -167,3 +167,16 @@ def test_vector_whole_numbers_read_as_float_keep_their_text(tmp_path):
     assert list(r.gdf["id"])[:2] == ["1", "2"]
     assert list(r.gdf["major_hazard_level"]) == [1, 0, 0]
     assert list(r.gdf["key_process"])[:2] == [True, False]
+
+
+def test_csv_row_with_more_cells_than_the_header_is_rejected(tmp_path):
+    # an unquoted comma in the last column (or any column) shifts the row: its extra cells were
+    # dropped without a word; the row is now listed in the rejected rows
+    path = tmp_path / "ent.csv"
+    path.write_text("编号,企业名称,经度,纬度,地址\n1,甲,119.40,32.30,南京市,玄武区\n2,乙,119.41,32.31,C路\n3,丙,119.42,32.32,,\n",
+                    encoding="utf-8")
+    r = load("enterprises", path)
+    assert list(r.gdf["id"]) == ["2", "3"]
+    assert r.n_rejected == 1
+    bad = r.rejected.iloc[0]
+    assert bad["row"] == 2 and bad["value"] == "玄武区" and "unquoted ','" in bad["reason"]

@@ -106,7 +106,12 @@ def _find_header(rows: list[list[str]], hint: Iterable[str]) -> int:
     return 0
 
 
-def _frame(rows: list[list[str]], row_numbers: list[int], header_idx: int, path: Path) -> pd.DataFrame:
+def _frame(
+    rows: list[list[str]], row_numbers: list[int], header_idx: int, path: Path, *, overflow: bool = False
+) -> pd.DataFrame:
+    """Rows below the header as text. With ``overflow``, rows with non-empty cells beyond the header's
+    last column are listed in ``attrs['overflow']`` (row number -> those cells): in a CSV they mean a
+    value with an unquoted delimiter, so the row's values are shifted."""
     header = [str(c).strip() for c in rows[header_idx]]
     body = rows[header_idx + 1 :]
     numbers = row_numbers[header_idx + 1 :]
@@ -120,16 +125,21 @@ def _frame(rows: list[list[str]], row_numbers: list[int], header_idx: int, path:
     width = len(names)
     data = []
     kept_numbers = []
+    extra: dict[int, list[str]] = {}
     for r, n in zip(body, numbers):
         cells = [(c if c is not None else "") for c in r[:width]] + [""] * max(0, width - len(r))
-        if not any(str(c).strip() for c in cells):
+        beyond = [str(c).strip() for c in r[width:] if c is not None and str(c).strip()] if overflow else []
+        if not any(str(c).strip() for c in cells) and not beyond:
             continue  # blank line
+        if beyond:
+            extra[n] = beyond
         data.append([str(c).strip() for c in cells])
         kept_numbers.append(n)
     df = pd.DataFrame(data, columns=names, dtype=object)
     df.insert(0, ROW, pd.Series(kept_numbers, dtype="int64"))
     df.attrs["source"] = str(path)
     df.attrs["header_row"] = header_idx
+    df.attrs["overflow"] = extra
     return df
 
 
@@ -152,7 +162,7 @@ def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> p
         numbers.append(reader.line_num)
     if not rows:
         raise InputError(f"{path}: the file is empty")
-    df = _frame(rows, numbers, _find_header(rows, header_hint), path)
+    df = _frame(rows, numbers, _find_header(rows, header_hint), path, overflow=True)
     df.attrs["encoding"] = enc
     df.attrs["delimiter"] = delim
     log.debug("%s: read %d rows (%s, delimiter %r)", path, len(df), enc, delim)

@@ -164,9 +164,15 @@ def load(
     n_input = len(raw)
     if n_input == 0:
         raise InputError(f"{src}: no data rows for layer {layer}")
+    overflow = dict(raw.attrs.get("overflow") or {})
     raw = raw.reset_index(drop=True)
     rows = raw[ROW]
     rej = _Rejects(src, rows)
+    for idx in rows[rows.isin(list(overflow))].index:
+        cells = overflow[int(rows[idx])]
+        rej.add(idx, "(extra cells)", " | ".join(cells),
+                f"{len(cells)} cell(s) beyond the header's last column: a value holds an unquoted "
+                f"{raw.attrs.get('delimiter', ',')!r}, so the row's values are shifted; quote that value or fix the row")
     warnings: list[str] = []
 
     is_vector = isinstance(raw, gpd.GeoDataFrame) and raw.geometry.name in raw.columns
