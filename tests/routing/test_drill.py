@@ -4,6 +4,8 @@ lines at their exact edges, routes, closures and bad input."""
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import networkx as nx
 import numpy as np
@@ -263,6 +265,18 @@ def test_bad_input(demo_network, stations, demo_project, tmp_path):  # type: ign
         D.read_closed_area(f)
     with pytest.raises(InputError, match="needs polygons"):
         D.closures(demo_network, areas=pts)
+    # a polygon that touches no road (here: metric coordinates in a GeoJSON read as WGS-84) is an error,
+    # not a closure that silently closes nothing
+    metric = gpd.GeoDataFrame(geometry=[shapely.box(*demo_network.geometry[0].buffer(500).bounds)], crs=demo_network.crs)
+    f2 = tmp_path / "closed_no_crs.geojson"
+    doc = json.loads(metric.to_json())
+    doc.pop("crs", None)  # no "crs" member: read as WGS-84
+    f2.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match="closed_no_crs.geojson: the polygons touch no road.*CRS"):
+        D.closures(demo_network, areas=str(f2))
+    far = gpd.GeoDataFrame(geometry=[shapely.Point(119.40, 32.30).buffer(0.001)], crs=4326)
+    with pytest.raises(InputError, match="touch no road"):
+        D.closures(demo_network, areas=far)
     site = D.parse_site("E0001", enterprises=ent)
     with pytest.raises(InputError, match="hazard 'flood'.*explosion, fire, leak"):
         D.drill(demo_network, stations, site, hazard="flood", settings=demo_project.settings)

@@ -284,7 +284,7 @@ def closures(
     ------
     InputError
         For a name or id that matches no road (listing close matches), or areas that are not
-        polygons.
+        polygons or touch no road.
     """
     closed = np.zeros(network.n_edges, dtype=bool)
     names = [str(x).strip() for x in names if str(x).strip()]
@@ -327,12 +327,29 @@ def closures(
             closed |= hit
     if areas is not None:
         polys = _area_geoms(areas, network)
+        n_area = 0
         for poly in polys:
             cand = _near(network, poly, 0.0)
             c = cand[shapely.intersects(network.geometry[cand], poly)]
+            n_area += c.size
             closed[c] = True
             rev = network.reverse[c]
             closed[rev[rev >= 0]] = True
+        if n_area == 0:
+            # like a road name that matches nothing: a closure that closes nothing is an input error
+            # (most often coordinates in another CRS than the file declares: GeoJSON without "crs" is WGS-84)
+            what = f"closed area {areas}" if isinstance(areas, (str, Path)) else "closed area"
+
+            def _lonlat(geoms: np.ndarray) -> str:
+                box = shapely.box(*shapely.total_bounds(geoms))
+                b = gpd.GeoSeries([box], crs=network.crs).to_crs(4326).total_bounds
+                return f"{b[0]:.4f},{b[1]:.4f} – {b[2]:.4f},{b[3]:.4f}" if np.isfinite(b).all() else "not valid lon/lat"
+
+            raise InputError(
+                f"{what}: the polygons touch no road of the network (polygons {_lonlat(polys)}, roads "
+                f"{_lonlat(network.geometry)}, WGS-84); draw the area over the roads to close, and check the "
+                "file's CRS (a GeoJSON without \"crs\" is read as WGS-84)"
+            )
     # a two-way road closes in both directions
     rev = network.reverse
     twin_closed = np.zeros_like(closed)
