@@ -180,3 +180,17 @@ def test_csv_row_with_more_cells_than_the_header_is_rejected(tmp_path):
     assert r.n_rejected == 1
     bad = r.rejected.iloc[0]
     assert bad["row"] == 2 and bad["value"] == "玄武区" and "unquoted ','" in bad["reason"]
+
+
+def test_dataframe_with_python_values_loads_like_the_same_text():
+    # load() takes a DataFrame: bools, ints and whole floats (a column with a gap) read as the
+    # text an office would type, not rejected ("not yes/no") or kept as "1.0"
+    df = pd.DataFrame({"编号": [1.0, 2.0, None], "企业名称": ["甲", "乙", "丙"], "重点工艺": [True, False, None],
+                       "重大危险源": [1, 0, 2], "风险等级": [1, 2, None],
+                       "经度": [119.40, 119.41, 119.42], "纬度": [32.30, 32.31, 32.32]})
+    r = load("enterprises", df)
+    assert r.n_rejected == 0, r.rejected
+    assert list(r.gdf["id"])[:2] == ["1", "2"]
+    assert list(r.gdf["key_process"])[:2] == [True, False]
+    assert list(r.gdf["major_hazard_level"]) == [1, 0, 2]
+    assert list(r.gdf["risk_grade"])[:2] == [1, 2]

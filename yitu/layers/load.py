@@ -95,9 +95,9 @@ def _read(source: Any, sch: LayerSchema, *, sheet: str | None, encoding: str | N
     return read_any(Path(source), sheet=sheet, encoding=encoding, header_hint=hint, layer=layer, crs=vector_crs)
 
 
-def _vector_text(v: Any) -> str | None:
-    """A vector file's attribute as text; whole numbers stored as floats (a number column with a
-    null, a Shapefile Real field) keep the text the office typed: 1.0 -> "1"."""
+def _as_text(v: Any) -> str | None:
+    """A vector file's or DataFrame's value as text; whole numbers stored as floats (a number column
+    with a null, a Shapefile Real field) keep the text the office typed: 1.0 -> "1"."""
     if v is None or isinstance(v, str):
         return v
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
@@ -208,8 +208,7 @@ def load(
             out[f.name] = pd.Series(None, index=raw.index, dtype=object)
             continue
         text = raw[col].astype(object).where(raw[col].notna(), None)
-        if is_vector:
-            text = text.map(_vector_text, na_action="ignore")
+        text = text.map(_as_text, na_action="ignore")  # vector files and DataFrames hold numbers, bools, dates
         values, problems = coerce(text, f)
         rej.add_many(problems.notna(), col, text, problems)
         if f.required:
