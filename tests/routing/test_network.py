@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import sys
 from pathlib import Path
 
@@ -196,6 +198,18 @@ def test_from_roads_chinese_classes_and_fields():
     assert set(net.name) == {"G1", "S2", "X3"}
     with pytest.raises(InputError, match="no class field 'grade'"):
         from_roads(gdf, profile=FIRE, class_field="grade")
+
+
+def test_from_roads_names_the_classes_it_leaves_out(caplog):
+    lines = [shapely.LineString([(0, 0), (1000, 0)]), shapely.LineString([(1000, 0), (1000, 1000)]),
+             shapely.LineString([(1000, 1000), (0, 0)]), shapely.LineString([(0, 0), (0, -500)])]
+    gdf = gpd.GeoDataFrame({"等级": ["国道", "小路", "小路", "footway"]}, geometry=lines, crs=32650)
+    with caplog.at_level(logging.WARNING, logger="yitu.routing.roads"):
+        net = from_roads(gdf, profile=FIRE, class_field="等级", speed_field=None, largest_component=False)
+    assert net.dropped["lines_not_for_profile"] == 3
+    msg = " ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    # the unknown local class is named with its count; footway (speed 0 by design) is not an unknown class
+    assert "小路 (2)" in msg and "footway" not in msg and "speeds_kmh" in msg
 
 
 def test_road_layer_without_crs():

@@ -34,6 +34,11 @@ CLASS_ALIASES: dict[str, str] = {
 }
 
 
+# OSM highway classes that are not roads for vehicles: left out without a warning when a profile lacks them
+_OSM_NOT_FOR_VEHICLES = ["footway", "path", "cycleway", "steps", "pedestrian", "bridleway", "track", "corridor",
+                         "construction", "proposed", "platform", "elevator", "bus_guideway", "raceway", "abandoned"]
+
+
 def _field(gdf: gpd.GeoDataFrame, name: str | None, what: str) -> pd.Series | None:
     if name is None:
         return None
@@ -96,6 +101,14 @@ def from_roads(
     cls = cls.astype(str).map(lambda c: CLASS_ALIASES.get(c.strip(), c.strip().lower()))
     ok = np.array([profile.speeds_kmh.get(c, 0.0) > 0 for c in cls], dtype=bool)
     n_skipped = int((~ok).sum())
+    unknown = cls[~ok & ~cls.isin(list(profile.speeds_kmh)) & ~cls.isin(_OSM_NOT_FOR_VEHICLES)]
+    if len(unknown):
+        # a class the profile has no speed for (a typo, a local name): say which, or the roads vanish unnoticed
+        counts = unknown.value_counts()
+        log.warning("%s: %d line(s) with a road class profile %r has no speed for, left out: %s; use an OSM class "
+                    "or a Chinese one (%s), or add it under [profiles.%s.speeds_kmh] in yitu.toml",
+                    source, len(unknown), profile.name, ", ".join(f"{c} ({n})" for c, n in counts.items()),
+                    "、".join(list(CLASS_ALIASES)[:6]) + " …", profile.name)
     lines, cls = lines[ok], cls[ok]
     if len(lines) == 0:
         raise NetworkError(f"{source}: no line with a class usable by profile {profile.name!r}")
