@@ -124,3 +124,15 @@ def test_append_files_without_ids_generates_new_ids(tmp_path):
     assert list(ent["id"]) == ["E0001", "E0002", "E0003"]
     assert list(ent["name"]) == ["甲", "乙", "丙"]
     assert any("ids generated (E0003" in w for w in r.warnings)
+
+
+def test_init_writes_the_name_and_bbox_as_given(tmp_path):
+    # the bbox was written with 6 significant digits (119.30967 -> 119.31, shrinking the area by
+    # ~50 m) and a name holding both quote kinds or a backslash made yitu.toml invalid TOML
+    name = "某县\\应急局 \"一图\" '2025'"
+    bbox = (119.30967, 32.262467, 119.5905958, 32.4373621)
+    p = Project.init(tmp_path / "p", name=name, bbox=bbox)
+    again = Project.open(tmp_path / "p")
+    assert again.settings.project.name == name
+    assert tuple(again.settings.project.bbox) == bbox
+    assert p.bounds() == bbox

@@ -6,6 +6,7 @@ temporary file, the layer written there, and the copy renamed over the original.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,7 +47,7 @@ _TEMPLATE = """# yitu project settings. Every key is optional: what is not set h
 # defaults (see `yitu settings` or yitu/data/defaults.toml for every setting and its source).
 
 [project]
-name = {name!r}
+name = {name}
 {bbox_line}
 # metric_crs = "utm"            # or "cgcs2000-gk3", or an EPSG code such as "EPSG:4528"
 # default_input_crs = "wgs84"   # wgs84 | cgcs2000 | gcj02 | bd09 | EPSG:xxxx
@@ -95,9 +96,11 @@ class Project:
         p.mkdir(parents=True, exist_ok=True)
         toml = p / TOML
         if not toml.exists():
-            bbox_line = f"bbox = [{', '.join(f'{v:g}' for v in bbox)}]" if bbox else "# bbox = [min_lon, min_lat, max_lon, max_lat]"
+            # every digit of the bbox (a rounded min would cut the area), the name as a TOML string
+            bbox_line = f"bbox = [{', '.join(repr(float(v)) for v in bbox)}]" if bbox else "# bbox = [min_lon, min_lat, max_lon, max_lat]"
+            toml_name = json.dumps(name or p.name, ensure_ascii=False)  # JSON strings are TOML basic strings
             with atomic_path(toml) as tmp:
-                tmp.write_text(_TEMPLATE.format(name=name or p.name, bbox_line=bbox_line), encoding="utf-8")
+                tmp.write_text(_TEMPLATE.format(name=toml_name, bbox_line=bbox_line), encoding="utf-8")
         meta = pd.DataFrame(
             {
                 "key": ["yitu_version", "created"],
