@@ -92,3 +92,18 @@ def test_working_spinner_only_on_a_terminal_without_quiet(monkeypatch):
     with cli._working("again"):
         pass
     assert shown == ["计算中 computing"]
+
+
+def test_gaps_prints_the_park_area_share_as_a_percentage(demo_copy, capsys):
+    import pandas as pd
+
+    p, dst = demo_copy, demo_copy.path
+    assert _exit_code(["-q", "network", "build", str(dst), "--osm", str(dst / "inputs" / "roads.osm")]) == 0
+    p.write("result_park_check", pd.DataFrame({
+        "park_id": ["P01"], "park_name": ["甲园区"], "verdict": ["FAIL"], "limit_min": [15.0], "n_targets": [10],
+        "n_fail": [3], "worst_miss_min": [2.5], "covered_share": [0.1202]}))
+    capsys.readouterr()
+    assert _exit_code(["gaps", str(dst)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "甲园区" in line)
+    assert "12.0%" in row  # not "0.1", which reads as 0.1 %

@@ -507,6 +507,11 @@ def _fmt_min(v) -> str:  # type: ignore[no-untyped-def]
     return "—" if v is None or v != v else f"{v:.1f}"
 
 
+def _fmt_share(v) -> str:  # type: ignore[no-untyped-def]
+    """A share 0..1 as a percentage, as the park check prints it."""
+    return "—" if v is None or v != v else f"{float(v) * 100:.1f}%"
+
+
 def _print_drill(res, *, title: str) -> None:  # type: ignore[no-untyped-def]
     import pandas as pd
     from rich import box
@@ -626,7 +631,8 @@ def gaps_cmd(
         for c in cols:
             t.add_column(GAP_LABELS.get(c, c), no_wrap=True)
         for r in df[cols].itertuples(index=False):
-            t.add_row(*[_fmt_min(v) if isinstance(v, float) else str(v) for v in r])
+            t.add_row(*[_fmt_share(v) if c == "covered_share" else _fmt_min(v) if isinstance(v, float) else str(v)
+                        for c, v in zip(cols, r)])
         if len(df):
             t.caption = f"依据 source: {df['source'].iloc[0]}"
         console.print(t)
