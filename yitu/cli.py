@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -431,6 +432,7 @@ def render_cmd(
         stem = f"enterprise_{enterprise}" if what == "enterprise" and enterprise else what
         if park and what == "risk":
             stem = f"risk_park_{park}"
+        stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", stem)  # an id such as 2023/001 names one file, not a folder
         out = p.output_dir / "images" / f"{stem}.{fmt}"
     elif out.suffix.lower().lstrip(".") != fmt:
         raise InputError(f"--out {out} does not end in .{fmt} (the --format); name the file {out.with_suffix('.' + fmt)}")

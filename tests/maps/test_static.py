@@ -352,3 +352,21 @@ def test_enterprise_map_legend_lists_only_what_is_drawn(tmp_path) -> None:  # ty
     texts = _all_text(static.render(p, enterprise_id="1"))
     assert "道路" not in texts and "相邻企业风险分区" not in texts
     assert "重大风险（1）" in texts
+
+
+def test_cli_render_enterprise_id_with_a_slash_stays_one_file(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # an office id such as 2023/001 went into the file name as a folder: images/enterprise_2023/001.png
+    from yitu.cli import main
+    from yitu.layers.load import import_layer
+    from yitu.layers.project import Project
+
+    d = tmp_path / "p"
+    p = Project.init(d)
+    ent = pd.DataFrame({"编号": ["2023/001", "../x"], "企业名称": ["甲", "乙"], "经度": ["118.10", "118.11"],
+                        "纬度": ["32.10", "32.11"]})
+    import_layer(p, "enterprises", ent)
+    for eid in ("2023/001", "../x"):
+        main(["-q", "render", str(d), "--enterprise", eid, "--dpi", "40"])
+        out = Path(capsys.readouterr().out.strip())
+        assert out.parent == d / "output" / "images" and out.exists(), out
+    assert sorted(f.name for f in (d / "output" / "images").iterdir()) == ["enterprise_.._x.png", "enterprise_2023_001.png"]
