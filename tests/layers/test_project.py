@@ -136,3 +136,16 @@ def test_init_writes_the_name_and_bbox_as_given(tmp_path):
     assert again.settings.project.name == name
     assert tuple(again.settings.project.bbox) == bbox
     assert p.bounds() == bbox
+
+
+def test_append_keeps_the_rejected_rows_of_the_earlier_files(tmp_path):
+    p = Project.init(tmp_path / "p")
+    one = pd.DataFrame({"企业名称": ["甲", ""], "经度": ["119.40", "119.41"], "纬度": ["32.30", "32.31"]})
+    two = pd.DataFrame({"企业名称": ["丙", "丁"], "经度": ["119.42", "abc"], "纬度": ["32.32", "32.33"]})
+    import_layer(p, "enterprises", one)
+    import_layer(p, "enterprises", two, append=True)
+    rej = p.read_rejected("enterprises")
+    assert sorted(rej["value"]) == ["", "abc"]  # the empty name of the first file, the bad lon of the second
+    assert len(p.read("enterprises")) == 2
+    import_layer(p, "enterprises", two)  # a plain import replaces the layer and its rejected list
+    assert list(p.read_rejected("enterprises")["value"]) == ["abc"]

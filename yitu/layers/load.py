@@ -337,7 +337,8 @@ def import_layer(
 ) -> LoadResult:
     """Load ``source`` as ``layer`` and store it in ``project`` (replacing it, or appended to it).
 
-    The rejected rows go to ``rejected/<layer>.csv`` beside the project (an empty file when none).
+    The rejected rows go to ``rejected/<layer>.csv`` beside the project (an empty file when none; when
+    appending, after those of the files imported before).
     Options in ``kw`` go to :func:`load`; the project's settings are used.
     """
     old = project.read(layer) if append and project.has(layer) else None
@@ -355,5 +356,10 @@ def import_layer(
     if layer == "hazards":
         gdf = pd.DataFrame(gdf.drop(columns="geometry"))
     project.write(layer, gdf)
-    project.write_rejected(layer, result.rejected)
+    rejected = result.rejected
+    if old is not None:  # the rows rejected from the files appended before stay listed
+        before = project.read_rejected(layer)
+        if len(before):
+            rejected = pd.concat([before, rejected.astype({"row": str})], ignore_index=True)
+    project.write_rejected(layer, rejected)
     return result
