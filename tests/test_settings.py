@@ -125,3 +125,19 @@ def test_defaults_text_is_the_commented_file():
     text = defaults_text()
     assert text.startswith("# yitu packaged defaults")
     assert load_settings(None) == _reread(text, "defaults")
+
+
+@pytest.mark.parametrize("text, match", [
+    ("[profiles.fire_engine]\ncalibration = 0\n", r"\[profiles.fire_engine\] calibration = 0: must be a number greater than 0"),
+    ("[profiles.fire_engine]\ncalibration = \"0.8\"\n", r"calibration = '0.8'.*without quotes"),
+    ("[profiles.walking.speeds_kmh]\nfootway = -4\n", r"speeds_kmh\] \"footway\" = -4: must be a number ≥ 0"),
+    ("[routing]\naccess_speed_kmh = 0\n", r"access_speed_kmh = 0"),
+    ("[rescue]\npark_limit_min = -15\n", r"park_limit_min = -15"),
+    ("[rescue.turnout_min]\n\"一级站\" = -2\n", r"turnout_min\] \"一级站\" = -2"),
+])
+def test_bad_numbers_are_input_errors(tmp_path, text, match):
+    # a zero/negative/quoted speed factor, turnout or limit gave tracebacks or impossible minutes later on
+    toml = tmp_path / "yitu.toml"
+    toml.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        load_settings(toml)

@@ -195,7 +195,7 @@ def _from_dict(data: dict[str, Any], source: str) -> Settings:
         requirements[hazard] = tuple(
             _section(RequirementLine, line, f"{source} [[drill.requirements.{hazard}]]") for line in lines
         )
-    return Settings(
+    settings = Settings(
         project=_section(ProjectSettings, data.get("project", {}), f"{source} [project]"),
         risk=_section(RiskSettings, data.get("risk", {}), f"{source} [risk]"),
         rescue=_section(RescueSettings, data.get("rescue", {}), f"{source} [rescue]"),
@@ -209,6 +209,38 @@ def _from_dict(data: dict[str, Any], source: str) -> Settings:
         requirements=requirements,
         source=source,
     )
+    _check_numbers(settings, source)
+    return settings
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+
+def _check_numbers(s: Settings, source: str) -> None:
+    """The numbers travel times and verdicts rest on: numbers, in range (else a clear InputError,
+    not a traceback or silently impossible minutes deep inside a check or drill)."""
+    checks: list[tuple[str, Any, str]] = [
+        ("[rescue] park_limit_min", s.rescue.park_limit_min, ">0"),
+        ("[rescue] urban_limit_min", s.rescue.urban_limit_min, ">0"),
+        ("[rescue] boundary_sample_m", s.rescue.boundary_sample_m, ">0"),
+        ("[routing] max_snap_m", s.routing.max_snap_m, ">=0"),
+        ("[routing] access_speed_kmh", s.routing.access_speed_kmh, ">0"),
+        ("[routing] isochrone_buffer_m", s.routing.isochrone_buffer_m, ">=0"),
+    ]
+    checks += [(f'[rescue.turnout_min] "{k}"', v, ">=0") for k, v in s.rescue.turnout_min.items()]
+    checks += [(f"[routing] isochrone_bands_min[{i}]", v, ">0") for i, v in enumerate(s.routing.isochrone_bands_min)]
+    for name, p in s.profiles.items():
+        checks += [(f"[profiles.{name}] calibration", p.calibration, ">0"),
+                   (f"[profiles.{name}] default_kmh", p.default_kmh, ">=0"),
+                   (f"[profiles.{name}] signal_delay_s", p.signal_delay_s, ">=0")]
+        checks += [(f'[profiles.{name}.speeds_kmh] "{k}"', v, ">=0") for k, v in p.speeds_kmh.items()]
+    for key, v, rule in checks:
+        ok = _is_number(v) and (v > 0 if rule == ">0" else v >= 0)
+        if not ok:
+            what = "a number greater than 0" if rule == ">0" else "a number ≥ 0"
+            hint = " (write it without quotes)" if isinstance(v, str) else ""
+            raise InputError(f"{source} {key} = {v!r}: must be {what}{hint}")
 
 
 def _defaults_dict() -> dict[str, Any]:
