@@ -134,6 +134,10 @@ def test_defaults_text_is_the_commented_file():
     ("[routing]\naccess_speed_kmh = 0\n", r"access_speed_kmh = 0"),
     ("[rescue]\npark_limit_min = -15\n", r"park_limit_min = -15"),
     ("[rescue.turnout_min]\n\"一级站\" = -2\n", r"turnout_min\] \"一级站\" = -2"),
+    ("[[drill.requirements.gas]]\nlabel = \"x\"\nwhat = \"pumper\"\nmin = 2\n",
+     r"\[\[drill.requirements.gas\]\]: missing setting\(s\) by_min"),
+    ("[[drill.requirements.gas]]\nlabel = \"x\"\nwhat = \"pumper\"\nmin = \"2\"\nby_min = 15\n",
+     r"\[\[drill.requirements.gas\]\] #1 min = '2'.*without quotes"),
 ])
 def test_bad_numbers_are_input_errors(tmp_path, text, match):
     # a zero/negative/quoted speed factor, turnout or limit gave tracebacks or impossible minutes later on

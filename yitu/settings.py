@@ -16,7 +16,7 @@ import math
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -183,6 +183,10 @@ def _section(cls: type, data: dict[str, Any], where: str) -> Any:
             f"{where}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
         )
     kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items()}
+    required = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
+    missing = [k for k in required if k not in kwargs]
+    if missing:
+        raise InputError(f"{where}: missing setting(s) {', '.join(missing)}; each entry needs {', '.join(required)}")
     return cls(**kwargs)
 
 
@@ -235,6 +239,10 @@ def _check_numbers(s: Settings, source: str) -> None:
                    (f"[profiles.{name}] default_kmh", p.default_kmh, ">=0"),
                    (f"[profiles.{name}] signal_delay_s", p.signal_delay_s, ">=0")]
         checks += [(f'[profiles.{name}.speeds_kmh] "{k}"', v, ">=0") for k, v in p.speeds_kmh.items()]
+    for hazard, lines in s.requirements.items():
+        for i, line in enumerate(lines, 1):
+            checks += [(f"[[drill.requirements.{hazard}]] #{i} min", line.min, ">=0"),
+                       (f"[[drill.requirements.{hazard}]] #{i} by_min", line.by_min, ">=0")]
     for key, v, rule in checks:
         ok = _is_number(v) and (v > 0 if rule == ">0" else v >= 0)
         if not ok:
