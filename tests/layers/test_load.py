@@ -194,3 +194,17 @@ def test_dataframe_with_python_values_loads_like_the_same_text():
     assert list(r.gdf["key_process"])[:2] == [True, False]
     assert list(r.gdf["major_hazard_level"]) == [1, 0, 2]
     assert list(r.gdf["risk_grade"])[:2] == [1, 2]
+
+
+def test_gauss_kruger_survey_xy_loads_either_way_round():
+    # survey tables (测量坐标) put the northing in X and the easting in Y, often under X坐标/Y坐标
+    # headers; both were rejected ("no coordinate columns", or "inf,inf … outside China")
+    tr = pyproj.Transformer.from_crs(4326, 4528, always_xy=True)
+    e, n = tr.transform(119.40, 32.30)
+    for df in (pd.DataFrame({"名称": ["甲"], "X坐标": [f"{e:.2f}"], "Y坐标": [f"{n:.2f}"]}),
+               pd.DataFrame({"名称": ["甲"], "X": [f"{n:.2f}"], "Y": [f"{e:.2f}"]})):
+        r = load("enterprises", df, crs="EPSG:4528")
+        assert r.n_rejected == 0, r.rejected
+        pt = r.gdf.geometry.iloc[0]
+        assert pt.x == pytest.approx(119.40, abs=1e-6) and pt.y == pytest.approx(32.30, abs=1e-6)
+    assert any("X/Y swapped" in w for w in r.warnings)

@@ -250,6 +250,18 @@ def load(
                 warnings.append(f"{src}: row(s) {rows_sw}{' …' if sw.sum() > 10 else ''}: 经度/纬度 swapped; fixed")
         pts = gpd.GeoSeries(shapely.points(lon, lat), index=raw.index, crs=spec.crs if spec.kind == "proj" else WGS84)
         gs = to_wgs84(pts, spec)
+        if not geographic:
+            # Chinese survey tables name the northing X and the easting Y (测量坐标): where the pair
+            # lands outside China as given and inside it swapped, it was swapped
+            alt = to_wgs84(gpd.GeoSeries(shapely.points(lat, lon), index=raw.index, crs=spec.crs), spec)
+            with np.errstate(invalid="ignore"):
+                sw = (~inside_bbox(gs.x.to_numpy(), gs.y.to_numpy(), CHINA_BBOX)
+                      & inside_bbox(alt.x.to_numpy(), alt.y.to_numpy(), CHINA_BBOX))
+            if sw.any():
+                gs = gs.where(~sw, alt)
+                rows_sw = ", ".join(str(r) for r in rows[sw].head(10))
+                warnings.append(f"{src}: row(s) {rows_sw}{' …' if sw.sum() > 10 else ''}: X/Y swapped "
+                                "(测量坐标 X = 北, Y = 东); fixed")
         geometry = np.asarray(gs.values, dtype=object)
         crs_out = WGS84
     if sch.geometry:

@@ -352,8 +352,8 @@ SCHEMAS: dict[str, LayerSchema] = {
 LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 
 # Coordinate column aliases (lon, lat), in the order they are tried.
-LON_ALIASES = ("经度", "lon", "lng", "long", "longitude", "x", "东经", "经度(°)", "经度（°）")
-LAT_ALIASES = ("纬度", "lat", "latitude", "y", "北纬", "纬度(°)", "纬度（°）")
+LON_ALIASES = ("经度", "lon", "lng", "long", "longitude", "x", "东经", "经度(°)", "经度（°）", "x坐标", "横坐标")
+LAT_ALIASES = ("纬度", "lat", "latitude", "y", "北纬", "纬度(°)", "纬度（°）", "y坐标", "纵坐标")
 
 
 def schema(layer: str) -> LayerSchema:
