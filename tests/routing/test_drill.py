@@ -282,6 +282,16 @@ def test_bad_input(demo_network, stations, demo_project, tmp_path):  # type: ign
         D.drill(demo_network, stations, site, hazard="flood", settings=demo_project.settings)
 
 
+def test_duplicate_station_ids_are_an_input_error(demo_network, stations, demo_project):  # type: ignore[no-untyped-def]
+    # e.g. after editing project.gpkg in QGIS; forces, routes and compare() are keyed by station id
+    # (the before/after comparison crashed with "All arrays must be of the same length")
+    st = stations.copy()
+    st.loc[st.index[1], "id"] = st["id"].iloc[0]
+    site = D.parse_site("E0001", enterprises=demo_project.read("enterprises"))
+    with pytest.raises(InputError, match=f"same id on several stations \\({st['id'].iloc[0]}\\)"):
+        D.drill(demo_network, st, site, settings=demo_project.settings)
+
+
 def test_snap_few_equals_snap(demo_network):  # type: ignore[no-untyped-def]
     from yitu.routing.drill import _snap_few
 

@@ -611,6 +611,13 @@ def drill(
 
     # stations
     st = stations.reset_index(drop=True)
+    ids = st["id"].astype(str).to_numpy() if "id" in st else np.arange(len(st)).astype(str)
+    dup = pd.Series(ids).duplicated(keep=False).to_numpy()
+    if dup.any():  # forces, routes and the before/after comparison are keyed by station id
+        raise InputError(
+            f"stations: the same id on several stations ({', '.join(sorted(set(map(str, ids[dup])))[:10])}); "
+            "give every station its own id in the stations layer"
+        )
     st_geom = points_in_network_crs(network, st)
     sn = _snap_few(network, st_geom, max_snap_m=max_snap)
     stranded = np.zeros(len(st), dtype=bool)
