@@ -208,3 +208,24 @@ def test_gauss_kruger_survey_xy_loads_either_way_round():
         pt = r.gdf.geometry.iloc[0]
         assert pt.x == pytest.approx(119.40, abs=1e-6) and pt.y == pytest.approx(32.30, abs=1e-6)
     assert any("X/Y swapped" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_shapefile_headers_cut_at_10_bytes_are_recognised(tmp_path, encoding):
+    # .dbf field names hold 10 bytes: 统一社会信用代码 -> 统一社会信 (GBK), 企业名称 -> 企业名 (UTF-8, which
+    # made the required name column "missing"); a cut name that begins one field's alias is that field
+    import warnings as w
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    g = gpd.GeoDataFrame({"编号": ["1"], "企业名称": ["甲"], "统一社会信用代码": ["91320000"], "危化品经营方式": ["生产"],
+                          "外部安全防护距离(米)": [100.0]}, geometry=[Point(119.40, 32.30)], crs=4326)
+    path = tmp_path / "ent.shp"
+    with w.catch_warnings():
+        w.simplefilter("ignore")  # GDAL warns that it cuts the names
+        g.to_file(path, encoding=encoding, engine="pyogrio")
+    r = load("enterprises", path)
+    row = r.gdf.iloc[0]
+    assert (row["name"], row["credit_code"], row["hazchem_roles"], row["safety_distance_m"]) == ("甲", "91320000", "生产", 100.0)
+    assert r.ignored_columns == []

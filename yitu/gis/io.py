@@ -260,6 +260,40 @@ def _looks_mojibake(df: pd.DataFrame) -> bool:
     return any("\ufffd" in str(c) for c in df.columns)
 
 
+def _read_shp_cut_names(p: Path, kw: dict[str, Any], enc: str) -> gpd.GeoDataFrame:
+    """Read a Shapefile whose .dbf field names were cut at 10 bytes inside a character (GDAL and QGIS
+    cut 企业名称 in UTF-8 to 企业名 plus one byte): bytes read as latin-1, then decoded as ``enc``,
+    the broken character dropped from the names."""
+    before = pyogrio.get_gdal_config_option("SHAPE_ENCODING")
+    pyogrio.set_gdal_config_options({"SHAPE_ENCODING": "ISO-8859-1"})  # GDAL hands over the bytes as they are
+    try:
+        gdf = pyogrio.read_dataframe(p, **{k: v for k, v in kw.items() if k != "encoding"})
+    except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError and others
+        raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
+    finally:
+        pyogrio.set_gdal_config_options({"SHAPE_ENCODING": before})
+
+    def fix(text: str, errors: str) -> str:
+        return text.encode("latin-1").decode(enc, errors=errors)
+
+    geom = gdf.geometry.name
+    try:
+        for c in gdf.columns:
+            if c != geom and not pd.api.types.is_numeric_dtype(gdf[c]):
+                gdf[c] = gdf[c].astype(object).map(lambda v: fix(v, "strict") if isinstance(v, str) else v)
+    except UnicodeError:
+        raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8") from None
+    names: list[str] = []
+    for c in gdf.columns:
+        name = c if c == geom else fix(c, "ignore")
+        base, k = name, 2
+        while name in names:
+            name, k = f"{base}_{k}", k + 1
+        names.append(name)
+    gdf.columns = names
+    return gdf.set_geometry(geom)
+
+
 def _shp_encoding(path: Path) -> str | None:
     cpg = path.with_suffix(".cpg")
     if not cpg.exists():
@@ -316,6 +350,10 @@ def read_vector(
         kw["encoding"] = enc
     try:
         gdf = pyogrio.read_dataframe(p, **kw)
+    except UnicodeDecodeError:
+        if suffix != ".shp" or not enc:
+            raise InputError(f"{p}: text does not decode as {enc or 'utf-8'}; name the encoding with --encoding") from None
+        gdf = _read_shp_cut_names(p, kw, enc)
     except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError and others
         raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
     if suffix == ".shp" and _looks_mojibake(gdf):

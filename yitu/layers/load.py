@@ -105,6 +105,32 @@ def _as_text(v: Any) -> str | None:
     return str(v)
 
 
+def _truncated_dbf_names(
+    columns: list[str], sch: LayerSchema, mapping: dict[str, str], encoding: str, warnings: list[str], src: str
+) -> dict[str, str]:
+    """Shapefile (.dbf) field names are cut at 10 bytes: 统一社会信用代码 is 统一社会信 in GBK and 企业名称 is 企业名
+    in UTF-8. A cut name (8 bytes or more) that begins exactly one field's alias is that field."""
+    out: dict[str, str] = {}
+    taken = set(mapping.values())
+    for col in columns:
+        if col in mapping:
+            continue
+        try:
+            nbytes = len(col.encode(encoding))
+        except (LookupError, UnicodeError):
+            continue
+        key = canon(col)
+        if nbytes < 8 or not key:
+            continue
+        hits = {f.name for f in sch.fields for a in (f.name, *f.aliases) if canon(a).startswith(key)} - taken
+        if len(hits) == 1:
+            name = hits.pop()
+            out[col] = name
+            taken.add(name)
+            warnings.append(f"{src}: column {col} (a Shapefile name cut at 10 bytes) read as {sch.field(name).label}")
+    return out
+
+
 def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
     keys = {canon(c): c for c in columns}
     for a in aliases:
@@ -179,6 +205,8 @@ def load(
     geom_col = raw.geometry.name if is_vector else None
     data_cols = [c for c in raw.columns if c not in (ROW, geom_col)]
     mapping = header_map(data_cols, sch.fields)
+    if src.lower().endswith(".shp"):
+        mapping.update(_truncated_dbf_names(data_cols, sch, mapping, str(raw.attrs.get("encoding") or "utf-8"), warnings, src))
     lon_col = lat_col = None
     if not is_vector and sch.geometry:
         lon_col = _find_column([c for c in data_cols if c not in mapping], LON_ALIASES)
