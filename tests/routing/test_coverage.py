@@ -13,6 +13,7 @@ import pyproj
 import pytest
 import shapely
 
+from yitu.errors import InputError
 from yitu.routing.coverage import (
     COVERAGE_COLUMNS,
     coverage,
@@ -163,6 +164,15 @@ def test_beyond_the_cap_still_gets_real_minutes() -> None:
     assert far["arrival_min"] * 60 == pytest.approx(100.0, abs=1e-6)
     assert far["nearest_station_id"] == "S2" and far["n_within"] == 0
     assert near["within_limit"] and near["arrival_min"] * 60 == pytest.approx(20.0, abs=1e-6)
+
+
+def test_duplicate_station_ids_are_an_input_error() -> None:
+    # two stations named S1 were reported as one: districts summed under one id, nearest station ambiguous
+    net = line_network([[(0, 0), (1000, 0), (2000, 0)]])
+    st = stations_gdf([(0, 0), (2000, 0)])
+    st["id"] = ["S1", "S1"]
+    with pytest.raises(InputError, match=r"same id on several stations \(S1\)"):
+        coverage(net, st, points([(1500, 0)], id=["T1"], name=["目标"]), limit_min=15, settings=default_settings())
 
 
 def test_island_target_is_unreachable_not_zero_or_inf() -> None:

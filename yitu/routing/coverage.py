@@ -198,6 +198,12 @@ def coverage(
     limit_s, cap_s = limit_min * 60.0, max(cap_min, limit_min) * 60.0
 
     st_ids, st_names = station_labels(stations)
+    dup = pd.Series(st_ids).duplicated(keep=False).to_numpy()
+    if dup.any():  # nearest/backup station, districts and drill forces are all named by station id
+        raise InputError(
+            f"stations: the same id on several stations ({', '.join(sorted(set(map(str, st_ids[dup])))[:10])}); "
+            "give every station its own id in the stations layer"
+        )
     turnout_s, turnout_note = station_offsets(stations, settings=settings)
     s_snap, t_snap = snap_stations_and_targets(network, stations, targets, max_snap_m=max_snap)
 
