@@ -229,3 +229,13 @@ def test_shapefile_headers_cut_at_10_bytes_are_recognised(tmp_path, encoding):
     row = r.gdf.iloc[0]
     assert (row["name"], row["credit_code"], row["hazchem_roles"], row["safety_distance_m"]) == ("甲", "91320000", "生产", 100.0)
     assert r.ignored_columns == []
+
+
+def test_workbook_whose_first_sheet_is_not_the_list_names_the_other_sheets(tmp_path):
+    path = tmp_path / "two.xlsx"
+    with pd.ExcelWriter(path) as w:
+        pd.DataFrame({"说明": ["本表为企业名单"]}).to_excel(w, sheet_name="填表说明", index=False)
+        pd.DataFrame({"企业名称": ["甲"], "经度": [119.4], "纬度": [32.3]}).to_excel(w, sheet_name="企业", index=False)
+    with pytest.raises(SchemaError, match="first sheet '填表说明'; the workbook also has 企业: name one with --sheet"):
+        load("enterprises", path)
+    assert len(load("enterprises", path, sheet="企业").gdf) == 1

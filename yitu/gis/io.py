@@ -205,6 +205,8 @@ def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.
     df = _frame(rows, numbers, _find_header(rows, header_hint), path)
     df.attrs["encoding"] = "xlsx"
     df.attrs["sheet"] = ws.title
+    df.attrs["sheets"] = list(names)
+    df.attrs["first_sheet_by_default"] = sheet is None
     return df
 
 

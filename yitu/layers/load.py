@@ -131,6 +131,16 @@ def _truncated_dbf_names(
     return out
 
 
+def _sheet_hint(raw: pd.DataFrame) -> str:
+    """For a workbook of several sheets read without --sheet: which sheet was read and the others."""
+    sheets = list(raw.attrs.get("sheets") or [])
+    sheet = raw.attrs.get("sheet")
+    if len(sheets) < 2 or not raw.attrs.get("first_sheet_by_default"):
+        return ""
+    others = "、".join(s for s in sheets if s != sheet)
+    return f" (read the first sheet {sheet!r}; the workbook also has {others}: name one with --sheet NAME)"
+
+
 def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
     keys = {canon(c): c for c in columns}
     for a in aliases:
@@ -214,7 +224,7 @@ def load(
         if lon_col is None or lat_col is None:
             raise SchemaError(
                 f"{src}: no coordinate columns for layer {layer}; found columns {', '.join(data_cols)}; "
-                f"name them 经度/纬度 (or lon/lat, lng, x/y)"
+                f"name them 经度/纬度 (or lon/lat, lng, x/y){_sheet_hint(raw)}"
             )
     ignored = [c for c in data_cols if c not in mapping and c not in (lon_col, lat_col)]
     if ignored:
@@ -225,7 +235,7 @@ def load(
             f = sch.field(name)
             raise SchemaError(
                 f"{src}: no column for the required field {f.label} ({name}); accepted headers: "
-                f"{', '.join(dict.fromkeys((f.name, *f.aliases)))}"
+                f"{', '.join(dict.fromkeys((f.name, *f.aliases)))}{_sheet_hint(raw)}"
             )
 
     # -- attributes ------------------------------------------------------------------------
