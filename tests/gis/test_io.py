@@ -173,3 +173,14 @@ def test_write_xlsx_reopens_with_header_values_and_widths(tmp_path):
         write_xlsx({"a": df}, tmp_path / "p.xlsx", freeze_header=False, autofilter=False)
     )
     assert plain["a"].freeze_panes is None and plain["a"].auto_filter.ref is None
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_utf16_text_with_bom_reads(tmp_path, codec):
+    # Excel/WPS "Unicode 文本" is UTF-16 with a BOM and tabs; it was "not valid UTF-8 or GBK"
+    path = tmp_path / "unicode.txt"
+    text = "企业名称\t经度\t纬度\r\n" + "".join(f"{n}\t119.4\t32.3\r\n" for n in NAMES)
+    path.write_bytes((b"\xfe\xff" + text.encode("utf-16-be")) if codec == "utf-16-be" else text.encode("utf-16"))
+    df = read_table(path)
+    assert df.attrs["encoding"] == "utf-16"
+    assert list(df["企业名称"]) == NAMES and list(df["_row"]) == [2, 3, 4, 5, 6]

@@ -73,6 +73,11 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
             return raw.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"{path}: cannot be read as {encoding} ({exc}); try --encoding utf-8 or gbk") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel/WPS "Unicode 文本": UTF-16 with a BOM
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     for enc in _ENCODINGS:
         try:
             text = raw.decode(enc)
