@@ -277,6 +277,13 @@ def test_bad_input(demo_network, stations, demo_project, tmp_path):  # type: ign
     far = gpd.GeoDataFrame(geometry=[shapely.Point(119.40, 32.30).buffer(0.001)], crs=4326)
     with pytest.raises(InputError, match="touch no road"):
         D.closures(demo_network, areas=far)
+    # a Shapefile without .prj: the message must not point to a --crs option the drill does not have
+    shp = tmp_path / "closed_no_prj.shp"
+    far.to_file(shp)
+    shp.with_suffix(".prj").unlink()
+    with pytest.raises(InputError, match="closed-area file declares no coordinate system") as info:
+        D.read_closed_area(shp)
+    assert "--crs" not in str(info.value)
     site = D.parse_site("E0001", enterprises=ent)
     with pytest.raises(InputError, match="hazard 'flood'.*explosion, fire, leak"):
         D.drill(demo_network, stations, site, hazard="flood", settings=demo_project.settings)

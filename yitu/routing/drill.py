@@ -381,9 +381,19 @@ def _area_geoms(areas: Any, network: RoadNetwork) -> np.ndarray:
 
 def read_closed_area(path: str | Path) -> gpd.GeoDataFrame:
     """Read a closed-area file (GeoJSON, GeoPackage, Shapefile) and check it holds polygons."""
+    from yitu.errors import CRSError
     from yitu.gis.io import read_vector
 
-    gdf = read_vector(path)
+    try:
+        gdf = read_vector(path)
+    except CRSError as exc:
+        if "no coordinate system" not in str(exc):
+            raise
+        # read_vector's hint names `--crs`, which the drill does not have
+        raise CRSError(
+            f"{path}: the closed-area file declares no coordinate system (no .prj); save it with one "
+            "(e.g. from QGIS with its .prj, or as GeoJSON in WGS-84 lon/lat)"
+        ) from None
     g = gdf.geometry[~(gdf.geometry.is_empty | gdf.geometry.isna())]
     bad = sorted(set(g.geom_type) - {"Polygon", "MultiPolygon"})
     if bad or not len(g):
