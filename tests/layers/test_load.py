@@ -239,3 +239,17 @@ def test_workbook_whose_first_sheet_is_not_the_list_names_the_other_sheets(tmp_p
     with pytest.raises(SchemaError, match="first sheet '填表说明'; the workbook also has 企业: name one with --sheet"):
         load("enterprises", path)
     assert len(load("enterprises", path, sheet="企业").gdf) == 1
+
+
+def test_geopackage_attribute_table_loads(tmp_path):
+    # a GeoPackage table without geometry (how yitu and QGIS keep 隐患) crashed with
+    # AttributeError: 'DataFrame' object has no attribute 'crs'
+    import pyogrio
+
+    path = tmp_path / "tables.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"编号": ["K1"], "企业编号": ["E1"], "隐患描述": ["通道堵塞"]}), path, layer="hz")
+    r = load("hazards", path)
+    assert list(r.gdf["description"]) == ["通道堵塞"] and r.n_rejected == 0
+    pyogrio.write_dataframe(pd.DataFrame({"企业名称": ["甲"], "经度": [119.4], "纬度": [32.3]}), path, layer="ent")
+    r = load("enterprises", path, gpkg_layer="ent")  # coordinates in columns, as in a CSV
+    assert r.gdf.geometry.iloc[0].x == pytest.approx(119.4)

@@ -328,8 +328,12 @@ def read_vector(
     layer: str | None = None,
     encoding: str | None = None,
     crs: Any = None,
+    table_ok: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read GeoJSON, GeoPackage or Shapefile into a GeoDataFrame with a CRS.
+
+    A layer without geometry (a GeoPackage attribute table) is an :class:`InputError`, or with
+    ``table_ok`` comes back as a plain DataFrame.
 
     Shapefile text encoding comes from ``encoding``, else the ``.cpg`` file, else UTF-8 when the
     ``.dbf`` decodes as UTF-8, else GBK; ``attrs['encoding']`` says which. A file without a CRS
@@ -365,6 +369,13 @@ def read_vector(
         raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
     if suffix == ".shp" and _looks_mojibake(gdf):
         raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8")
+    if not isinstance(gdf, gpd.GeoDataFrame):  # an attribute table (a GeoPackage table without geometry)
+        if not table_ok:
+            raise InputError(f"{p}: {layer or 'the layer'} is a table without geometry")
+        df = pd.DataFrame(gdf)
+        df.insert(0, ROW, pd.Series(range(1, len(df) + 1), index=df.index, dtype="int64"))
+        df.attrs.update(source=str(p), encoding=enc or "utf-8", header_row=0)
+        return df  # type: ignore[return-value]
     if gdf.crs is None:
         if crs is not None:
             gdf = gdf.set_crs(crs)
@@ -393,7 +404,7 @@ def read_any(path: str | Path, **kw: Any) -> pd.DataFrame | gpd.GeoDataFrame:
     if suffix in TABLE_SUFFIXES or suffix == ".xls":
         return read_table(p, **{k: v for k, v in kw.items() if k in ("sheet", "encoding", "header_hint")})
     if suffix in VECTOR_SUFFIXES:
-        return read_vector(p, **{k: v for k, v in kw.items() if k in ("layer", "encoding", "crs")})
+        return read_vector(p, table_ok=True, **{k: v for k, v in kw.items() if k in ("layer", "encoding", "crs")})
     _check_exists(p)
     raise InputError(
         f"{p}: unsupported format {suffix or '(no suffix)'}; use one of "
