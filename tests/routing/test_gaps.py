@@ -120,3 +120,22 @@ def test_enterprise_inside_a_park_without_park_id_has_the_park_limit(demo_projec
     assert (e.loc[in_park, "park_id"] == "P01").all() and (e.loc[in_park, "limit_min"] == 15.0).all()
     assert (e.loc[in_park, "arrival_min"].dropna() > 15.0).all()
     assert out["parks"]["park_id"].tolist() == ["P01"]
+
+
+def test_districts_recomputed_when_the_stored_ones_belong_to_other_stations(demo_project, demo_network):  # type: ignore[no-untyped-def]
+    # stations re-imported after `yitu check`: the stored result_responsibility is for stations that no longer
+    # exist, and its areas (shared among 14 stations) understate the districts of the 5 left
+    from yitu.routing.isochrones import responsibility_areas
+
+    stations = demo_project.read("stations")
+    old = responsibility_areas(demo_network, stations, settings=demo_project.settings)
+    five = stations.iloc[:5]
+    layers = {"stations": five, "result_responsibility": old}
+    out = gaps(layers, demo_network, settings=demo_project.settings, metric_crs=demo_project.metric_crs())
+    d = out["districts"]
+    assert len(d) and d["source"].str.contains("computed").all()
+    assert set(d["station_id"]) <= set(five["id"])
+    fresh = responsibility_areas(demo_network, five, settings=demo_project.settings)
+    area = fresh.to_crs(demo_project.metric_crs()).set_index("station_id").geometry.area / 1e6
+    for r in d.itertuples():
+        assert r.district_km2 == pytest.approx(area.loc[r.station_id], abs=0.01)

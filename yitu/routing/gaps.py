@@ -266,6 +266,11 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
     resp = layers["result_responsibility"]
     stations = layers["stations"]
     source = "yitu check (result_responsibility)"
+    if resp is not None and len(resp) and not set(resp["station_id"].astype(str)) <= set(stations["id"].astype(str)):
+        # stations were re-imported after `yitu check`: the stored districts belong to other stations
+        log.warning("gaps: result_responsibility names stations that are no longer in the stations layer "
+                    "(re-imported after `yitu check`?); districts recomputed — re-run `yitu check` to refresh it")
+        resp = None
     if resp is None or not len(resp):
         try:
             from yitu.routing.isochrones import responsibility_areas
