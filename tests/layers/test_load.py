@@ -253,3 +253,15 @@ def test_geopackage_attribute_table_loads(tmp_path):
     pyogrio.write_dataframe(pd.DataFrame({"企业名称": ["甲"], "经度": [119.4], "纬度": [32.3]}), path, layer="ent")
     r = load("enterprises", path, gpkg_layer="ent")  # coordinates in columns, as in a CSV
     assert r.gdf.geometry.iloc[0].x == pytest.approx(119.4)
+
+
+def test_single_point_multipoint_is_a_point(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import MultiPoint
+
+    path = tmp_path / "mp.geojson"
+    gpd.GeoDataFrame({"企业名称": ["甲", "乙"]}, geometry=[MultiPoint([(119.4, 32.3)]), MultiPoint([(119.4, 32.3), (119.41, 32.3)])],
+                     crs=4326).to_file(path)
+    r = load("enterprises", path)
+    assert list(r.gdf.geom_type) == ["Point"]
+    assert r.rejected["reason"].str.contains("geometry type not allowed").tolist() == [True]  # two points stay rejected

@@ -318,6 +318,11 @@ def load(
             out_area = ok & ~outside & ~inside_bbox(cx, cy, bbox)
             rej.add_many(pd.Series(out_area, index=raw.index), "geometry", where,
                          f"outside the project area {','.join(f'{v:g}' for v in bbox)}")
+        if "Point" in sch.geometry:  # a MultiPoint of one point (ArcGIS and some exports write them) is a point
+            one = ok & (shapely.get_type_id(geometry) == 4) & (shapely.get_num_geometries(geometry) == 1)
+            if one.any():
+                geometry[one] = shapely.get_geometry(geometry[one], 0)
+                warnings.append(f"{src}: {int(one.sum())} MultiPoint(s) of one point read as Point")
         types = shapely.get_type_id(geometry)
         names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
                           "MultiPolygon", "GeometryCollection"], dtype=object)
