@@ -107,3 +107,10 @@ def test_gaps_prints_the_park_area_share_as_a_percentage(demo_copy, capsys):
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if "甲园区" in line)
     assert "12.0%" in row  # not "0.1", which reads as 0.1 %
+
+
+def test_help_keeps_the_settings_names(capsys):
+    # rich markup ate "[maps]" in the map options' help: "Default:  tiles."
+    assert _exit_code(["map", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "maps.tiles" in out and "maps.lang" in out

@@ -360,9 +360,9 @@ def map_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件 Output HTML (default DIR/output/risk_map.html).")] = None,
     tiles: Annotated[
         Optional[str],
-        typer.Option(help="底图 Basemap: none | osm | tianditu (key: $YITU_TIANDITU_KEY) | gaode (GCJ-02) | URL {z}/{x}/{y}. Default: [maps] tiles."),
+        typer.Option(help="底图 Basemap: none | osm | tianditu (key: $YITU_TIANDITU_KEY) | gaode (GCJ-02) | URL {z}/{x}/{y}. Default: settings maps.tiles."),
     ] = None,
-    lang: Annotated[Optional[str], typer.Option(help="语言 zh | en (default: [maps] lang).")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="语言 zh | en (default: settings maps.lang).")] = None,
     online: Annotated[bool, typer.Option("--online", help="在线 Load Leaflet from the CDN instead of inlining it (smaller file, needs internet).")] = False,
     title: Annotated[Optional[str], typer.Option(help="标题 Page title (default: project name + 安全风险四色分布图).")] = None,
 ) -> None:
