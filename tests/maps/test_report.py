@@ -189,3 +189,24 @@ def test_report_uses_stored_park_check(demo_copy, demo_network, tmp_path):  # ty
     assert park.rows[1].cells[7].text == "100%"
     # no park fails and no drill: PASS
     assert "通过 PASS" in paths["html"].read_text(encoding="utf-8").split("一、总体结论")[0]
+
+
+def test_report_says_when_the_park_check_is_older_than_the_stations(demo_copy, demo_network, tmp_path):  # type: ignore[no-untyped-def]
+    import time
+
+    import geopandas as gpd
+
+    from yitu.maps.report import report_content
+
+    parks = demo_copy.read("parks")
+    check = gpd.GeoDataFrame({"park_id": ["P01"], "park_name": ["青岚化工园区（演示）"], "verdict": ["PASS"],
+                              "limit_min": [15.0], "n_targets": [130], "n_fail": [0], "worst_miss_min": [0.0],
+                              "covered_share": [1.0]}, geometry=parks.geometry.values, crs=4326)
+    demo_copy.write("result_park_check", check)
+    fresh = report_content(demo_copy, network=demo_network)
+    assert not any("已过期" in p for sec in fresh.sections for p in sec.paragraphs)
+    time.sleep(0.01)
+    demo_copy.write("stations", demo_copy.read("stations").iloc[:5])  # stations re-imported after the check
+    stale = report_content(demo_copy, network=demo_network)
+    note = [p for sec in stale.sections for p in sec.paragraphs if "已过期" in p]
+    assert len(note) == 1 and "stations" in note[0] and "yitu check" in note[0]

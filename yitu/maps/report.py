@@ -329,6 +329,24 @@ def _n_parks(project: Any, park_check: Any) -> int:
     return 0 if parks is None else int(len(parks))
 
 
+def _changed_since(project: Any, result: str, inputs: Sequence[str]) -> list[str]:
+    """Input layers written after the result layer (``gpkg_contents.last_change``), e.g. stations
+    re-imported after ``yitu check``; empty when unknown."""
+    import contextlib
+    import sqlite3
+
+    gpkg = getattr(project, "gpkg", None)
+    if gpkg is None or not Path(gpkg).exists():
+        return []
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{Path(gpkg).resolve()}?mode=ro", uri=True)) as con:
+            when = dict(con.execute("SELECT table_name, last_change FROM gpkg_contents").fetchall())
+    except sqlite3.Error:
+        return []
+    t = when.get(result)
+    return [n for n in inputs if t and when.get(n) and str(when[n]) > str(t)]
+
+
 def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd.DataFrame] | None = None,
                    network: Any = None, font: str | Path | None = None, profile: str = "fire_engine") -> ReportContent:
     """Gather everything the report shows (computes the gap list when not given)."""
@@ -346,6 +364,13 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
         parks = pd.DataFrame(park_check.drop(columns="geometry", errors="ignore"))
         parks["source"] = "yitu check"
         park_note = "园区救援圈核查结果（yitu check）。"
+        changed = _changed_since(project, "result_park_check",
+                                 ("stations", "parks", "enterprises", "risk_zones", "targets"))
+        if changed:
+            log.warning("report: %s changed after the last `yitu check`; the park results may be out of date "
+                        "(re-run `yitu check %s`)", ", ".join(changed), project.path)
+            park_note += (f"注意：{'、'.join(changed)} 图层在上次 yitu check 之后已修改，以下核查结果可能已过期；"
+                          "请重新运行 `yitu check DIR`。")
     else:
         parks = gaps_result["parks"]
         park_note = "项目中尚无 yitu check 结果：仅按园区内企业核查（未含风险分区与边界采样点）。运行 `yitu check DIR` 得到完整核查。"
