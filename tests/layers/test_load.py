@@ -265,3 +265,15 @@ def test_single_point_multipoint_is_a_point(tmp_path):
     r = load("enterprises", path)
     assert list(r.gdf.geom_type) == ["Point"]
     assert r.rejected["reason"].str.contains("geometry type not allowed").tolist() == [True]  # two points stay rejected
+
+
+def test_geodataframe_without_crs_is_a_crs_error_or_takes_crs():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from yitu.errors import CRSError
+
+    g = gpd.GeoDataFrame({"企业名称": ["甲"]}, geometry=[Point(119.4, 32.3)])
+    with pytest.raises(CRSError, match="set_crs"):
+        load("enterprises", g)
+    assert load("enterprises", g, crs="wgs84").gdf.geometry.iloc[0].x == pytest.approx(119.4)

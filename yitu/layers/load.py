@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from yitu.errors import InputError, SchemaError
+from yitu.errors import CRSError, InputError, SchemaError
 from yitu.gis.crs import CHINA_BBOX, WGS84, parse_crs, to_wgs84
 from yitu.gis.geometry import inside_bbox, parse_coordinates, repair_geometries, swapped_mask
 from yitu.gis.io import ROW, read_any
@@ -88,6 +88,10 @@ def _read(source: Any, sch: LayerSchema, *, sheet: str | None, encoding: str | N
         if ROW not in df.columns:
             df.insert(0, ROW, np.arange(2, len(df) + 2, dtype="int64"))
         df.attrs.setdefault("source", "<DataFrame>")
+        if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df.columns and df.crs is None:
+            if crs is None:
+                raise CRSError("<GeoDataFrame>: no CRS on the GeoDataFrame; set one (gdf.set_crs) or pass crs=")
+            df = df.set_crs(parse_crs(crs).crs)
         return df
     hint = [a for f in sch.fields for a in (f.name, *f.aliases)] + list(LON_ALIASES) + list(LAT_ALIASES)
     spec = parse_crs(crs) if crs is not None else None
