@@ -370,3 +370,18 @@ def test_cli_render_enterprise_id_with_a_slash_stays_one_file(tmp_path, capsys) 
         out = Path(capsys.readouterr().out.strip())
         assert out.parent == d / "output" / "images" and out.exists(), out
     assert sorted(f.name for f in (d / "output" / "images").iterdir()) == ["enterprise_.._x.png", "enterprise_2023_001.png"]
+
+
+def test_emoji_in_a_name_is_one_log_line_not_a_warning_per_glyph(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    # the CJK font has no emoji: matplotlib warned "Glyph 128640 missing from font(s)" (with a source
+    # path) on the console; now one log line names the characters drawn as boxes
+    from yitu.layers.load import import_layer
+    from yitu.layers.project import Project
+
+    p = Project.init(tmp_path / "p")
+    import_layer(p, "enterprises", pd.DataFrame({"编号": ["1"], "企业名称": ["丁🚀公司"], "经度": ["118.10"], "纬度": ["32.10"]}))
+    fig = static.render(p, enterprise_id="1")
+    with caplog.at_level("WARNING", logger="yitu.maps.static"):
+        out = static.save_figure(fig, tmp_path / "e.png", dpi=40)
+    assert out.exists()
+    assert any("drawn as boxes: 🚀" in r.getMessage() for r in caplog.records)

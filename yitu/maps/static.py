@@ -12,6 +12,8 @@ font found by :func:`yitu.maps.fonts.cjk_font`; without one the functions raise
 from __future__ import annotations
 
 import logging
+import re
+import warnings
 import weakref
 from dataclasses import dataclass
 from datetime import date
@@ -79,6 +81,7 @@ _ROAD_WIDTH: dict[str, float] = {
     "primary_link": 0.5,
 }
 _ROAD_DEFAULT_WIDTH = 0.4
+_GLYPH_MISSING = re.compile(r"Glyph (\d+) .*missing from font")
 
 
 @dataclass
@@ -999,11 +1002,21 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
     ft_log = logging.getLogger("fontTools")
     old_level = ft_log.level
     ft_log.setLevel(max(old_level, logging.WARNING))
+    missing: dict[str, None] = {}
     try:
-        with mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}):
+        with mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             with atomic_path(p) as tmp:
                 fig.savefig(tmp, format=fmt, dpi=int(dpi), metadata=metadata, facecolor="white")
     finally:
         ft_log.setLevel(old_level)
+    for w in caught:
+        m = _GLYPH_MISSING.search(str(w.message))
+        if m:  # user text (an emoji in a name) the CJK font lacks: one line, not a warning per glyph
+            missing.setdefault(chr(int(m.group(1))))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if missing:
+        log.warning("%s: characters not in the map font, drawn as boxes: %s", p.name, " ".join(missing))
     log.info("wrote %s", p)
     return p
