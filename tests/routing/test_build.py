@@ -184,3 +184,12 @@ def test_corrupt_cache_is_rebuilt(demo_copy):
     again = load_network(Project.open(p.path))
     assert again.fingerprint() == net.fingerprint()
     assert load_network(p).fingerprint() == net.fingerprint()
+
+
+def test_road_file_of_another_area_is_refused(demo_copy, osm_monaco):
+    # Monaco's roads for the demo county: every station and enterprise would be "off the network"
+    p = demo_copy
+    with pytest.raises(NetworkError, match=r"roads \(7\.39.*do not overlap the project area \(119\.3"):
+        build_network(p, osm=osm_monaco)
+    # the project's own roads are still what load_network gives
+    assert network_source(p) is None or network_source(p)["path"] != str(osm_monaco)

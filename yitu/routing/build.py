@@ -296,6 +296,7 @@ def build_network(
         hit = True
     else:
         net = _build(project, path, kind, fields, profile)
+        _check_overlap(project, net, path)
         Path(project.cache_dir).mkdir(parents=True, exist_ok=True)
         net.save(cpath)
         log.info("road network cached in %s", cpath)
@@ -312,6 +313,53 @@ def build_network(
         log.info("stored layer roads (%d edges, profile %s)", net.n_edges, profile)
     _write_record(project, rec)
     return net
+
+
+_PLACE_LAYERS = ("stations", "enterprises", "parks", "targets", "risk_zones", "shelters")
+
+
+def _project_extent(project: Any) -> tuple[float, float, float, float] | None:
+    """The project area (WGS-84): the ``bbox`` setting, else the extent of its place layers (not
+    the stored roads, which may be from an earlier build); ``None`` while there is none."""
+    b = project.settings.project.bbox
+    if b:
+        return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+    import numpy as np
+    import pyogrio
+
+    boxes = []
+    for name in _PLACE_LAYERS:
+        if not project.has(name):
+            continue
+        try:
+            total = pyogrio.read_info(project.gpkg, layer=name).get("total_bounds")
+        except Exception:  # noqa: BLE001 - an attribute table has no extent
+            continue
+        if total is not None and np.isfinite(np.asarray(total, dtype="float64")).all():
+            boxes.append([float(v) for v in total])
+    if not boxes:
+        return None
+    return (min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes), max(x[3] for x in boxes))
+
+
+def _check_overlap(project: Any, net: RoadNetwork, path: Path) -> None:
+    """A road file that does not touch the project area is the wrong file (another county's
+    extract, or coordinates in another CRS): say so at build time instead of every station and
+    enterprise turning up "off the network" in the check."""
+    area = _project_extent(project)
+    if area is None or net.n_edges == 0:
+        return
+    import geopandas as gpd
+    import shapely
+
+    x0, y0, x1, y1 = shapely.total_bounds(net.geometry)
+    rb = gpd.GeoSeries([shapely.box(x0, y0, x1, y1)], crs=net.crs).to_crs(4326).total_bounds
+    if not (rb[0] <= area[2] and area[0] <= rb[2] and rb[1] <= area[3] and area[1] <= rb[3]):
+        raise NetworkError(
+            f"{path}: the roads ({rb[0]:.4f},{rb[1]:.4f} – {rb[2]:.4f},{rb[3]:.4f}) do not overlap the project area "
+            f"({area[0]:.4f},{area[1]:.4f} – {area[2]:.4f},{area[3]:.4f}, WGS-84 lon/lat); give the road file of "
+            "this area (or, for road lines, the CRS they are in with --crs)"
+        )
 
 
 def _remove_stale(project: Any, profile: str, *, keep: Path) -> None:
