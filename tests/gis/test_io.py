@@ -184,3 +184,19 @@ def test_utf16_text_with_bom_reads(tmp_path, codec):
     df = read_table(path)
     assert df.attrs["encoding"] == "utf-16"
     assert list(df["企业名称"]) == NAMES and list(df["_row"]) == [2, 3, 4, 5, 6]
+
+
+def test_shapefile_cpg_gb2312_reads_gbk_only_characters(tmp_path):
+    # a .cpg saying GB2312 over GBK text: 镕 (GBK only) came back as "F", silently
+    import warnings
+
+    from shapely.geometry import Point
+
+    path = tmp_path / "t.shp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gpd.GeoDataFrame({"名称": ["朱镕基路学校"]}, geometry=[Point(119.4, 32.3)], crs=4326).to_file(path, encoding="gbk")
+    path.with_suffix(".cpg").write_text("GB2312")
+    assert list(read_vector(path)["名称"]) == ["朱镕基路学校"]
+    path.with_suffix(".cpg").unlink()
+    assert list(read_vector(path, encoding="GB2312")["名称"]) == ["朱镕基路学校"]  # --encoding gb2312 too

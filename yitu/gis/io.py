@@ -307,7 +307,8 @@ def _shp_encoding(path: Path) -> str | None:
         cpg = path.with_suffix(".CPG")
     if cpg.exists():
         enc = cpg.read_text(encoding="ascii", errors="ignore").strip()
-        return {"936": "gbk", "cp936": "gbk", "65001": "utf-8"}.get(enc.lower(), enc) or None
+        # GB2312 in a .cpg means GBK text: GBK is its superset, and offices' names use GBK-only characters (镕)
+        return {"936": "gbk", "cp936": "gbk", "gb2312": "gbk", "ansi 936": "gbk", "65001": "utf-8"}.get(enc.lower(), enc) or None
     return None
 
 
@@ -357,6 +358,8 @@ def read_vector(
         kw["layer"] = layer
     if suffix == ".shp":
         enc = enc or _shp_encoding(p) or ("utf-8" if _shp_bytes_are_utf8(p) else "gbk")
+        if enc.lower().replace("-", "").replace("_", "") == "gb2312":
+            enc = "gbk"  # GBK is GB2312's superset: GBK-only characters (镕) read instead of garbled by GDAL
     if enc:
         kw["encoding"] = enc
     try:
