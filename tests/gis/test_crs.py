@@ -118,3 +118,12 @@ def test_metric_crs_choices():
     assert metric_crs((119.45, 32.35), method="EPSG:4547").to_epsg() == 4547
     with pytest.raises(CRSError):
         metric_crs((119.45, 32.35), method="EPSG:4326")
+
+
+def test_to_wgs84_from_gcj02_in_web_mercator():
+    # a 高德-based file saved in Web Mercator (EPSG:3857): its metres were read as degrees, so every
+    # feature landed "outside China"; the GCJ-02 shift applies to the lon/lat the metres stand for
+    gcj = gpd.GeoSeries([shapely.Point(121.531541859215, 31.17530398364597)], crs=4326)
+    out = to_wgs84(gcj.to_crs(3857), "gcj02")
+    assert out.crs.to_epsg() == 4326
+    assert metres(out[0].x, out[0].y, 121.5272106, 31.1774276) < 0.1

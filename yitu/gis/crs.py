@@ -220,14 +220,17 @@ def _convert_geoms(geoms: Any, func: Any) -> Any:
 def to_wgs84(obj: Any, spec: Any) -> Any:
     """Convert a GeoSeries/GeoDataFrame given in ``spec`` to WGS-84 (EPSG:4326).
 
-    For GCJ-02/BD-09 the object's own CRS is ignored (such files usually claim EPSG:4326) and the
-    published conversion is applied.
+    For GCJ-02/BD-09 a geographic CRS of the object is ignored (such files usually claim EPSG:4326)
+    and the published conversion is applied; a projected one (Web Mercator) is first unprojected to
+    the lon/lat it stands for.
     """
     s = parse_crs(spec)
     if s.kind == "proj":
         if obj.crs is None:
             obj = obj.set_crs(s.crs)
         return obj.to_crs(WGS84)
+    if obj.crs is not None and not obj.crs.is_geographic:
+        obj = obj.to_crs(WGS84)
     func = gcj02_to_wgs84 if s.kind == "gcj02" else bd09_to_wgs84
     if hasattr(obj, "columns"):
         out = obj.copy()
