@@ -791,6 +791,12 @@ def _render_coverage(
 
 def _unknown_enterprise(project: Any, enterprise_id: str, ent: pd.DataFrame) -> InputError:
     ids = ent["id"].astype(str)
+    if ids.empty:
+        return InputError(
+            f"{project.path}: no enterprise with id {enterprise_id!r}: the enterprises layer is empty "
+            f"(every row rejected? see {project.rejected_dir / 'enterprises.csv'}); "
+            f"import it with `yitu import {project.path} enterprises FILE`"
+        )
     zones = project.read_optional("risk_zones")
     with_zones = [i for i in ids if zones is not None and (zones["enterprise_id"].astype(str) == i).any()]
     some = (with_zones or list(ids))[:5]
