@@ -126,7 +126,10 @@ def test_report_without_drill_and_bad_input(demo_project, demo_network, tmp_path
                              gaps_result=__import__("yitu.routing.gaps", fromlist=["gaps"]).gaps(demo_project, demo_network))
     doc = Document(str(paths["docx"]))
     assert len(doc.inline_shapes) == 0 and len(doc.tables) == 1 + 1 + 4 + 5
-    assert "未指定演练地点" in paths["html"].read_text(encoding="utf-8")
+    html_text = paths["html"].read_text(encoding="utf-8")
+    assert "未指定演练地点" in html_text
+    # the settings table states the rule the builders apply: unlisted road classes are not driven
+    assert "未列出的道路等级" in html_text and "default_kmh" not in html_text
     with pytest.raises(InputError, match="no enterprise with id 'E9999'"):
         run_drill(demo_project, at="E9999", network=demo_network, write=False)
     with pytest.raises(InputError, match="no road of that name"):

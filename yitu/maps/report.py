@@ -306,7 +306,7 @@ def _settings_section(project: Any, profile: str) -> _Section:
     if prof is not None:
         sp = pd.DataFrame({"key": list(prof.speeds_kmh), "value": list(prof.speeds_kmh.values())})
         sp = pd.concat([sp, pd.DataFrame([
-            {"key": "其他道路 default_kmh", "value": prof.default_kmh},
+            {"key": "未列出的道路等级 other classes", "value": "不通行 not driven"},
             {"key": "校准系数 calibration", "value": prof.calibration},
             {"key": "信号灯延误 signal_delay_s (秒)", "value": prof.signal_delay_s},
         ])], ignore_index=True)
