@@ -396,3 +396,17 @@ def test_enterprise_map_with_an_empty_enterprises_layer_says_so(tmp_path) -> Non
     import_layer(p, "enterprises", pd.DataFrame({"企业名称": [""], "经度": ["118.10"], "纬度": ["32.10"]}))
     with pytest.raises(InputError, match="the enterprises layer is empty.*rejected.*yitu import"):
         static.render(p, enterprise_id="1")
+
+
+def test_dollar_signs_in_names_are_text_not_tex(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from yitu.layers.load import import_layer
+    from yitu.layers.project import Project
+
+    p = Project.init(tmp_path / "p")
+    import_layer(p, "enterprises", pd.DataFrame({"编号": ["1"], "企业名称": ["园$区$_1"], "经度": ["118.10"], "纬度": ["32.10"]}))
+    fig = static.render(p, enterprise_id="1")
+    from matplotlib.text import Text
+
+    titles = [t for t in fig.findobj(Text) if "园$区$_1" in t.get_text()]
+    # parsed as TeX, the title came out as "园¤_1" (mathtext's 'rm' font has no 区)
+    assert titles and all(not t._parse_math for t in titles)

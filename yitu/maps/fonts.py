@@ -251,6 +251,8 @@ def cjk_rc(font: str | Path | None = None) -> dict[str, object]:
         "font.family": [family, "DejaVu Sans"],
         "font.sans-serif": [family, *mpl.rcParams["font.sans-serif"]],
         "axes.unicode_minus": False,
+        # names are user text: "园$区$" is not TeX math (mathtext drew it as 园¤ in the 'rm' font)
+        "text.parse_math": False,
         "pdf.fonttype": 42,
         "svg.fonttype": "path",
     }
