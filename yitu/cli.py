@@ -652,7 +652,7 @@ def report_cmd(
     closed_area: Annotated[Optional[Path], _CLOSED_AREA] = None,
     out: Annotated[Optional[Path], typer.Option(help="输出目录 Output folder (default DIR/output/report).")] = None,
 ) -> None:
-    """核查报告 Readiness report: one offline HTML page and one DOCX (verdict, park checks, drill, gaps, settings)."""
+    """核查报告 Readiness report: one offline HTML page and one DOCX (verdict, park checks, drill, gaps, settings); exit 3 when the verdict is FAIL."""
     from yitu.layers.project import Project
     from yitu.maps.report import readiness_report
     from yitu.routing.build import load_network
@@ -671,7 +671,11 @@ def report_cmd(
             result = run_drill(p, at=drill, hazard=hazard, closed_names=names, closed_ids=ids,
                                closed_area=closed_area, network=net)
         paths = readiness_report(p, drill=result, network=net, out_dir=out)
-    console.print(f"报告 report: {paths['html']}\n         {paths['docx']}", highlight=False)
+    verdict = "通过 PASS" if paths["verdict"] == "PASS" else "不通过 FAIL"
+    console.print(f"总体结论 verdict: {verdict}\n报告 report: {paths['html']}\n         {paths['docx']}",
+                  highlight=False)
+    if paths["verdict"] != "PASS":
+        raise typer.Exit(EXIT_FAIL)
 
 # ---------------------------------------------------------------------------- end: drill
 

@@ -170,8 +170,13 @@ def test_cli_drill_gaps_report_exit_codes(report_project, capsys, tmp_path):  # 
     assert "must be polygons" in capsys.readouterr().err
     assert _run(["-q", "gaps", d]) == 0
     assert "时限外村庄" in capsys.readouterr().out and (p.output_dir / "gaps" / "gaps.xlsx").is_file()
-    assert _run(["-q", "report", d, "--out", str(tmp_path / "rep")]) == 0
+    code = _run(["-q", "report", d, "--out", str(tmp_path / "rep")])
     assert (tmp_path / "rep" / "report.docx").is_file() and (tmp_path / "rep" / "report.html").is_file()
+    # the exit code follows the verdict the report states (3 = FAIL, as for check and drill)
+    said = capsys.readouterr().out
+    assert ("不通过 FAIL" in said and code == 3) or ("通过 PASS" in said and code == 0), (code, said)
+    html_verdict = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8").split("一、总体结论")[0]
+    assert ("不通过 FAIL" in html_verdict) == (code == 3)
 
 
 def test_report_uses_stored_park_check(demo_copy, demo_network, tmp_path):  # type: ignore[no-untyped-def]

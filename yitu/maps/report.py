@@ -568,7 +568,7 @@ def readiness_report(
     network: Any = None,
     font: str | Path | None = None,
     profile: str = "fire_engine",
-) -> dict[str, Path]:
+) -> dict[str, Any]:
     """Write the readiness report as ``report.html`` (offline, self-contained) and ``report.docx``.
 
     Parameters
@@ -591,7 +591,7 @@ def readiness_report(
     Returns
     -------
     dict
-        ``{"html": Path, "docx": Path}``.
+        ``{"html": Path, "docx": Path, "verdict": "PASS" | "FAIL"}``.
     """
     from yitu.gis.io import atomic_path
     from yitu.routing.gaps import write_gaps
@@ -615,4 +615,4 @@ def readiness_report(
     docx_path = out / "report.docx"
     _docx(content, docx_path)
     log.info("readiness report: %s, %s (verdict %s)", html_path, docx_path, content.verdict)
-    return {"html": html_path, "docx": docx_path}
+    return {"html": html_path, "docx": docx_path, "verdict": content.verdict}
