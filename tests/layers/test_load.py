@@ -277,3 +277,21 @@ def test_geodataframe_without_crs_is_a_crs_error_or_takes_crs():
     with pytest.raises(CRSError, match="set_crs"):
         load("enterprises", g)
     assert load("enterprises", g, crs="wgs84").gdf.geometry.iloc[0].x == pytest.approx(119.4)
+
+
+def test_geojson_feature_ids_are_the_ids(tmp_path):
+    # RFC 7946 features carry their id beside the properties; GDAL makes numeric ones FIDs and drops
+    # them, so enterprise 7 became E0002 and the zones naming 7 pointed nowhere
+    import json
+
+    feats = [{"type": "Feature", "id": i, "properties": {"名称": n},
+              "geometry": {"type": "Point", "coordinates": [119.4 + k / 100, 32.3]}}
+             for k, (i, n) in enumerate([(1, "甲"), (7, "乙"), (None, "丙")])]
+    path = tmp_path / "ent.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False), encoding="utf-8")
+    assert list(load("enterprises", path).gdf["id"]) == ["1", "7", "E0003"]
+    feats[0]["properties"]["编号"] = "A"  # a 编号 property wins over the feature ids
+    feats[1]["properties"]["编号"] = "B"
+    feats[2]["properties"]["编号"] = "C"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False), encoding="utf-8")
+    assert list(load("enterprises", path).gdf["id"]) == ["A", "B", "C"]

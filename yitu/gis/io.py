@@ -301,6 +301,24 @@ def _read_shp_cut_names(p: Path, kw: dict[str, Any], enc: str) -> gpd.GeoDataFra
     return gdf.set_geometry(geom)
 
 
+def _geojson_feature_ids(path: Path) -> list[str | None] | None:
+    """The features' own ``"id"`` members (RFC 7946), which GDAL turns into FIDs and drops when they
+    are numbers; ``None`` when no feature has one or the file is not plain GeoJSON."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        feats = data["features"] if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(feats, list):
+        return None
+    ids = [f.get("id") if isinstance(f, dict) else None for f in feats]
+    if all(i is None for i in ids):
+        return None
+    return [None if i is None else (str(int(i)) if isinstance(i, float) and i.is_integer() else str(i)) for i in ids]
+
+
 def _shp_encoding(path: Path) -> str | None:
     cpg = path.with_suffix(".cpg")
     if not cpg.exists():
@@ -372,6 +390,7 @@ def read_vector(
         raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
     if suffix == ".shp" and _looks_mojibake(gdf):
         raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8")
+    feature_ids = _geojson_feature_ids(p) if suffix in (".geojson", ".json") else None
     if not isinstance(gdf, gpd.GeoDataFrame):  # an attribute table (a GeoPackage table without geometry)
         if not table_ok:
             raise InputError(f"{p}: {layer or 'the layer'} is a table without geometry")
@@ -390,6 +409,8 @@ def read_vector(
                 "gcj02 | bd09 | EPSG:xxxx"
             )
     gdf.insert(0, ROW, pd.Series(range(1, len(gdf) + 1), index=gdf.index, dtype="int64"))
+    if feature_ids is not None and len(feature_ids) == len(gdf):
+        gdf.attrs["feature_ids"] = feature_ids
     gdf.attrs["source"] = str(p)
     gdf.attrs["encoding"] = enc or "utf-8"
     gdf.attrs["header_row"] = 0

@@ -234,6 +234,11 @@ def load(
     if ignored:
         log.info("%s: columns not in the %s schema, not loaded: %s", src, layer, ", ".join(ignored))
     back = {v: k for k, v in mapping.items()}
+    fids = raw.attrs.get("feature_ids")
+    if "id" not in back and "id" in sch.names and fids is not None and len(fids) == n_input:
+        # GeoJSON features' own "id" (no 编号 among the properties): the id zones and hazards refer to
+        raw["id"] = pd.Series(fids, index=raw.index, dtype=object)
+        back["id"] = "id"
     for name in sch.required:
         if name not in back:
             f = sch.field(name)
