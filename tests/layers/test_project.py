@@ -149,3 +149,17 @@ def test_append_keeps_the_rejected_rows_of_the_earlier_files(tmp_path):
     assert len(p.read("enterprises")) == 2
     import_layer(p, "enterprises", two)  # a plain import replaces the layer and its rejected list
     assert list(p.read_rejected("enterprises")["value"]) == ["abc"]
+
+
+def test_info_names_the_geometry_types_of_a_mixed_layer(tmp_path):
+    # enterprises as points and footprints: `yitu info` said "Unknown"
+    from yitu.layers.info import summarize
+
+    p = Project.init(tmp_path / "p")
+    g = gpd.GeoDataFrame({"id": ["A", "B"], "name": ["甲", "乙"]},
+                         geometry=[shapely.Point(119.4, 32.3), shapely.Point(119.41, 32.3).buffer(0.001)], crs=4326)
+    import_layer(p, "enterprises", g)
+    import_layer(p, "hazards", pd.DataFrame({"企业编号": ["A"], "隐患描述": ["x"]}))
+    info = summarize(p).set_index("layer")
+    assert info.loc["enterprises", "geometry"] == "Point, Polygon"
+    assert info.loc["hazards", "geometry"] == ""

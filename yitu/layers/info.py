@@ -11,6 +11,18 @@ from yitu.layers.schema import GRADE_COLOUR_NAMES, SCHEMAS
 __all__ = ["summarize"]
 
 
+def _geometry_types(project: Project, name: str, info: dict) -> str:
+    """The layer's geometry type; for a layer declared as any geometry (GDAL's "Unknown": enterprises
+    given as points and footprints, or a layer with every row rejected) the types it holds."""
+    declared = info.get("geometry_type") or ""
+    if not declared.startswith("Unknown"):
+        return declared
+    if not int(info["features"]):
+        return ""
+    geoms = pyogrio.read_dataframe(project.gpkg, layer=name, columns=[]).geometry
+    return ", ".join(sorted(set(geoms.dropna().geom_type)))
+
+
 def summarize(project: Project) -> pd.DataFrame:
     """One row per stored layer: name, Chinese label, count, geometry type, bounds, and for layers with
     a risk grade the count per grade (红/橙/黄/蓝/未定级)."""
@@ -23,7 +35,7 @@ def summarize(project: Project) -> pd.DataFrame:
             "layer": name,
             "label": label,
             "count": int(info["features"]),
-            "geometry": info.get("geometry_type") or "",
+            "geometry": _geometry_types(project, name, info),
             "bounds": "" if bounds is None else ", ".join(f"{v:.4f}" for v in bounds),
             "grades": "",
         }
