@@ -295,3 +295,30 @@ def test_geojson_feature_ids_are_the_ids(tmp_path):
     feats[2]["properties"]["编号"] = "C"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False), encoding="utf-8")
     assert list(load("enterprises", path).gdf["id"]) == ["A", "B", "C"]
+
+
+def test_two_row_header_with_merged_coordinates(tmp_path):
+    # a merged 坐标 over 经度 | 纬度 (a common form layout): the sub-header row was not read, so the
+    # file had "no coordinate columns"
+    import openpyxl
+
+    path = tmp_path / "merged.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["青岚县企业名单"])
+    ws.append(["编号", "企业名称", "风险等级", "坐标", None])
+    ws.append([None, None, None, "经度", "纬度"])
+    ws.append(["E1", "甲", "红", 119.40, 32.30])
+    ws.append(["E2", "乙", "蓝", 119.41, 32.31])
+    ws.merge_cells("D2:E2")
+    for col in "ABC":
+        ws.merge_cells(f"{col}2:{col}3")
+    wb.save(path)
+    r = load("enterprises", path)
+    assert list(r.gdf["name"]) == ["甲", "乙"] and list(r.gdf["risk_grade"]) == [1, 4]
+    assert r.gdf.geometry.iloc[1].x == pytest.approx(119.41)
+    assert r.n_rejected == 0 and list(r.rejected.columns)
+    # the same layout in a CSV, where the header with more header words is the lower row
+    csv = tmp_path / "merged.csv"
+    csv.write_text("企业名称,坐标,\n,经度,纬度\n甲,119.40,32.30\n", encoding="utf-8")
+    assert list(load("enterprises", csv).gdf["name"]) == ["甲"]

@@ -111,13 +111,42 @@ def _find_header(rows: list[list[str]], hint: Iterable[str]) -> int:
     return 0
 
 
+def _sub_header(rows: list[list[str]], idx: int, hint: Iterable[str]) -> tuple[int, list[str]] | None:
+    """A header of two rows (a merged 坐标 over 经度 | 纬度): the index of the upper row and the merged
+    header, when the header row ``idx`` has a row below (or above) it whose non-empty cells, two or
+    more, are all header words; ``None`` otherwise."""
+    h = {s.strip().lower() for s in hint}
+    if not h:
+        return None
+
+    def words_only(r: list[str]) -> bool:
+        cells = [str(c).strip().lower() for c in r if c is not None and str(c).strip()]
+        return len(cells) >= 2 and all(c in h for c in cells)
+
+    for upper in (idx, idx - 1):
+        lower = upper + 1
+        if upper < 0 or lower >= len(rows) or not words_only(rows[lower]) or not _header_score(rows[upper], h):
+            continue
+        top = [str(c).strip() if c is not None else "" for c in rows[upper]]
+        sub = [str(c).strip() if c is not None else "" for c in rows[lower]]
+        width = max(len(top), len(sub))
+        top += [""] * (width - len(top))
+        sub += [""] * (width - len(sub))
+        return upper, [b or a for a, b in zip(top, sub)]
+    return None
+
+
 def _frame(
-    rows: list[list[str]], row_numbers: list[int], header_idx: int, path: Path, *, overflow: bool = False
+    rows: list[list[str]], row_numbers: list[int], header_idx: int, path: Path, *, overflow: bool = False,
+    hint: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Rows below the header as text. With ``overflow``, rows with non-empty cells beyond the header's
     last column are listed in ``attrs['overflow']`` (row number -> those cells): in a CSV they mean a
     value with an unquoted delimiter, so the row's values are shifted."""
     header = [str(c).strip() for c in rows[header_idx]]
+    two = _sub_header(rows, header_idx, hint)
+    if two is not None:
+        header_idx, header = two[0] + 1, two[1]  # the body starts below the lower header row
     body = rows[header_idx + 1 :]
     numbers = row_numbers[header_idx + 1 :]
     names: list[str] = []
@@ -167,7 +196,7 @@ def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> p
         numbers.append(reader.line_num)
     if not rows:
         raise InputError(f"{path}: the file is empty")
-    df = _frame(rows, numbers, _find_header(rows, header_hint), path, overflow=True)
+    df = _frame(rows, numbers, _find_header(rows, header_hint), path, overflow=True, hint=header_hint)
     df.attrs["encoding"] = enc
     df.attrs["delimiter"] = delim
     log.debug("%s: read %d rows (%s, delimiter %r)", path, len(df), enc, delim)
@@ -207,7 +236,7 @@ def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.
     numbers = list(range(1, len(rows) + 1))
     if not any(any(c.strip() for c in r) for r in rows):
         raise InputError(f"{path}: sheet {ws.title!r} is empty")
-    df = _frame(rows, numbers, _find_header(rows, header_hint), path)
+    df = _frame(rows, numbers, _find_header(rows, header_hint), path, hint=header_hint)
     df.attrs["encoding"] = "xlsx"
     df.attrs["sheet"] = ws.title
     df.attrs["sheets"] = list(names)
