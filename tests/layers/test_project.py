@@ -163,3 +163,20 @@ def test_info_names_the_geometry_types_of_a_mixed_layer(tmp_path):
     info = summarize(p).set_index("layer")
     assert info.loc["enterprises", "geometry"] == "Point, Polygon"
     assert info.loc["hazards", "geometry"] == ""
+
+
+def test_info_grades_match_the_lists(demo_project):
+    # info counts grades the way lists and maps do: given, else derived from zones / LEC / matrix
+    from yitu.layers.grading import grade_enterprises, grade_zones
+    from yitu.layers.info import summarize
+
+    rows = summarize(demo_project).set_index("layer")["grades"]
+    s = demo_project.settings
+    ent = grade_enterprises(demo_project.read("enterprises"), demo_project.read("risk_zones"), settings=s)
+    zones = grade_zones(demo_project.read("risk_zones"), settings=s)
+    for layer, graded in (("enterprises", ent), ("risk_zones", zones)):
+        c = graded["grade"].value_counts()
+        expect = (f"红 {c.get(1, 0)} · 橙 {c.get(2, 0)} · 黄 {c.get(3, 0)} · 蓝 {c.get(4, 0)} · "
+                  f"未定级 {graded['grade'].isna().sum()}")
+        assert rows[layer].startswith(expect), (layer, rows[layer], expect)
+    assert "推算" in rows["risk_zones"]  # the demo has zones graded from L/E/C or L x S only

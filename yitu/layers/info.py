@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import pyogrio
 
@@ -9,6 +11,8 @@ from yitu.layers.project import Project
 from yitu.layers.schema import GRADE_COLOUR_NAMES, SCHEMAS
 
 __all__ = ["summarize"]
+
+log = logging.getLogger(__name__)
 
 
 def _geometry_types(project: Project, name: str, info: dict) -> str:
@@ -23,9 +27,32 @@ def _geometry_types(project: Project, name: str, info: dict) -> str:
     return ", ".join(sorted(set(geoms.dropna().geom_type)))
 
 
+def _grade_counts(project: Project, name: str) -> str:
+    """Counts per grade as the lists and maps show them: the given grade, else the one derived from
+    zones / LEC / risk matrix (yitu.layers.grading); "推算 N" says how many were derived."""
+    from yitu.errors import YituError
+    from yitu.layers.grading import grade_enterprises, grade_zones
+
+    layer = project.read(name)
+    try:
+        if name == "enterprises":
+            graded = grade_enterprises(layer, project.read_optional("risk_zones"), settings=project.settings)
+        else:
+            graded = grade_zones(layer, settings=project.settings)
+        grade, derived = graded["grade"], int((~graded["grade_source"].isin(["given", "none"])).sum())
+    except YituError as exc:  # e.g. an L x S outside 1..25: show what the file states, say why
+        log.warning("%s: grades shown as stated in the data, not derived (%s)", name, exc)
+        grade, derived = pd.to_numeric(layer["risk_grade"], errors="coerce").astype("Int64"), 0
+    counts = grade.value_counts()
+    parts = [f"{GRADE_COLOUR_NAMES[k]} {int(counts.get(k, 0))}" for k in (1, 2, 3, 4)]
+    parts.append(f"未定级 {int(grade.isna().sum())}")
+    text = " · ".join(parts)
+    return f"{text}（推算 {derived}）" if derived else text
+
+
 def summarize(project: Project) -> pd.DataFrame:
     """One row per stored layer: name, Chinese label, count, geometry type, bounds, and for layers with
-    a risk grade the count per grade (红/橙/黄/蓝/未定级)."""
+    a risk grade the count per grade (红/橙/黄/蓝/未定级), graded as the lists and maps grade them."""
     rows = []
     for name in project.layers():
         info = pyogrio.read_info(project.gpkg, layer=name)
@@ -39,11 +66,7 @@ def summarize(project: Project) -> pd.DataFrame:
             "bounds": "" if bounds is None else ", ".join(f"{v:.4f}" for v in bounds),
             "grades": "",
         }
-        if name in SCHEMAS and "risk_grade" in SCHEMAS[name].names and row["count"]:
-            g = pyogrio.read_dataframe(project.gpkg, layer=name, columns=["risk_grade"], read_geometry=False)
-            counts = pd.to_numeric(g["risk_grade"], errors="coerce").value_counts()
-            parts = [f"{GRADE_COLOUR_NAMES[k]} {int(counts.get(k, 0))}" for k in (1, 2, 3, 4)]
-            parts.append(f"未定级 {int(g['risk_grade'].isna().sum())}")
-            row["grades"] = " · ".join(parts)
+        if name in ("enterprises", "risk_zones") and row["count"]:
+            row["grades"] = _grade_counts(project, name)
         rows.append(row)
     return pd.DataFrame(rows, columns=["layer", "label", "count", "geometry", "bounds", "grades"])
