@@ -44,6 +44,7 @@ except ImportError:  # pragma: no cover
 
 from yitu.errors import InputError
 from yitu.gis.crs import from_wgs84
+from yitu.layers import grading
 from yitu.layers.schema import (
     GRADE_COLOURS,
     PROTECTION_CLASS_BY_TYPE,
@@ -283,25 +284,13 @@ def _style_series(index: pd.Index, **cols: Any) -> pd.Series:
 
 
 def _grades(project: Project, settings: Settings) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
-    """Enterprises and zones with an Int64 ``grade`` (and ``grade_source``) column."""
+    """Enterprises and zones with an Int64 ``grade`` (and ``grade_source``) column; zones graded once."""
     ent = project.read_optional("enterprises")
     zones = project.read_optional("risk_zones")
-    try:
-        from yitu.layers import grading  # written by the "lists" work; optional until it lands
-    except ImportError:
-        grading = None  # type: ignore[assignment]
-    if grading is not None:
-        if zones is not None and len(zones):
-            zones_g = grading.grade_zones(zones, settings=settings)
-        else:
-            zones_g = zones
-        if ent is not None:
-            ent = grading.grade_enterprises(ent, zones, settings=settings)
-        zones = zones_g
-    for df in (ent, zones):
-        if df is not None and "grade" not in df.columns:
-            df["grade"] = pd.to_numeric(df.get("risk_grade"), errors="coerce").astype("Int64")
-            df["grade_source"] = np.where(df["grade"].isna(), "none", "given")
+    if zones is not None and len(zones):
+        zones = grading.grade_zones(zones, settings=settings)
+    if ent is not None:
+        ent = grading.grade_enterprises(ent, zones, settings=settings)
     return ent, zones
 
 
@@ -334,11 +323,7 @@ def _stale(df: gpd.GeoDataFrame, months: int) -> pd.Series:
     """True where ``updated_at`` is older than ``months`` (年度更新制度); all False when it cannot be told."""
     if "updated_at" not in df.columns:
         return pd.Series(False, index=df.index)
-    try:
-        from yitu.layers.grading import stale
-    except ImportError:
-        return pd.Series(False, index=df.index)
-    out = stale(df["updated_at"], months=months)
+    out = grading.stale(df["updated_at"], months=months)
     return pd.Series(np.asarray(out, dtype=bool), index=df.index)
 
 
