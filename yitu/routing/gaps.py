@@ -95,17 +95,18 @@ def _place_rows(cov: pd.DataFrame, frame: gpd.GeoDataFrame, *, layer: str, kind:
     return g
 
 
-def _fill_park_by_location(park: pd.Series, enterprises: gpd.GeoDataFrame, parks: Any, crs: Any) -> pd.Series:
+def _fill_park_by_location(park: pd.Series, enterprises: gpd.GeoDataFrame, parks: Any, network: RoadNetwork) -> pd.Series:
     """An enterprise without a park id that lies inside a park polygon is in that park, as in the park check."""
     empty = (park == "").to_numpy()
     if parks is None or not len(parks) or not empty.any():
         return park
     from yitu.routing.coverage import station_labels
     from yitu.routing.parks import _enterprise_pairs, _park_parts
+    from yitu.routing.snap import points_in_network_crs
 
     ids, _ = station_labels(parks)
-    geoms, _ = _park_parts(parks, crs)
-    pi, ei = _enterprise_pairs(ids, geoms, enterprises, crs)
+    geoms, _ = _park_parts(parks, network.crs)
+    pi, ei = _enterprise_pairs(ids, geoms, enterprises, points_in_network_crs(network, enterprises))
     take = empty[ei]
     out = park.copy()
     # the first park (in layer order) when polygons overlap
@@ -184,7 +185,7 @@ def gaps(
         grade = _grade(ent, layers["risk_zones"], settings)
         park = ent["park_id"].astype(object).where(ent["park_id"].notna(), "") if "park_id" in ent else pd.Series("", index=ent.index)
         park = park.astype(str).str.strip().replace({"nan": "", "None": ""})
-        park = _fill_park_by_location(park, ent, layers["parks"], network.crs)
+        park = _fill_park_by_location(park, ent, layers["parks"], network)
         limit = pd.Series(np.where(park != "", park_lim, other_lim), index=ent.index)
         glabel = grade.map(lambda g: GRADE_LABELS.get(int(g), "未定级") if pd.notna(g) else "未定级")
         industry = ent["industry"].astype(object).fillna("企业") if "industry" in ent else pd.Series("企业", index=ent.index)

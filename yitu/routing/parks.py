@@ -22,6 +22,7 @@ import shapely
 from yitu.errors import InputError
 from yitu.routing.coverage import COVERAGE_LABELS, coverage, station_labels, stations_off_network
 from yitu.routing.network import RoadNetwork
+from yitu.routing.snap import points_in_network_crs
 from yitu.settings import Settings, default_settings
 
 log = logging.getLogger(__name__)
@@ -116,31 +117,23 @@ def _park_parts(parks: gpd.GeoDataFrame, crs: Any) -> tuple[np.ndarray, np.ndarr
 
 
 def _enterprise_pairs(park_ids: np.ndarray, park_geoms: np.ndarray, enterprises: gpd.GeoDataFrame,
-                      crs: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(park index, enterprise position) for every enterprise in a park: park_id match or inside."""
+                      pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(park index, enterprise position) for every enterprise in a park: park_id match or inside.
+
+    ``pts`` are the enterprises' points in the parks' CRS (:func:`~yitu.routing.snap.points_in_network_crs`).
+    """
     if len(enterprises) == 0:
         return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     pos_of = {str(p): i for i, p in enumerate(park_ids)}
     pid = enterprises["park_id"] if "park_id" in enterprises.columns else pd.Series(np.nan, index=enterprises.index)
     by_id = pid.astype("string").str.strip().map(pos_of).fillna(-1).to_numpy(dtype="int64")
     e1 = np.flatnonzero(by_id >= 0)
-    pts = points_in_network_crs_like(enterprises, crs)
     valid = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
     tree = shapely.STRtree(park_geoms)
     qi, ti = tree.query(pts[valid], predicate="within")
     e2 = np.flatnonzero(valid)[qi]
     pairs = np.unique(np.column_stack([np.concatenate([by_id[e1], ti]), np.concatenate([e1, e2])]), axis=0)
     return pairs[:, 0].astype("int64"), pairs[:, 1].astype("int64")
-
-
-def points_in_network_crs_like(gdf: gpd.GeoDataFrame, crs: Any) -> np.ndarray:
-    """Point geometries in ``crs`` (a point inside each polygon)."""
-    g = np.asarray(gdf.to_crs(crs).geometry.to_numpy(), dtype=object)
-    poly = np.isin(shapely.get_type_id(g), (3, 6))
-    if poly.any():
-        g = g.copy()
-        g[poly] = shapely.point_on_surface(g[poly])
-    return g
 
 
 def _zone_grades(risk_zones: gpd.GeoDataFrame, settings: Settings) -> np.ndarray:
@@ -221,9 +214,9 @@ def park_check(
     park_geoms, park_area = _park_parts(parks, crs)
 
     # enterprises, their red/orange zones, boundary samples -> one target table
-    pi, ei = _enterprise_pairs(park_ids, park_geoms, enterprises, crs)
+    e_pts = points_in_network_crs(network, enterprises) if len(enterprises) else np.zeros(0, dtype=object)
+    pi, ei = _enterprise_pairs(park_ids, park_geoms, enterprises, e_pts)
     e_ids, e_names = station_labels(enterprises)
-    e_pts = points_in_network_crs_like(enterprises, crs) if len(enterprises) else np.zeros(0, dtype=object)
     frames = [pd.DataFrame({"park": pi, "kind": "enterprise", "target_id": e_ids[ei], "name": e_names[ei],
                             "geometry": e_pts[ei]})]
     n_zone = np.zeros(len(parks), dtype="int64")
@@ -232,7 +225,7 @@ def park_check(
         high = np.flatnonzero(np.isin(grade, (1.0, 2.0)))
         z_ent = risk_zones["enterprise_id"].astype(str).to_numpy()[high]
         z_ids, z_names = station_labels(risk_zones)
-        z_pts = points_in_network_crs_like(risk_zones, crs)
+        z_pts = points_in_network_crs(network, risk_zones)
         pe = pd.DataFrame({"park": pi, "ent": e_ids[ei].astype(str)})
         zz = pd.DataFrame({"ent": z_ent, "z": high})
         m = pe.merge(zz, on="ent", how="inner")
