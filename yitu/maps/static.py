@@ -36,6 +36,7 @@ from matplotlib.patches import Patch
 
 from yitu import __version__
 from yitu.errors import InputError, ProjectError
+from yitu.layers.grading import grade_enterprises, grade_zones
 from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
 from yitu.maps.fonts import cjk_font, cjk_rc
@@ -487,26 +488,13 @@ def _in_view(gdf: gpd.GeoDataFrame | None, ax: Axes) -> gpd.GeoDataFrame | None:
     return inside if len(inside) else None
 
 
-def _graded_enterprises(project: Any) -> gpd.GeoDataFrame:
+def _graded(project: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """The enterprises and their risk zones, each read once; zones graded once (enterprise grades use them)."""
     ent = project.read("enterprises")
     zones = project.read_optional("risk_zones")
-    try:
-        from yitu.layers.grading import grade_enterprises
-    except ImportError:  # grading not installed: the given grades only
-        ent = ent.copy()
-        ent["grade"] = pd.to_numeric(ent.get("risk_grade"), errors="coerce").astype("Int64")
-        return ent
-    return grade_enterprises(ent, zones, settings=project.settings)
-
-
-def _graded_zones(zones: gpd.GeoDataFrame, project: Any) -> gpd.GeoDataFrame:
-    try:
-        from yitu.layers.grading import grade_zones
-    except ImportError:
-        zones = zones.copy()
-        zones["grade"] = pd.to_numeric(zones.get("risk_grade"), errors="coerce").astype("Int64")
-        return zones
-    return grade_zones(zones, settings=project.settings)
+    if zones is not None and len(zones):
+        zones = grade_zones(zones, settings=project.settings)
+    return grade_enterprises(ent, zones, settings=project.settings), zones
 
 
 def _grade_key(grade: pd.Series) -> np.ndarray:
@@ -629,7 +617,7 @@ def _render_risk(
     project: Any, *, paper: str, lang: str, font: Any, title: str | None, orientation: str | None = None,
     park_id: str | None = None,
 ) -> Figure:
-    ent = _graded_enterprises(project)
+    ent, _ = _graded(project)
     parks = project.read_optional("parks")
     stations = project.read_optional("stations")
     targets = project.read_optional("targets")
@@ -789,7 +777,9 @@ def _render_coverage(
     return fig
 
 
-def _unknown_enterprise(project: Any, enterprise_id: str, ent: pd.DataFrame) -> InputError:
+def _unknown_enterprise(
+    project: Any, enterprise_id: str, ent: pd.DataFrame, zones: pd.DataFrame | None
+) -> InputError:
     ids = ent["id"].astype(str)
     if ids.empty:
         return InputError(
@@ -797,8 +787,7 @@ def _unknown_enterprise(project: Any, enterprise_id: str, ent: pd.DataFrame) -> 
             f"(every row rejected? see {project.rejected_dir / 'enterprises.csv'}); "
             f"import it with `yitu import {project.path} enterprises FILE`"
         )
-    zones = project.read_optional("risk_zones")
-    with_zones = [i for i in ids if zones is not None and (zones["enterprise_id"].astype(str) == i).any()]
+    with_zones = [] if zones is None else list(ids[ids.isin(zones["enterprise_id"].astype(str))])
     some = (with_zones or list(ids))[:5]
     return InputError(
         f"{project.path}: no enterprise with id {enterprise_id!r} in the enterprises layer "
@@ -815,15 +804,13 @@ def _render_enterprise(
     if enterprise_id is None or not str(enterprise_id).strip():
         raise InputError("the enterprise map needs an enterprise id: --enterprise ID")
     eid = str(enterprise_id).strip()
-    ent = _graded_enterprises(project)
+    ent, zones_all = _graded(project)
     match = ent[ent["id"].astype(str) == eid]
     if match.empty:
-        raise _unknown_enterprise(project, eid, ent)
+        raise _unknown_enterprise(project, eid, ent, zones_all)
     row = match.iloc[0]
-    zones_all = project.read_optional("risk_zones")
     zones = None
     if zones_all is not None:
-        zones_all = _graded_zones(zones_all, project)
         zones = zones_all[zones_all["enterprise_id"].astype(str) == eid]
         if zones.empty:
             zones = None
