@@ -37,6 +37,7 @@ from matplotlib.patches import Patch
 from yitu import __version__
 from yitu.errors import InputError, ProjectError
 from yitu.layers.grading import grade_enterprises, grade_zones
+from yitu.layers.grading import stale as grading_stale
 from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
 from yitu.maps.fonts import cjk_font, cjk_rc
@@ -422,8 +423,7 @@ def add_notes(
     first = f"{_w('data_date', lang=lang)}{sep}{when_s}"
     stale = False
     if stale_months and isinstance(when, date):
-        today = date.today()
-        stale = (today.year - when.year) * 12 + today.month - when.month > stale_months
+        stale = bool(grading_stale(pd.Series([when.isoformat()]), months=stale_months).iloc[0])
         if stale:
             note = _w("stale", lang=lang, m=stale_months)
             first += f"（{note}）" if lang == "zh" else f" ({note})"
