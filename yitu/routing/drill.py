@@ -689,7 +689,7 @@ def drill(
     reason[stranded] = f"{max_snap:g} 米内道路均已封闭 (every road within max_snap_m is closed)"
     reason[ok & ~reach] = "道路不通：封闭或路网断开 (no open road path to the site)"
     forces = pd.DataFrame({
-        "station_id": st["id"].astype(str).to_numpy() if "id" in st else np.arange(S).astype(str),
+        "station_id": ids,
         "station_name": st["name"].astype(str).to_numpy() if "name" in st else "",
         "station_type": st["station_type"].astype(str).to_numpy() if "station_type" in st else "",
         "turnout_min": turnout_s / 60.0,
