@@ -34,6 +34,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from yitu.errors import InputError
 from yitu.layers.schema import VEHICLE_FIELDS
+from yitu.routing.coverage import station_offsets
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import _TREES, Snapped, points_in_network_crs, snap
 from yitu.settings import RequirementLine, Settings
@@ -532,14 +533,6 @@ def _site_tree(network: RoadNetwork, site: Snapped, open_edge: np.ndarray | None
     return _Tree(dist[:n], pred[:n], n)
 
 
-def _station_turnout(stations: pd.DataFrame, settings: Settings) -> tuple[np.ndarray, pd.Series]:
-    """Turnout per station in seconds and its note: the coverage check's definition, so both agree."""
-    from yitu.routing.coverage import station_offsets
-
-    off, note = station_offsets(stations, settings=settings)
-    return np.asarray(off, dtype="float64"), pd.Series(note, index=stations.index).fillna("").astype(object)
-
-
 def _amount_table(stations: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=stations.index)
     for k in (*VEHICLES, "personnel"):
@@ -633,7 +626,8 @@ def drill(
     stranded = np.zeros(len(st), dtype=bool)
     if open_edge is not None and len(st):
         sn, stranded = _resnap_closed(network, st_geom, sn, open_edge, max_snap)
-    turnout_s, turnout_note = _station_turnout(st, settings)
+    # the coverage check's definition of turnout (seconds, note), so both agree
+    turnout_s, turnout_note = station_offsets(st, settings=settings)
     oe = np.ones(network.n_edges, dtype=bool) if open_edge is None else open_edge
 
     tree = _site_tree(network, ss, open_edge)
