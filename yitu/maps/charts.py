@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 
 from yitu.errors import InputError
 from yitu.gis.io import atomic_path
-from yitu.layers.schema import GRADE_COLOURS, GRADE_LABELS_EN, UNGRADED_COLOUR
 from yitu.layers.stats import GRADE_COLUMNS, TOTAL
+from yitu.maps import style
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,9 @@ def grade_bar_chart(
     # largest at the top
     table = table.assign(_n=table[list(GRADE_COLUMNS)].sum(axis=1)).sort_values("_n", kind="stable")
     cats = table.iloc[:, 0].astype(str).tolist()
-    colours = [*(GRADE_COLOURS[g] for g in (1, 2, 3, 4)), UNGRADED_COLOUR]
-    labels = list(GRADE_COLUMNS) if lang == "zh" else [*(GRADE_LABELS_EN[g] for g in (1, 2, 3, 4)), "Ungraded"]
+    grades = (1, 2, 3, 4, None)  # the order of GRADE_COLUMNS; None = 未定级
+    colours = [style.grade_colour(g) for g in grades]
+    labels = list(GRADE_COLUMNS) if lang == "zh" else [style.grade_label(g, lang="en") for g in grades]
     title_t, xlabel, ylabel_t = _TITLES[lang]
     by_text = cat_name if lang == "zh" else _BY_EN.get(cat_name, cat_name)
     with use_cjk_font(font):
@@ -96,7 +97,7 @@ def grade_bar_chart(
             vals = table[col].to_numpy(dtype=float)
             bars = ax.barh(cats, vals, left=left, color=colour, edgecolor="white", linewidth=0.5, label=label)
             shown = [f"{int(v)}" if v >= max(1.0, 0.04 * max(table["_n"].max(), 1)) else "" for v in vals]
-            text_colour = "black" if colour in (GRADE_COLOURS[3], UNGRADED_COLOUR) else "white"
+            text_colour = "black" if colour in (style.grade_colour(3), style.grade_colour(None)) else "white"
             ax.bar_label(bars, labels=shown, label_type="center", fontsize=8, color=text_colour)
             left += vals
         for y, total in enumerate(left):
