@@ -177,11 +177,24 @@ def gaps(
         raise ProjectError("gaps: the project has no stations; import them with `yitu import DIR stations FILE`")
     out: dict[str, pd.DataFrame] = {}
 
+    ent, tg = layers["enterprises"], layers["targets"]
+    ent = ent.to_crs(4326) if ent is not None and len(ent) else None
+    tg = tg.to_crs(4326) if tg is not None and len(tg) else None
+    if tg is not None and (not np.isfinite(other_lim) or other_lim <= 0):  # coverage checks the shared limit only
+        raise InputError(f"limit_min must be a positive number of minutes, got {other_lim!r}")
+    # one coverage run for enterprises and targets together (stations snapped and searched once);
+    # the columns used here (arrival, nearest station, status, note) do not depend on the limit
+    n_ent = 0 if ent is None else len(ent)
+    places = [g.geometry.reset_index(drop=True) for g in (ent, tg) if g is not None]
+    cov_all = (
+        coverage(network, stations, gpd.GeoDataFrame(geometry=pd.concat(places, ignore_index=True), crs=4326),
+                 limit_min=max(park_lim, other_lim), settings=settings)
+        if places else None
+    )
+
     # enterprises
-    ent = layers["enterprises"]
-    if ent is not None and len(ent):
-        ent = ent.to_crs(4326)
-        cov = coverage(network, stations, ent, limit_min=max(park_lim, other_lim), settings=settings)
+    if ent is not None:
+        cov = cov_all.iloc[:n_ent]
         grade = _grade(ent, layers["risk_zones"], settings)
         park = ent["park_id"].astype(object).where(ent["park_id"].notna(), "") if "park_id" in ent else pd.Series("", index=ent.index)
         park = park.astype(str).str.strip().replace({"nan": "", "None": ""})
@@ -196,10 +209,8 @@ def gaps(
         out["enterprises"] = gpd.GeoDataFrame(columns=_PLACE_COLUMNS, geometry=[], crs=4326)
 
     # protected targets and villages
-    tg = layers["targets"]
-    if tg is not None and len(tg):
-        tg = tg.to_crs(4326)
-        cov = coverage(network, stations, tg, limit_min=other_lim, settings=settings)
+    if tg is not None:
+        cov = cov_all.iloc[n_ent:]
         ttype = tg["target_type"].astype(object).fillna("其他") if "target_type" in tg else pd.Series("其他", index=tg.index)
         pclass = tg["protection_class"].astype(object) if "protection_class" in tg else pd.Series(np.nan, index=tg.index)
         from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
