@@ -395,11 +395,10 @@ def run_check(
     parks = project.read("parks")
     all_ids = parks["id"].astype(str) if "id" in parks.columns else pd.Series(parks.index.astype(str))
     if park is not None:
-        ids = parks["id"].astype(str) if "id" in parks.columns else pd.Series(parks.index.astype(str))
-        sel = (ids == str(park)).to_numpy()
+        sel = (all_ids == str(park)).to_numpy()
         if not sel.any():
             raise InputError(
-                f"unknown park id {park!r}; parks in {project.path}: {', '.join(ids.tolist()) or '(none)'}"
+                f"unknown park id {park!r}; parks in {project.path}: {', '.join(all_ids.tolist()) or '(none)'}"
             )
         parks = parks[sel]
     stations = project.read("stations")
