@@ -34,6 +34,14 @@ def test_places_outside_their_limit_and_only_those(demo_project, demo_network, r
     ok = e["status"] == "ok"
     np.testing.assert_allclose(e.loc[ok, "miss_min"], e.loc[ok, "arrival_min"] - e.loc[ok, "limit_min"])
     assert (e.loc[~ok, "status"].isin(["off_network", "unreachable"])).all()
+    # protected targets and villages: outside the urban limit, and only those
+    tg = demo_project.read("targets")
+    tcov = coverage(demo_network, demo_project.read("stations"), tg, limit_min=15, settings=s)
+    t_out = ~(tcov["arrival_min"].to_numpy() <= s.rescue.urban_limit_min)
+    assert t_out.any() and not t_out.all()
+    got = set(result["targets"]["id"]) | set(result["villages"]["id"])
+    assert got == set(tg.loc[t_out, "id"].astype(str))
+    assert (pd.concat([result["targets"], result["villages"]])["limit_min"] == s.rescue.urban_limit_min).all()
     # villages are the 村庄 targets, the rest are protected targets
     assert (result["villages"]["kind"] == "村庄").all() and len(result["villages"])
     assert not (result["targets"]["kind"] == "村庄").any()
