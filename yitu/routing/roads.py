@@ -18,7 +18,7 @@ import shapely
 from yitu.errors import InputError, NetworkError
 from yitu.gis.crs import metric_crs
 from yitu.routing.network import RoadNetwork, Runs, build_from_runs
-from yitu.routing.profiles import parse_maxspeed, parse_oneway
+from yitu.routing.profiles import parse_maxspeed, parse_oneway, passable
 from yitu.settings import SpeedProfile
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def from_roads(
     cls = _field(lines, class_field, "class")
     assert cls is not None
     cls = cls.astype(str).map(lambda c: CLASS_ALIASES.get(c.strip(), c.strip().lower()))
-    ok = np.array([profile.speeds_kmh.get(c, 0.0) > 0 for c in cls], dtype=bool)
+    ok = passable(cls.to_numpy(), profile)
     n_skipped = int((~ok).sum())
     unknown = cls[~ok & ~cls.isin(list(profile.speeds_kmh)) & ~cls.isin(_OSM_NOT_FOR_VEHICLES)]
     if len(unknown):
