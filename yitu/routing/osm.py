@@ -89,7 +89,7 @@ def from_osm(
     maxspeeds: list[float] = []
     way_ids: list[int] = []
     signals: list[int] = []
-    n_cut = n_missing_ways = n_ways = 0
+    n_missing_ways = n_ways = 0
     oneway_ignored = profile.ignore_oneway
     try:
         fp = osmium.FileProcessor(str(p)).with_locations().with_filter(osmium.filter.KeyFilter("highway"))
@@ -114,7 +114,6 @@ def from_osm(
                 # cut at missing nodes: runs of consecutive present nodes
                 edges = np.flatnonzero(np.diff(np.concatenate([[0], valid.astype(int), [0]])))
                 pieces = [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 2]
-                n_cut += 1
             else:
                 pieces = [(0, len(refs))]
             for a, b in pieces:
@@ -143,7 +142,7 @@ def from_osm(
         oneway=np.array(oneways, dtype="int8"), maxspeed=np.array(maxspeeds, dtype="float64"),
         way_id=np.array(way_ids, dtype="int64"), signal_keys=np.array(signals, dtype="int64"),
     )
-    log.debug("%s: %d usable ways (%d cut at missing nodes)", p, n_ways, n_cut)
+    log.debug("%s: %d usable ways (%d cut at missing nodes)", p, n_ways, n_missing_ways)
     return build_from_runs(
         runs, profile=profile, crs=crs, largest_component=largest_component, source=p.name,
         dropped={"ways_cut_at_missing_nodes": n_missing_ways},
