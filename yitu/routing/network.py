@@ -133,9 +133,6 @@ class RoadNetwork:
         )
         return gdf.to_crs(4326)
 
-    def nodes_xy(self) -> np.ndarray:
-        return np.column_stack([self.x, self.y])
-
     # -- persistence -----------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
         """Save to ``.npz`` (arrays and geometry coordinates; no pickle), atomically."""
