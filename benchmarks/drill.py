@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'case':<{w}}  {'seconds':>8}  note")
     print(f"{'-' * w}  {'-' * 8}  {'-' * 40}")
     for name, sec, note in rows:
-        unit = f"{sec:8.2f}" if name != "peak RSS" else f"{sec:8.2f}"
+        unit = f"{sec:8.2f}"
         print(f"{name:<{w}}  {unit}  {note}")
     ok = [r for r in rows if r[0] == "closures + drill closed"][0][1] < TARGET_S
     return 0 if ok else 1

@@ -137,10 +137,7 @@ def phase_a(workdir: Path, size: str, limit: float) -> dict[str, Any]:
     within = float(res["within_limit"].mean())
     # the same call with the stations' own searches capped at the limit (backup station only when
     # it also arrives within the limit): the search extent of the osmnx recipe
-    try:
-        _, capped, _ = _timed(coverage, net, stations, targets, limit_min=limit, backup_cap_min=limit)
-    except TypeError:  # a coverage() without backup_cap_min
-        capped = float("nan")
+    _, capped, _ = _timed(coverage, net, stations, targets, limit_min=limit, backup_cap_min=limit)
     return {"load_s": load_s, "cold_s": cold, "warm_s": warm, "capped_warm_s": capped, "trace_gb": peak,
             "rss_gb": _rss_gb(),
             "within_share": within, "unreachable": int((res["status"] == "unreachable").sum()),
