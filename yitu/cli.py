@@ -712,6 +712,12 @@ def settings_cmd(
 
 # ---------------------------------------------------------------------------- end: settings
 
+# ---------------------------------------------------------------------------- more commands
+# Commands added since the first wave live in yitu/commands/ (one module per concern).
+from yitu.commands import register_all as _register_all  # noqa: E402
+
+_register_all(app)
+
 # ---------------------------------------------------------------------------- entry point
 
 

@@ -33,6 +33,9 @@ __all__ = [
     "RoutingSettings",
     "SpeedProfile",
     "ShelterSettings",
+    "SafetyDistanceSettings",
+    "SitingSettings",
+    "BatchSettings",
     "MapSettings",
     "RequirementLine",
     "default_settings",
@@ -110,6 +113,16 @@ class SafetyDistanceSettings:
 
 
 @dataclass(frozen=True)
+class SitingSettings:
+    """``[siting]``: demand weights, candidate exclusions and solver choices for ``yitu site``."""
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """``[batch]``: how ``yitu batch`` runs many projects on Dask."""
+
+
+@dataclass(frozen=True)
 class MapSettings:
     tiles: str = "none"
     tianditu_key: str = ""
@@ -144,6 +157,8 @@ class Settings:
     maps: MapSettings
     requirements: dict[str, tuple[RequirementLine, ...]]
     source: str = "defaults"
+    siting: SitingSettings = field(default_factory=SitingSettings)
+    batch: BatchSettings = field(default_factory=BatchSettings)
 
     def profile(self, name: str) -> SpeedProfile:
         """Return the speed profile ``name`` or raise naming the ones that exist."""
@@ -212,6 +227,8 @@ def _from_dict(data: dict[str, Any], source: str) -> Settings:
         maps=_section(MapSettings, data.get("maps", {}), f"{source} [maps]"),
         requirements=requirements,
         source=source,
+        siting=_section(SitingSettings, data.get("siting", {}), f"{source} [siting]"),
+        batch=_section(BatchSettings, data.get("batch", {}), f"{source} [batch]"),
     )
     _check_numbers(settings, source)
     return settings
@@ -293,7 +310,8 @@ def _read_toml(p: Path) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------- as TOML
 # Sections in the order of defaults.toml.
-_SECTIONS = ("project", "risk", "rescue", "routing", "profiles", "shelters", "safety_distance", "maps", "drill")
+_SECTIONS = ("project", "risk", "rescue", "routing", "profiles", "shelters", "safety_distance", "siting", "batch",
+             "maps", "drill")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _MARK = "yitu.toml"
 
@@ -309,7 +327,8 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
         return obj
 
     sections = {f.name: plain(asdict(getattr(settings, f.name))) for f in fields(settings)
-                if f.name in ("project", "risk", "rescue", "routing", "shelters", "safety_distance", "maps")}
+                if f.name in ("project", "risk", "rescue", "routing", "shelters", "safety_distance", "siting", "batch",
+                              "maps")}
     sections["profiles"] = {name: {k: plain(v) for k, v in asdict(p).items() if k != "name"}
                             for name, p in settings.profiles.items()}
     sections["drill"] = {"requirements": {hazard: [asdict(line) for line in lines]

@@ -547,8 +547,22 @@ def generate_demo(out_dir: str | Path, *, seed: int = DEMO_SEED) -> DemoInputs:
     inputs.files["hazards"] = out / "隐患清单.csv"
     with atomic_path(inputs.files["hazards"]) as tmp:
         _hazards(rng, ent).to_csv(tmp, index=False, encoding="utf-8-sig")
+    _extra_inputs(inputs, seed=seed)
     log.info("demo inputs written to %s (%d road nodes, %d ways)", out, len(roads.nodes), len(roads.ways))
     return inputs
+
+
+def _extra_inputs(inputs: DemoInputs, *, seed: int) -> None:
+    """Let the planning analyses add their demo files: every module ``yitu/layers/demo_*.py`` defines
+    ``add_demo_inputs(inputs, *, seed)``, which writes its files into ``inputs.folder`` and adds them
+    to ``inputs.files`` (imported in that order, after the layers above) and ``inputs.options``."""
+    import importlib
+    import pkgutil
+
+    import yitu.layers
+
+    for name in sorted(m.name for m in pkgutil.iter_modules(yitu.layers.__path__) if m.name.startswith("demo_")):
+        importlib.import_module(f"yitu.layers.{name}").add_demo_inputs(inputs, seed=seed)
 
 
 def _write_vector(gdf: gpd.GeoDataFrame, path: Path, driver: str, **kw: Any) -> None:

@@ -671,7 +671,10 @@ def map_layers(
             "depots", dp, lang, ["id", "foam_t", "items", "owner", "town", "phone", "updated_at"],
             style.LAYER_COLOURS["depots"], radius=7.0,
             legend=[(_label("depots", lang), style.LAYER_COLOURS["depots"], "dot")])
-    return [out[k] for k in LAYER_ORDER if out.get(k) is not None]  # type: ignore[misc]
+    base = [out[k] for k in LAYER_ORDER if out.get(k) is not None]
+    from yitu.maps.overlays import overlay_layers
+
+    return base + overlay_layers(project, lang=lang)  # type: ignore[operator]
 
 
 # -- page elements --------------------------------------------------------------------------------

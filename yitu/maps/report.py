@@ -220,6 +220,11 @@ class _Section:
     items: list[Any] = field(default_factory=list)  # _Table or (caption, png bytes)
 
 
+#: public names for the planning sections of yitu/maps/sections/
+Table = _Table
+Section = _Section
+
+
 @dataclass
 class ReportContent:
     """What both the HTML page and the DOCX show: a title, a verdict, counts and sections."""
@@ -417,6 +422,9 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     gs.items.append(_Table(f"辖区面积超标站点（{len(gaps_result['districts'])}）", gaps_result["districts"], DISTRICT_LABELS,
                            note="" if project.has("result_responsibility") else "无 yitu check 责任区结果：按路网责任区计算（responsibility_areas）。"))
     sections.append(gs)
+    from yitu.maps.sections import extra_sections
+
+    sections.extend(extra_sections(project, font=font, lang="zh"))
     sections.append(_settings_section(project, profile))
     return ReportContent(
         title=f"{project.settings.project.name} 演练前核查报告", verdict=verdict, counts=counts, sections=sections,
