@@ -128,7 +128,14 @@ def test_coverage_matches_networkx_on_demo(demo_project, demo_network) -> None: 
     got = res["nearest_station_id"].to_numpy()[ok]
     idx = np.array([list(ids).index(g) for g in got])
     np.testing.assert_allclose(ref[idx, np.flatnonzero(ok)], best[ok], atol=1e-6)
-    assert (res["n_within"].to_numpy()[ok] == (ref[:, ok] <= limit * 60).sum(axis=0)).all()
+    count = (ref[:, ok] <= limit * 60).sum(axis=0)
+    # exact below k (3 by default), "k or more" beyond
+    assert (res["n_within"].to_numpy()[ok] == np.minimum(count, 3)).all()
+    assert (res["n_within_more"].to_numpy()[ok] == (count >= 3)).all()
+    assert (count > 3).any()  # the cap is exercised
+    exact = coverage(demo_network, stations, targets, limit_min=limit, settings=settings, k=len(stations))
+    assert (exact["n_within"].to_numpy()[ok] == count).all()
+    np.testing.assert_allclose(exact["arrival_min"].to_numpy()[ok] * 60, best[ok], rtol=0, atol=1e-6)
     assert (res["within_limit"].to_numpy() == (best <= limit * 60)).all()
     # the scenario needs both outcomes
     assert res["within_limit"].any() and (~res["within_limit"] & (res["status"] == "ok")).any()

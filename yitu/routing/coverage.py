@@ -4,8 +4,8 @@ and how many stations arrive within the limit — the 15-minute rescue circle as
 Arrival at a target = the station's turnout time (出动时间) + the station's access leg (from the
 station to its snapped road position at ``routing.access_speed_kmh``) + network travel time
 (partial edges counted) + the target's access leg. Everything is computed for all targets at
-once: one snap call, one limited Dijkstra per station (up to ``backup_cap_min``) and, only when
-some target is still unreached, one unlimited multi-source search, so that ``"unreachable"``
+once: one snap call, one compiled multi-source search that keeps the ``k`` nearest stations of
+every road node (up to ``backup_cap_min``) and, only when some target is still unreached, one unlimited multi-source search, so that ``"unreachable"``
 really means that no station can reach the target at all.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from yitu.errors import InputError
-from yitu.routing.engine import arrival_matrix, node_times, point_times, same_edge_times
+from yitu.routing.engine import nearest_k, node_times, point_times, same_edge_times
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs, snap
 from yitu.settings import Settings, default_settings
@@ -46,6 +46,7 @@ COVERAGE_COLUMNS: tuple[str, ...] = (
     "second_station_id",
     "second_arrival_min",
     "n_within",
+    "n_within_more",
     "status",
     "snap_dist_m",
     "note",
@@ -62,6 +63,7 @@ COVERAGE_LABELS: dict[str, str] = {
     "second_station_id": "第二站点编号",
     "second_arrival_min": "第二站点到场时间(分钟)",
     "n_within": "时限内可达站点数",
+    "n_within_more": "可能更多",
     "status": "状态",
     "snap_dist_m": "距道路(米)",
     "note": "说明",
@@ -154,6 +156,7 @@ def coverage(
     limit_min: float = 15.0,
     settings: Settings | None = None,
     backup_cap_min: float | None = None,
+    k: int = 3,
 ) -> gpd.GeoDataFrame:
     """Nearest and second-nearest station, arrival minutes and stations within the limit, per target.
 
@@ -176,6 +179,12 @@ def coverage(
         (``second_arrival_min`` NaN). Default ``2 * limit_min`` (a backup arriving later than
         that is no backup for the circle; each search costs time on big networks). The nearest station is always
         found (an unlimited search runs for targets no station reaches within the cap).
+    k
+        How many stations within the limit are counted exactly (at least 2: the nearest and the
+        backup). ``n_within`` is exact below ``k``; where it equals ``k``, ``n_within_more`` is
+        true and the count means "k or more". All of it comes from one compiled search that keeps
+        the ``k`` nearest stations of every road node (:func:`yitu.routing.engine.nearest_k`), so
+        the cost grows with ``k``, not with the number of stations.
 
     Returns
     -------
@@ -188,6 +197,9 @@ def coverage(
         listed in ``result.attrs["stations_off_network"]`` (see :func:`stations_off_network`).
     """
     settings = settings or default_settings()
+    if int(k) != k or k < 2:
+        raise InputError(f"k must be a whole number >= 2 (the nearest and the backup station), got {k!r}")
+    k = int(k)
     if not np.isfinite(limit_min) or limit_min <= 0:
         raise InputError(f"limit_min must be a positive number of minutes, got {limit_min!r}")
     cap_min = 2.0 * limit_min if backup_cap_min is None else float(backup_cap_min)
@@ -225,29 +237,13 @@ def coverage(
     t_ok = t_snap.ok
     t_access = np.where(t_ok, np.nan_to_num(t_snap.dist_m) / access_ms, 0.0)
 
-    # per-station limited searches: (n_src, n_targets) seconds incl. the target access leg
-    if use.size:
-        mat = arrival_matrix(network, src, t_snap, offset_s=offset, limit_s=cap_s)
-    else:
-        mat = np.full((0, n_t), np.inf)
-    mat = mat + t_access[None, :]
-    mat[mat > cap_s] = np.inf
-    mat[:, ~t_ok] = np.inf
-
-    best_time = np.full(n_t, np.inf)
-    best_src = np.full(n_t, -1, dtype="int64")
-    second_time = np.full(n_t, np.inf)
-    second_src = np.full(n_t, -1, dtype="int64")
-    n_within = np.zeros(n_t, dtype="int64")
-    if use.size:
-        order = np.argsort(mat, axis=0, kind="stable")[:2]
-        cols = np.arange(n_t)
-        best_src = order[0]
-        best_time = mat[best_src, cols]
-        if use.size > 1:
-            second_src = order[1]
-            second_time = mat[second_src, cols]
-        n_within = (mat <= limit_s + 1e-9).sum(axis=0).astype("int64")
+    # one compiled multi-source search up to the cap: the k nearest stations of every target
+    near = nearest_k(network, src, t_snap, k=max(k, 2), offset_s=offset, limit_s=cap_s,
+                     count_within_s=limit_s + 1e-9, target_extra_s=t_access)
+    best_time, best_src = near.time[:, 0].copy(), near.source[:, 0].copy()
+    second_time, second_src = near.time[:, 1].copy(), near.source[:, 1].copy()
+    n_within = np.minimum(near.n_within, k)
+    n_more = n_within >= k
     best_src = np.where(np.isfinite(best_time), best_src, -1)
     second_src = np.where(np.isfinite(second_time), second_src, -1)
 
@@ -316,6 +312,7 @@ def coverage(
             "second_station_id": pick(sid_used, second_src),
             "second_arrival_min": second,
             "n_within": n_within,
+            "n_within_more": n_more,
             "status": status,
             "snap_dist_m": np.round(t_snap.dist_m, 1),
             "note": note,

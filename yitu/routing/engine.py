@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,7 +23,10 @@ from yitu.routing.snap import Snapped
 
 log = logging.getLogger(__name__)
 
-__all__ = ["augmented_graph", "node_times", "point_times", "arrival_matrix", "from_source_matrix", "same_edge_times"]
+__all__ = [
+    "augmented_graph", "node_times", "point_times", "arrival_matrix", "from_source_matrix", "same_edge_times",
+    "nearest_k", "NearestK",
+]
 
 _EPS = 1e-9
 
@@ -225,3 +229,94 @@ def from_source_matrix(
     graph = augmented_graph(network, sources, off)
     dist = dijkstra(graph, directed=True, indices=n + np.arange(len(sources)), limit=limit_s)
     return dist[:, :n]
+
+
+@dataclass(frozen=True)
+class NearestK:
+    """The ``k`` nearest sources of each target (see :func:`nearest_k`).
+
+    Attributes
+    ----------
+    time
+        (n_targets, k) arrival seconds, ascending (inf where fewer sources arrive within the limit).
+    source
+        (n_targets, k) source indices (-1 where none).
+    n_within
+        Per target, the number of sources arriving within ``count_within_s``: exact when below
+        ``k``; ``k`` means "k or more".
+    """
+
+    time: np.ndarray
+    source: np.ndarray
+    n_within: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return int(self.time.shape[1])
+
+
+def nearest_k(
+    network: RoadNetwork,
+    sources: Snapped,
+    targets: Snapped,
+    *,
+    k: int = 3,
+    offset_s: np.ndarray | float | None = None,
+    limit_s: float = np.inf,
+    count_within_s: float | None = None,
+    target_extra_s: np.ndarray | None = None,
+) -> NearestK:
+    """The ``k`` nearest sources of every target, from one compiled multi-source search.
+
+    The same arrival rule as :func:`arrival_matrix` (partial edges, signal delay at the head,
+    one-way streets, same-edge shortcuts), without a sources × targets matrix: one label-setting
+    Dijkstra keeps the ``k`` best distinct sources of every node (:mod:`yitu.routing.knearest`),
+    and each target takes the best ``k`` of its edge's two end nodes and of the sources on its own
+    piece of road.
+
+    Parameters
+    ----------
+    network, sources, targets
+        Network and snapped points (sources all placed; targets not placed get no source).
+    k
+        Sources kept per target.
+    offset_s
+        Per-source time spent before the road (turnout plus access leg), seconds.
+    limit_s
+        Arrivals later than this (including ``target_extra_s``) are not reported.
+    count_within_s
+        The limit of ``n_within`` (default ``limit_s``).
+    target_extra_s
+        Per-target time added to every arrival (the target's access leg).
+    """
+    from yitu.routing import knearest
+
+    off = _check(sources, offset_s)
+    n_t = len(targets)
+    k = int(k)
+    if k < 1:
+        raise InputError(f"k must be at least 1, got {k}")
+    count_s = limit_s if count_within_s is None else float(count_within_s)
+    if len(sources) == 0 or n_t == 0:
+        return NearestK(np.full((n_t, k), np.inf), np.full((n_t, k), -1, dtype="int64"), np.zeros(n_t, dtype="int64"))
+    extra = np.zeros(n_t) if target_extra_s is None else np.asarray(target_extra_s, dtype="float64")
+    labels = knearest.k_nearest_labels(network, sources, offset_s=off, k=k, limit_s=limit_s)
+    e, t, u, v, rev = _target_parts(network, targets)
+    ok = targets.ok
+    delay = _head_delay(network)
+    t = np.where(ok, t, 0.0)
+    r = np.maximum(rev, 0)
+    run_e = network.time_s[e] - delay[e]
+    run_r = network.time_s[r] - delay[r]
+    at_u, at_v = t <= 0.0, t >= 1.0
+    u_node = np.where(ok & ~at_v, u, -1)
+    u_add = np.where(at_u, 0.0, t * run_e) + extra
+    v_node = np.where(ok & ~at_u & (at_v | (rev >= 0)), v, -1)
+    v_add = np.where(at_v, 0.0, (1.0 - t) * run_r) + extra
+    si, ti, direct = same_edge_times(network, sources, targets, off)
+    tm, src, n_in = knearest.merge_targets(labels, u_node, u_add, v_node, v_add, (si, ti, direct + extra[ti]),
+                                           k=k, limit_s=count_s)
+    late = tm > limit_s
+    tm[late] = np.inf
+    src[late] = -1
+    return NearestK(tm, src, np.minimum(n_in, k))
