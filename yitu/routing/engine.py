@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "augmented_graph", "node_times", "point_times", "arrival_matrix", "from_source_matrix", "same_edge_times",
-    "nearest_k", "NearestK",
+    "Reach", "reach", "nearest_k", "NearestK",
 ]
 
 _EPS = 1e-9
@@ -231,6 +231,25 @@ def from_source_matrix(
     return dist[:, :n]
 
 
+def _through(network: RoadNetwork, targets: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The two ways into each target, as :func:`point_times` counts them: (node ``u`` or -1, the
+    partial time from it, node ``v`` or -1, the partial time from it). A target at ``t == 0`` is
+    ``u`` itself, at ``t == 1`` is ``v``; ``v`` leads in only over a twin; not placed: -1, -1."""
+    e, t, u, v, rev = _target_parts(network, targets)
+    ok = targets.ok
+    delay = _head_delay(network)
+    t = np.where(ok, t, 0.0)
+    r = np.maximum(rev, 0)
+    run_e = network.time_s[e] - delay[e]
+    run_r = network.time_s[r] - delay[r]
+    at_u, at_v = t <= 0.0, t >= 1.0
+    u_node = np.where(ok & ~at_v, u, -1)
+    u_add = np.where(at_u, 0.0, t * run_e)
+    v_node = np.where(ok & ~at_u & (at_v | (rev >= 0)), v, -1)
+    v_add = np.where(at_v, 0.0, (1.0 - t) * run_r)
+    return u_node, u_add, v_node, v_add
+
+
 @dataclass(frozen=True)
 class NearestK:
     """The ``k`` nearest sources of each target (see :func:`nearest_k`).
@@ -301,18 +320,8 @@ def nearest_k(
         return NearestK(np.full((n_t, k), np.inf), np.full((n_t, k), -1, dtype="int64"), np.zeros(n_t, dtype="int64"))
     extra = np.zeros(n_t) if target_extra_s is None else np.asarray(target_extra_s, dtype="float64")
     labels = knearest.k_nearest_labels(network, sources, offset_s=off, k=k, limit_s=limit_s)
-    e, t, u, v, rev = _target_parts(network, targets)
-    ok = targets.ok
-    delay = _head_delay(network)
-    t = np.where(ok, t, 0.0)
-    r = np.maximum(rev, 0)
-    run_e = network.time_s[e] - delay[e]
-    run_r = network.time_s[r] - delay[r]
-    at_u, at_v = t <= 0.0, t >= 1.0
-    u_node = np.where(ok & ~at_v, u, -1)
-    u_add = np.where(at_u, 0.0, t * run_e) + extra
-    v_node = np.where(ok & ~at_u & (at_v | (rev >= 0)), v, -1)
-    v_add = np.where(at_v, 0.0, (1.0 - t) * run_r) + extra
+    u_node, u_add, v_node, v_add = _through(network, targets)
+    u_add, v_add = u_add + extra, v_add + extra
     si, ti, direct = same_edge_times(network, sources, targets, off)
     tm, src, n_in = knearest.merge_targets(labels, u_node, u_add, v_node, v_add, (si, ti, direct + extra[ti]),
                                            k=k, limit_s=count_s)
@@ -320,3 +329,136 @@ def nearest_k(
     tm[late] = np.inf
     src[late] = -1
     return NearestK(tm, src, np.minimum(n_in, k))
+
+
+# ------------------------------------------------------------------------------ sparse results
+@dataclass(frozen=True)
+class Reach:
+    """Sparse per-source results: what each source reached within its limit, and in how long.
+
+    CSR by source: source ``i`` reached the targets ``indices[indptr[i]:indptr[i+1]]`` after
+    ``time_s[indptr[i]:indptr[i+1]]`` seconds (offsets included; each row sorted by target).
+    Nothing beyond the limit is kept, so memory grows with what was reached, never with
+    sources × nodes. A time of 0 is a real entry (a source on its target), kept explicitly.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    time_s: np.ndarray
+    n_sources: int
+    n_targets: int
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indices.size)
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(target indices, seconds) reached by source ``i``."""
+        a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+        return self.indices[a:b], self.time_s[a:b]
+
+    def sources(self) -> np.ndarray:
+        """The source index of every entry (aligned with ``indices`` and ``time_s``)."""
+        return np.repeat(np.arange(self.n_sources), np.diff(self.indptr))
+
+    def to_csr(self) -> sp.csr_array:
+        """As a scipy CSR array (sources × targets); explicit zeros are kept, absent means not reached."""
+        return sp.csr_array((self.time_s, self.indices, self.indptr), shape=(self.n_sources, self.n_targets))
+
+    def transpose(self) -> Reach:
+        """The same entries by target: row ``j`` lists the sources that reached target ``j``."""
+        src = self.sources()
+        order = np.lexsort((src, self.indices))
+        counts = np.bincount(self.indices, minlength=self.n_targets)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype("int64")
+        return Reach(indptr, src[order].astype("int64"), self.time_s[order], self.n_targets, self.n_sources)
+
+    def dense(self, fill: float = np.inf) -> np.ndarray:
+        """Dense (sources × targets) seconds, ``fill`` where not reached — for small cases and tests only."""
+        out = np.full((self.n_sources, self.n_targets), fill)
+        out[self.sources(), self.indices] = self.time_s
+        return out
+
+    @classmethod
+    def from_entries(cls, src: np.ndarray, dst: np.ndarray, time_s: np.ndarray, n_sources: int, n_targets: int) -> Reach:
+        """Build from (source, target, seconds) triples; duplicates keep the smallest time."""
+        src = np.asarray(src, dtype="int64")
+        dst = np.asarray(dst, dtype="int64")
+        t = np.asarray(time_s, dtype="float64")
+        order = np.lexsort((t, dst, src))
+        src, dst, t = src[order], dst[order], t[order]
+        keep = np.ones(src.size, dtype=bool)
+        keep[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+        src, dst, t = src[keep], dst[keep], t[keep]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_sources))]).astype("int64")
+        return cls(indptr, dst, t, int(n_sources), int(n_targets))
+
+
+def reach(
+    network: RoadNetwork,
+    sources: Snapped,
+    targets: Snapped | None = None,
+    *,
+    offset_s: np.ndarray | float | None = None,
+    limit_s: float,
+    chunk: int = 16,
+) -> Reach:
+    """One bounded search per source: the targets (or nodes) each source reaches within ``limit_s``.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    sources
+        Snapped sources (all placed; ``ok`` must be true).
+    targets
+        Snapped targets (targets not placed are never reached); ``None`` gives the network's nodes.
+    offset_s
+        Seconds added at each source (turnout time, access leg), scalar or per source.
+    limit_s
+        Search bound: entries later than this are not kept. Must be finite.
+    chunk
+        Kept for compatibility; the compiled search (:mod:`yitu.routing.knearest`) runs one source
+        at a time and holds only what was reached.
+
+    Returns
+    -------
+    Reach
+        Sparse (sources × targets) seconds within the limit, incl. same-edge shortcuts.
+    """
+    if not np.isfinite(limit_s) or limit_s < 0:
+        raise InputError(f"reach: limit_s must be a finite number ≥ 0, got {limit_s!r}")
+    off = _check(sources, offset_s)
+    s, n = len(sources), network.n_nodes
+    n_t = n if targets is None else len(targets)
+    if s == 0 or n_t == 0:
+        return Reach(np.zeros(s + 1, dtype="int64"), np.zeros(0, dtype="int64"), np.zeros(0), s, n_t)
+    from yitu.routing import knearest
+
+    ptr, node, time = knearest.reach_many(network, sources, offset_s=off, limit_s=limit_s)
+    if targets is None:
+        return Reach(ptr, node.astype("int64"), time, s, n_t)
+    # each reached node passes its time on to the targets entered through it
+    u_node, u_add, v_node, v_add = _through(network, targets)
+    tj = np.concatenate([np.flatnonzero(u_node >= 0), np.flatnonzero(v_node >= 0)])
+    tn = np.concatenate([u_node[u_node >= 0], v_node[v_node >= 0]])
+    ta = np.concatenate([u_add[u_node >= 0], v_add[v_node >= 0]])
+    order = np.argsort(tn, kind="stable")
+    tj, tn, ta = tj[order], tn[order], ta[order]
+    tptr = np.zeros(n + 1, dtype="int64")
+    tptr[1:] = np.cumsum(np.bincount(tn, minlength=n))
+    src_of = np.repeat(np.arange(s, dtype="int64"), np.diff(ptr))
+    counts = tptr[node + 1] - tptr[node]
+    hit = np.flatnonzero(counts)
+    counts = counts[hit]
+    rep = np.repeat(hit, counts)
+    pos = np.repeat(tptr[node[hit]] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    et = time[rep] + ta[pos]
+    within = et <= limit_s
+    parts_s, parts_t, parts_w = [src_of[rep][within]], [tj[pos][within]], [et[within]]
+    si, ti, direct = same_edge_times(network, sources, targets, off)
+    within = direct <= limit_s
+    parts_s.append(si[within])
+    parts_t.append(ti[within])
+    parts_w.append(direct[within])
+    return Reach.from_entries(np.concatenate(parts_s), np.concatenate(parts_t), np.concatenate(parts_w), s, n_t)

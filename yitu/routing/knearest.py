@@ -1,5 +1,6 @@
 """Compiled search kernels (numba): the k nearest sources of every node in one multi-source
-Dijkstra, and sparse per-source searches that return only what each source reached.
+Dijkstra, and sparse per-source searches that return only what each source reached
+(:func:`yitu.routing.engine.reach` is their public face).
 
 Both work on the network's CSR arrays (``indptr``, ``indices``, ``weights``) and on *seeds*: the
 labels a source puts on the nodes of its own edge (source index, node, time), built from the
@@ -27,7 +28,7 @@ from numba import njit
 
 log = logging.getLogger(__name__)
 
-__all__ = ["KLabels", "Reach", "seeds", "k_nearest_labels", "reach_many", "merge_targets"]
+__all__ = ["KLabels", "seeds", "k_nearest_labels", "reach_many", "merge_targets"]
 
 
 @dataclass(frozen=True)
@@ -41,36 +42,6 @@ class KLabels:
     @property
     def k(self) -> int:
         return int(self.time.shape[1])
-
-
-@dataclass(frozen=True)
-class Reach:
-    """Sparse per-source search results: for source ``i``, ``node[ptr[i]:ptr[i+1]]`` were reached at
-    ``time[ptr[i]:ptr[i+1]]`` seconds (within the limit; in order of arrival)."""
-
-    ptr: np.ndarray
-    node: np.ndarray
-    time: np.ndarray
-
-    def __len__(self) -> int:
-        return int(self.ptr.size - 1)
-
-    def of(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """(nodes, times) reached by source ``i``."""
-        a, b = int(self.ptr[i]), int(self.ptr[i + 1])
-        return self.node[a:b], self.time[a:b]
-
-    def dense(self, i: int, n_nodes: int) -> np.ndarray:
-        """The times of source ``i`` as a dense array (inf where not reached)."""
-        out = np.full(n_nodes, np.inf)
-        nd, t = self.of(i)
-        out[nd] = t
-        return out
-
-    @property
-    def source(self) -> np.ndarray:
-        """The source index of every entry."""
-        return np.repeat(np.arange(len(self), dtype="int64"), np.diff(self.ptr))
 
 
 # ------------------------------------------------------------------------------------- heap
@@ -274,6 +245,10 @@ def _reach(indptr, indices, weights, n, seed_ptr, seed_node, seed_time, limit): 
         for q in range(n_touch):
             dist[touched[q]] = np.inf
             done[touched[q]] = False
+        a = ptr[i]
+        order = np.argsort(out_node[a:m])  # each row by node
+        out_node[a:m] = out_node[a:m][order]
+        out_time[a:m] = out_time[a:m][order]
         ptr[i + 1] = m
     return ptr, out_node[:m].copy(), out_time[:m].copy()
 
@@ -395,14 +370,17 @@ def k_nearest_labels(network, sources, *, offset_s: np.ndarray, k: int = 3, limi
     return KLabels(lab_t, lab_s)
 
 
-def reach_many(network, sources, *, offset_s: np.ndarray, limit_s: float = np.inf) -> Reach:  # type: ignore[no-untyped-def]
-    """One limited Dijkstra per source, each returning only the nodes it reached (sparse)."""
+def reach_many(  # type: ignore[no-untyped-def]
+    network, sources, *, offset_s: np.ndarray, limit_s: float = np.inf
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One limited Dijkstra per source, each returning only the nodes it reached: CSR by source,
+    ``(ptr, node, time)``, each row sorted by node."""
     src, node, time = seeds(network, sources, np.asarray(offset_s, dtype="float64"))
     seed_ptr = np.zeros(len(sources) + 1, dtype="int64")
     seed_ptr[1:] = np.cumsum(np.bincount(src, minlength=len(sources)))
     indptr, indices, weights = _csr_arrays(network)
     ptr, nd, t = _reach(indptr, indices, weights, network.n_nodes, seed_ptr, node, time, float(limit_s))
-    return Reach(ptr, nd, t)
+    return ptr, nd, t
 
 
 def merge_targets(
