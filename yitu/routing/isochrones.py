@@ -12,6 +12,7 @@ polygon is one buffer of the union of its pieces.
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any
 
 import geopandas as gpd
@@ -21,7 +22,7 @@ import shapely
 
 from yitu.errors import InputError
 from yitu.routing.coverage import station_labels, station_offsets
-from yitu.routing.engine import from_source_matrix, node_times
+from yitu.routing.engine import node_times, reach
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, snap
 from yitu.settings import Settings, default_settings
@@ -161,22 +162,32 @@ def _buffer(lines: np.ndarray, buffer_m: float) -> Any:
     return shapely.buffer(shapely.multilinestrings(lines), buffer_m, quad_segs=_QUAD_SEGS)
 
 
-def _grid_fill(field: np.ndarray, x0: float, y0: float, cell: float, upper: float) -> Any:
-    """Polygons (with holes) where a grid field is <= ``upper``; grid values sit at cell centres."""
+def _contour_generator(field: np.ndarray, x0: float, y0: float, cell: float) -> Any:
     import contourpy
 
     ny, nx = field.shape
     xc = x0 + (np.arange(nx) + 0.5) * cell
     yc = y0 + (np.arange(ny) + 0.5) * cell
-    gen = contourpy.contour_generator(xc, yc, field, fill_type=contourpy.FillType.OuterOffset)
-    pts_list, off_list = gen.filled(-1.0, upper)
+    return contourpy.contour_generator(xc, yc, field, fill_type=contourpy.FillType.OuterOffset)
+
+
+def _filled(gen: Any, lower: float, upper: float) -> Any:
+    """The raw polygons (with holes) of a contour generator's field in (``lower``, ``upper``]."""
+    pts_list, off_list = gen.filled(lower, upper)
     polys = []
     for pts, offs in zip(pts_list, off_list):  # one outer ring (+ holes) per polygon: few
         rings = [pts[offs[k]:offs[k + 1]] for k in range(len(offs) - 1)]
         polys.append(shapely.Polygon(rings[0], rings[1:]))
     if not polys:
         return shapely.Polygon()
-    geom = shapely.multipolygons(polys) if len(polys) > 1 else polys[0]
+    return shapely.multipolygons(polys) if len(polys) > 1 else polys[0]
+
+
+def _grid_fill(field: np.ndarray, x0: float, y0: float, cell: float, upper: float) -> Any:
+    """Polygons (with holes) where a grid field is <= ``upper``; grid values sit at cell centres."""
+    geom = _filled(_contour_generator(field, x0, y0, cell), -1.0, upper)
+    if geom.is_empty:
+        return geom
     geom = shapely.simplify(geom, cell * 0.25, preserve_topology=True)
     if not shapely.is_valid(geom):
         geom = shapely.make_valid(geom, method="structure", keep_collapsed=False)
@@ -243,6 +254,117 @@ def _buffer_grid(lines: np.ndarray, buffer_m: float, cell: float) -> Any:
 
 def _polygonize(lines: np.ndarray, buffer_m: float, exact: bool) -> Any:
     return _buffer(lines, buffer_m) if exact else _buffer_grid(lines, buffer_m, buffer_m / GRID_CELLS_PER_BUFFER)
+
+
+# ---------------------------------------------------------------- the time field (default, fast)
+_SAMPLES: weakref.WeakKeyDictionary[RoadNetwork, tuple[np.ndarray, ...]] = weakref.WeakKeyDictionary()
+_OUT_EDGES: weakref.WeakKeyDictionary[RoadNetwork, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+_FAR = 1e12  # "not reached" in the time field (finite, for the contouring)
+
+
+def _vertices(network: RoadNetwork) -> tuple[np.ndarray, ...]:
+    from yitu.routing.raster import edge_vertices
+
+    if network not in _SAMPLES:
+        _SAMPLES[network] = edge_vertices(network)
+    return _SAMPLES[network]
+
+
+def _out_edges(network: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """Edges grouped by tail node: (ptr by node, edge indices)."""
+    if network not in _OUT_EDGES:
+        order = np.argsort(network.u, kind="stable")
+        ptr = np.zeros(network.n_nodes + 1, dtype="int64")
+        ptr[1:] = np.cumsum(np.bincount(network.u, minlength=network.n_nodes))
+        _OUT_EDGES[network] = (ptr, order)
+    return _OUT_EDGES[network]
+
+
+def _ranges(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For CSR ``ptr`` and row ids, (position of every entry of those rows, which of ``rows`` it came from)."""
+    counts = ptr[rows + 1] - ptr[rows]
+    which = np.repeat(np.arange(rows.size), counts)
+    pos = np.repeat(ptr[rows] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return pos, which
+
+
+def _pieces(
+    network: RoadNetwork, nodes: np.ndarray, times: np.ndarray, limit_s: float, sources: Snapped,
+    offset_s: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The reached parts of the road as pieces (canonical edge, own direction?, fraction from,
+    fraction to, time at the start, seconds per whole edge): every edge out of a reached node, and
+    the sources' own edges from the source both allowed ways; cut where the time runs out."""
+    net = network
+    eptr, eorder = _out_edges(net)
+    keep = times <= limit_s
+    nodes, times = nodes[keep], times[keep]
+    pos, which = _ranges(eptr, nodes)
+    e = eorder[pos]
+    t0 = times[which]
+    f0 = np.zeros(e.size)
+    if len(sources):
+        se, st = sources.edge, sources.t
+        rev = net.reverse[se]
+        tw = rev >= 0
+        e = np.concatenate([e, se, rev[tw]])
+        t0 = np.concatenate([t0, offset_s, offset_s[tw]])
+        f0 = np.concatenate([f0, st, 1.0 - st[tw]])
+    T = np.maximum(net.time_s[e], 1e-9)
+    f1 = np.clip(f0 + (limit_s - t0) / T, f0, 1.0)
+    c = net.canonical[e]
+    return c, c == e, f0, f1, t0, T
+
+
+def _disc_offsets(r: float) -> np.ndarray:
+    """The cells (dy, dx) of a disc of radius ``r`` cells around a cell."""
+    ri = int(np.floor(r + 1e-9))  # buffer/cell is a whole number up to rounding
+    dy, dx = np.mgrid[-ri:ri + 1, -ri:ri + 1]
+    inside = dy * dy + dx * dx <= r * r + 1e-9
+    return np.column_stack([dy[inside], dx[inside]]).astype("int64")
+
+
+def _time_field(network: RoadNetwork, pieces: tuple[np.ndarray, ...], buffer_m: float,
+                cell: float) -> tuple[np.ndarray, float, float]:
+    """Per grid cell, the earliest time of any reached road within ``buffer_m``: the road's
+    earliest time in each cell, spread by a disc-shaped minimum filter."""
+    from yitu.routing.raster import disc_min, rasterize_min, road_bounds
+
+    vptr, vx, vy, vf = _vertices(network)
+    c, fwd, f0, f1, t0, T = pieces
+    xmin, ymin, xmax, ymax = road_bounds(vptr, vx, vy, vf, c, fwd, f0, f1)
+    r = buffer_m / cell
+    pad = int(np.ceil(r)) + 3
+    x0 = float(np.floor(xmin / cell) - pad) * cell
+    y0 = float(np.floor(ymin / cell) - pad) * cell
+    nx = int(np.ceil((xmax - x0) / cell)) + pad + 1
+    ny = int(np.ceil((ymax - y0) / cell)) + pad + 1
+    base = np.full((ny, nx), _FAR)
+    rasterize_min(vptr, vx, vy, vf, c, fwd, f0, f1, t0, T, x0, y0, cell, base)
+    return disc_min(base, _disc_offsets(r), _FAR), x0, y0
+
+
+def _grid_bands(network: RoadNetwork, pieces: tuple[np.ndarray, ...], bands_s: np.ndarray, buffer_m: float) -> list[Any]:
+    """Non-overlapping band polygons from the reached road pieces: band ``k`` is where the earliest
+    road within the buffer is reached in (band ``k-1``, band ``k``]."""
+    if pieces[0].size == 0:
+        return [shapely.Polygon() for _ in bands_s]
+    cell = buffer_m / GRID_CELLS_PER_BUFFER
+    field, x0, y0 = _time_field(network, pieces, buffer_m, cell)
+    # "not reached" as 100 x the last band: where the time jumps from reached to not reached the
+    # outer line lies within 1 % of a cell of the last reached cell centre, and the lines of two
+    # bands stay (band gap / 100 / last band) of a cell apart (~0.1 m for 5/10/15 min): they never
+    # coincide, which overlays (GEOS) would not survive
+    field[field >= _FAR] = 100.0 * float(bands_s[-1]) + 60.0
+    gen = _contour_generator(field, x0, y0, cell)
+    lower = np.concatenate([[-1.0], bands_s[:-1]])
+    raw = np.array([_filled(gen, float(lo), float(b)) for lo, b in zip(lower, bands_s)], dtype=object)
+    # the bands share their contour lines (no gaps, no overlaps)
+    full = ~shapely.is_empty(raw)
+    bad = full & ~shapely.is_valid(raw)
+    if bad.any():
+        raw[bad] = [_polygonal(shapely.make_valid(g, method="structure", keep_collapsed=False)) for g in raw[bad]]
+    return list(raw)
 
 
 def _bands(
@@ -331,12 +453,14 @@ def isochrones(
     include_all
         Polygons for all stations together, ``station_id == "ALL"`` (one multi-source search).
     exact
-        Buffer the reached road exactly with GEOS (slow on big networks). By default the buffer is
-        drawn on a grid of ``buffer_m / 3`` cells (distance transform of the cells the reached
-        road crosses, contoured at the buffer distance): every reached point of road is inside,
-        and the edge lies within about one cell of ``buffer_m`` from the road.
+        Buffer the reached road exactly with GEOS (slow on big networks). By default the bands are
+        drawn on a grid of ``buffer_m / 3`` cells: each cell holds the earliest arrival at any
+        reached road within ``buffer_m`` of it (points every cell along the reached road, spread by
+        a disc-shaped minimum filter), and all bands are contoured from that one field. Every
+        reached point of road is inside its band (or an earlier one), and the edge lies within
+        about one cell of ``buffer_m`` from the road.
     chunk
-        Stations per Dijkstra call (bounds memory: ``chunk * n_nodes`` floats).
+        Kept for compatibility (the per-station searches return only what each station reached).
 
     Returns
     -------
@@ -365,17 +489,25 @@ def isochrones(
                 rows_band.append(float(b))
                 geoms.append(g)
 
+    limit = float(bands_s[-1])
+
+    def polygons(nodes: np.ndarray, times: np.ndarray, sub: Snapped, off: np.ndarray) -> list[Any]:
+        if exact:
+            node_time = np.full(network.n_nodes, np.inf)
+            node_time[nodes] = times
+            return _bands(network, node_time, bands_s, buf, sub, off, exact=True)
+        return _grid_bands(network, _pieces(network, nodes, times, limit, sub, off), bands_s, buf)
+
     if per_station and len(src):
-        for a in range(0, len(src), chunk):
-            idx = np.arange(a, min(len(src), a + chunk))
-            sub = src.take(idx)
-            times = from_source_matrix(network, sub, offset_s=offset[idx], limit_s=float(bands_s[-1]))
-            for k, i in enumerate(idx):
-                one = sub.take(np.array([k]))
-                add(str(ids[i]), str(names[i]), _bands(network, times[k], bands_s, buf, one, offset[[i]], exact))
+        # one bounded search per station; only what each reached is held (sparse, by station)
+        r = reach(network, src, None, offset_s=offset, limit_s=limit)
+        for i in range(len(src)):
+            nodes, times = r.row(i)
+            add(str(ids[i]), str(names[i]), polygons(nodes, times, src.take(np.array([i])), offset[[i]]))
     if include_all and len(src):
-        t_all, _ = node_times(network, src, offset_s=offset, limit_s=float(bands_s[-1]))
-        add(ALL_STATIONS, "全部站点", _bands(network, t_all, bands_s, buf, src, offset, exact))
+        t_all, _ = node_times(network, src, offset_s=offset, limit_s=limit)
+        nodes = np.flatnonzero(np.isfinite(t_all))
+        add(ALL_STATIONS, "全部站点", polygons(nodes, t_all[nodes], src, offset))
     out = gpd.GeoDataFrame(
         {"station_id": pd.Series(rows_id, dtype=object), "station_name": pd.Series(rows_name, dtype=object),
          "band_min": np.asarray(rows_band, dtype="float64")},
