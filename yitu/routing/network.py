@@ -247,8 +247,11 @@ def build_from_runs(
     is_last = np.ones(n_pts, dtype=bool)
     is_last[:-1] = run[1:] != run[:-1]
     uniq, inverse, counts = np.unique(runs.key, return_inverse=True, return_counts=True)
-    # a point splits its run when the node is used more than once (by another way or the same one)
+    # a point splits its run when the node is used more than once (by another way or the same one),
+    # and at traffic signals, so that the signal's delay is charged on the edges that end there
     split = is_first | is_last | (counts[inverse] > 1)
+    if runs.signal_keys.size:
+        split |= np.isin(runs.key, runs.signal_keys)
     pos = np.flatnonzero(split)
     same_run = run[pos[1:]] == run[pos[:-1]]
     start, end = pos[:-1][same_run], pos[1:][same_run]

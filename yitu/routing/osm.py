@@ -3,7 +3,8 @@
 
 Only ways tagged ``highway=*`` with a class the profile can use are read (plus
 ``traffic_signals`` nodes). Clipped extracts are handled: a way that references nodes missing
-from the file is cut at them, keeping every run of two or more present nodes.
+from the file is cut at them, keeping every run of two or more present nodes. No Python runs
+per node: libosmium keeps the node locations and builds each way's line (WKB) in C++.
 """
 
 from __future__ import annotations
@@ -53,6 +54,26 @@ def _usable(tags: osmium.osm.TagList, profile: SpeedProfile) -> bool:
     return True
 
 
+_LON_OFF, _LAT_OFF = 1_800_000_000, 900_000_000
+
+
+def location_key(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """One int64 per OSM location (libosmium's fixed point, 1e-7 degrees): equal keys, same place."""
+    lo = np.rint(np.asarray(lon, dtype="float64") * 1e7).astype("int64") + _LON_OFF
+    la = np.rint(np.asarray(lat, dtype="float64") * 1e7).astype("int64") + _LAT_OFF
+    return (lo << 31) | la
+
+
+def _clipped_pieces(way: osmium.osm.Way) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
+    """(lon, lat) of each run of two or more nodes with a location, and whether a node had none
+    (a clipped way; rare: only these ways are read node by node)."""
+    valid = np.array([n.location.valid() for n in way.nodes], dtype=bool)
+    lon = np.array([n.lon if v else np.nan for n, v in zip(way.nodes, valid)], dtype="float64")
+    lat = np.array([n.lat if v else np.nan for n, v in zip(way.nodes, valid)], dtype="float64")
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], valid.astype(int), [0]])))
+    return [(lon[a:b], lat[a:b]) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 2], not valid.all()
+
+
 def from_osm(
     path: str | Path,
     *,
@@ -61,6 +82,11 @@ def from_osm(
     largest_component: bool = True,
 ) -> RoadNetwork:
     """Build a road network from an OSM file.
+
+    One pass of libosmium (C++) over the file: node locations are kept by its location handler,
+    only ``highway=*`` objects reach Python (one call per way, none per node), and each usable
+    way's coordinates come back as one WKB line built in C++. Nodes are identified by their
+    location (``node_id`` is :func:`location_key`): ways that share a node share its location.
 
     Parameters
     ----------
@@ -78,71 +104,80 @@ def from_osm(
     NetworkError
         The file is missing, empty, not OSM, or holds no road the profile can use.
     """
+    import shapely
+
     p = Path(path)
     _check_file(p)
-    keys: list[np.ndarray] = []
-    lons: list[np.ndarray] = []
-    lats: list[np.ndarray] = []
+    wkbs: list[str] = []
+    wkb_way: list[int] = []
+    clipped: list[tuple[int, np.ndarray, np.ndarray]] = []
     classes: list[str] = []
     names: list[str] = []
     oneways: list[int] = []
     maxspeeds: list[float] = []
     way_ids: list[int] = []
-    signals: list[int] = []
-    n_missing_ways = n_ways = 0
+    sig_lon: list[float] = []
+    sig_lat: list[float] = []
+    n_missing_ways = 0
     oneway_ignored = profile.ignore_oneway
+    fab = osmium.geom.WKBFactory()
+    every_node = osmium.geom.ALL
     try:
         fp = osmium.FileProcessor(str(p)).with_locations().with_filter(osmium.filter.KeyFilter("highway"))
         for obj in fp:
             if obj.is_node():
-                if obj.tags.get("highway") == "traffic_signals":
-                    signals.append(obj.id)
+                if obj.tags.get("highway") == "traffic_signals" and obj.location.valid():
+                    sig_lon.append(obj.location.lon)
+                    sig_lat.append(obj.location.lat)
                 continue
             if not obj.is_way() or not _usable(obj.tags, profile):
                 continue
-            n_ways += 1
-            refs = np.fromiter((n.ref for n in obj.nodes), dtype="int64", count=len(obj.nodes))
-            valid = np.fromiter((n.location.valid() for n in obj.nodes), dtype=bool, count=len(obj.nodes))
-            lon = np.fromiter((n.lon if v else np.nan for n, v in zip(obj.nodes, valid)), dtype="float64", count=len(valid))
-            lat = np.fromiter((n.lat if v else np.nan for n, v in zip(obj.nodes, valid)), dtype="float64", count=len(valid))
+            w = len(way_ids)
+            try:
+                wkbs.append(fab.create_linestring(obj, use_nodes=every_node))
+                wkb_way.append(w)
+            except (osmium.InvalidLocationError, RuntimeError):  # a clipped way (or fewer than two nodes)
+                pieces, missing = _clipped_pieces(obj)
+                n_missing_ways += int(missing)
+                for lon, lat in pieces:
+                    clipped.append((w, lon, lat))
             tags = obj.tags
             hw = tags.get("highway")
-            ow = 0 if oneway_ignored else parse_oneway(tags.get("oneway"), highway=hw, junction=tags.get("junction", ""))
-            ms = parse_maxspeed(tags.get("maxspeed"))
-            if not valid.all():
-                n_missing_ways += 1
-                # cut at missing nodes: runs of consecutive present nodes
-                edges = np.flatnonzero(np.diff(np.concatenate([[0], valid.astype(int), [0]])))
-                pieces = [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 2]
-            else:
-                pieces = [(0, len(refs))]
-            for a, b in pieces:
-                keys.append(refs[a:b])
-                lons.append(lon[a:b])
-                lats.append(lat[a:b])
-                classes.append(hw)
-                names.append(tags.get("name", "") or tags.get("ref", ""))
-                oneways.append(ow)
-                maxspeeds.append(ms)
-                way_ids.append(obj.id)
+            classes.append(hw)
+            names.append(tags.get("name", "") or tags.get("ref", ""))
+            oneways.append(0 if oneway_ignored else parse_oneway(tags.get("oneway"), highway=hw,
+                                                                 junction=tags.get("junction", "")))
+            maxspeeds.append(parse_maxspeed(tags.get("maxspeed")))
+            way_ids.append(obj.id)
     except RuntimeError as exc:  # libosmium reports unreadable input as RuntimeError
         raise NetworkError(f"{p}: cannot be read as OSM data ({exc})") from None
-    if not keys:
+    if not wkbs and not clipped:
         raise NetworkError(
             f"{p}: no road usable by profile {profile.name!r} (highway classes: {', '.join(sorted(profile.speeds_kmh))})"
         )
-    counts = np.array([k.size for k in keys])
-    lon_all, lat_all = np.concatenate(lons), np.concatenate(lats)
+    # every way's points in one go: lon/lat, the run of each point, the way of each run
+    coords, idx = shapely.get_coordinates(shapely.from_wkb(wkbs), return_index=True)
+    run_way = np.asarray(wkb_way, dtype="int64")
+    lon_all, lat_all, run = coords[:, 0], coords[:, 1], idx.astype("int64")
+    if clipped:
+        extra_run = np.concatenate([np.full(lon.size, run_way.size + i, dtype="int64") for i, (_, lon, _) in enumerate(clipped)])
+        lon_all = np.concatenate([lon_all, *[c[1] for c in clipped]])
+        lat_all = np.concatenate([lat_all, *[c[2] for c in clipped]])
+        run = np.concatenate([run, extra_run])
+        run_way = np.concatenate([run_way, np.array([c[0] for c in clipped], dtype="int64")])
+    del coords, idx, wkbs
     if crs is None:
-        crs = metric_crs((float(np.nanmin(lon_all)), float(np.nanmin(lat_all)), float(np.nanmax(lon_all)), float(np.nanmax(lat_all))))
+        crs = metric_crs((float(lon_all.min()), float(lat_all.min()), float(lon_all.max()), float(lat_all.max())))
+    key = location_key(lon_all, lat_all)
     x, y = pyproj.Transformer.from_crs(4326, crs, always_xy=True).transform(lon_all, lat_all)
     runs = Runs(
-        key=np.concatenate(keys), run=np.repeat(np.arange(counts.size), counts), x=np.asarray(x), y=np.asarray(y),
-        road_class=np.array(classes, dtype=object), name=np.array(names, dtype=object),
-        oneway=np.array(oneways, dtype="int8"), maxspeed=np.array(maxspeeds, dtype="float64"),
-        way_id=np.array(way_ids, dtype="int64"), signal_keys=np.array(signals, dtype="int64"),
+        key=key, run=run, x=np.asarray(x), y=np.asarray(y),
+        road_class=np.array(classes, dtype=object)[run_way], name=np.array(names, dtype=object)[run_way],
+        oneway=np.array(oneways, dtype="int8")[run_way], maxspeed=np.array(maxspeeds, dtype="float64")[run_way],
+        way_id=np.array(way_ids, dtype="int64")[run_way],
+        signal_keys=location_key(np.array(sig_lon), np.array(sig_lat)),
     )
-    log.debug("%s: %d usable ways (%d cut at missing nodes)", p, n_ways, n_missing_ways)
+    log.debug("%s: %d usable ways (%d cut at missing nodes)", p, len(way_ids), n_missing_ways)
     return build_from_runs(
         runs, profile=profile, crs=crs, largest_component=largest_component, source=p.name,
         dropped={"ways_cut_at_missing_nodes": n_missing_ways},
