@@ -193,3 +193,18 @@ def test_road_file_of_another_area_is_refused(demo_copy, osm_monaco):
         build_network(p, osm=osm_monaco)
     # the project's own roads are still what load_network gives
     assert network_source(p) is None or network_source(p)["path"] != str(osm_monaco)
+
+
+def test_cache_of_a_project_without_layers_is_the_one_load_uses(demo_project, tmp_path, monkeypatch):
+    """The cache key held the project's CRS, undefined before the build and defined (from the stored
+    roads) after it: `network build` named a cache path that never existed, and the first load
+    rebuilt from OSM and deleted the build's cache."""
+    p = Project.init(tmp_path / "new")
+    net = build_network(p, osm=demo_project.path / "inputs" / "roads.osm")
+    cache = cache_file(p)
+    assert cache is not None and cache.exists()
+    monkeypatch.setattr(build_mod, "_build", _no_build)
+    build_mod._MEMO.clear()
+    again = load_network(Project.open(p.path))
+    assert again.fingerprint() == net.fingerprint() and cache.exists()
+    assert cache_file(Project.open(p.path)) == cache

@@ -106,8 +106,13 @@ def _file_hash(path: Path, rec: dict[str, Any] | None) -> str:
 
 
 def _project_crs(project: Any) -> Any:
-    """The project's metric CRS, or ``None`` while the project has no located data (the network
-    then uses the UTM zone of its own centre; it is rebuilt once the project has an extent)."""
+    """The project's metric CRS, or ``None`` while the project has neither a ``bbox`` setting nor a
+    place layer (the network then uses the UTM zone of its own centre; it is rebuilt once the
+    project has an extent). The stored ``roads`` layer does not count: it is written by the build
+    itself, and counting it made the CRS (and so the cache key) change between a build and the
+    next load, which then rebuilt from the file and deleted the build's cache."""
+    if _project_extent(project) is None:
+        return None
     try:
         return project.metric_crs()
     except ProjectError:
