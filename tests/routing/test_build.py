@@ -179,7 +179,7 @@ def test_corrupt_cache_is_rebuilt(demo_copy):
     p = demo_copy
     net = build_network(p, osm=p.path / "inputs" / "roads.osm")
     cache = cache_file(p)
-    cache.write_bytes(b"not a zip")
+    (cache / "time_s.npy").write_bytes(b"not an array")
     build_mod._MEMO.clear()
     again = load_network(Project.open(p.path))
     assert again.fingerprint() == net.fingerprint()

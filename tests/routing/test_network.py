@@ -326,3 +326,22 @@ def test_signal_inside_a_road_piece_is_charged(tmp_path):
     t, _ = node_times(net, _from_node(net, _at(net, 1)))
     t0, _ = node_times(plain, _from_node(plain, _at(plain, 1)))
     assert t[_at(net, 3)] - t0[_at(plain, 3)] == pytest.approx(15.0, abs=1e-6)
+
+
+def test_save_load_memory_mapped_folder(demo_network, tmp_path):
+    p = demo_network.save(tmp_path / "net")
+    assert p.is_dir() and (p / "time_s.npy").exists()
+    back = RoadNetwork.load(p)
+    assert isinstance(back.time_s, np.memmap) and not back.time_s.flags.writeable  # mapped, no copy
+    assert back.fingerprint() == demo_network.fingerprint() and back.crs.equals(demo_network.crs)
+    assert shapely.equals_exact(back.geometry, demo_network.geometry, 1e-9).all()
+    assert list(back.name) == list(demo_network.name) and list(back.road_class) == list(demo_network.road_class)
+    assert back.dropped == demo_network.dropped and back.profile == demo_network.profile
+    # it routes like the original
+    sn = snap(back, shapely.get_point(demo_network.geometry[:3], 0))
+    t1, _ = node_times(back, sn)
+    t0, _ = node_times(demo_network, snap(demo_network, shapely.get_point(demo_network.geometry[:3], 0)))
+    np.testing.assert_allclose(t1, t0)
+    # saving again over it replaces it
+    demo_network.save(p)
+    assert RoadNetwork.load(p).n_edges == demo_network.n_edges

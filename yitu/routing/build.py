@@ -1,7 +1,8 @@
 """The project's road network: build it once from an OSM file or a road-line layer, cache it, load it.
 
 ``build_network`` reads the input, builds the :class:`~yitu.routing.network.RoadNetwork` of one
-speed profile in the project's metric CRS, caches it as ``.npz`` in ``project.cache_dir``, stores
+speed profile in the project's metric CRS, caches it as a folder of ``.npy`` files in
+``project.cache_dir`` (memory-mapped on load: no copy, no parsing), stores
 the edges as the ``roads`` layer, and records the source (``cache/network.json``) so that
 ``load_network`` can build any other profile (``walking`` for evacuation) later without being
 told the file again.
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 __all__ = ["build_network", "load_network", "network_source", "cache_file", "FORMAT_VERSION", "SOURCE_FILE"]
 
 #: Bump when the build logic changes so that old caches are rebuilt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: The record of the network's source, in ``project.cache_dir``.
 SOURCE_FILE = "network.json"
 
@@ -140,14 +141,14 @@ def _safe(name: str) -> str:
 
 
 def _cache_path(project: Any, profile: str, key: str) -> Path:
-    return Path(project.cache_dir) / f"network-{_safe(profile)}-{key}.npz"
+    return Path(project.cache_dir) / f"network-{_safe(profile)}-{key}"
 
 
 def _load_cached(path: Path) -> RoadNetwork | None:
     """The cached network, or ``None`` when the file is missing or unreadable (then it is rebuilt)."""
-    if not path.exists():
+    if not (path / "meta.json").exists():
         return None
-    memo_key = (str(path.resolve()), path.stat().st_mtime_ns)
+    memo_key = (str(path.resolve()), (path / "meta.json").stat().st_mtime_ns)
     net = _MEMO.get(memo_key)
     if net is None:
         try:
@@ -368,11 +369,13 @@ def _check_overlap(project: Any, net: RoadNetwork, path: Path) -> None:
 
 
 def _remove_stale(project: Any, profile: str, *, keep: Path) -> None:
-    pattern = "network-*.npz" if profile == "*" else f"network-{_safe(profile)}-*.npz"
+    import shutil
+
+    pattern = "network-*" if profile == "*" else f"network-{_safe(profile)}-*"
     for p in Path(project.cache_dir).glob(pattern):
         if p != keep:
             try:
-                p.unlink()
+                shutil.rmtree(p) if p.is_dir() else p.unlink()  # a folder, or an .npz of an older format
                 log.debug("removed stale network cache %s", p)
             except OSError:  # another process may hold it; harmless
                 pass

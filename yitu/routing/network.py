@@ -135,12 +135,19 @@ class RoadNetwork:
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Save to ``.npz`` (arrays and geometry coordinates; no pickle), atomically."""
+        """Save, atomically: a path ending in ``.npz`` gives one ``.npz`` file; any other path a
+        folder of ``.npy`` files that :meth:`load` memory-maps (the cache format: loading costs
+        no copy and no parsing, geometry and names are built on first use)."""
+        p = Path(path)
+        if p.suffix.lower() == ".npz":
+            return self._save_npz(p)
+        return self._save_dir(p)
+
+    def _save_npz(self, p: Path) -> Path:
         from yitu.gis.io import atomic_path
 
         coords, idx = shapely.get_coordinates(self.geometry, return_index=True)
         counts = np.bincount(idx, minlength=self.n_edges)
-        p = Path(path)
         with atomic_path(p) as tmp:
             with open(tmp, "wb") as fh:
                 np.savez(
@@ -153,10 +160,43 @@ class RoadNetwork:
                 )
         return p
 
+    def _save_dir(self, p: Path) -> Path:
+        import json
+        import os
+        import shutil
+        import tempfile
+
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.", dir=p.parent))
+        try:
+            coords, idx = shapely.get_coordinates(self.geometry, return_index=True)
+            arrays = {name: getattr(self, name) for name in _NUMERIC}
+            arrays["coords"] = coords
+            arrays["counts"] = np.bincount(idx, minlength=self.n_edges)
+            for col in ("road_class", "name"):
+                uniq, codes = np.unique(np.asarray(getattr(self, col)).astype(str), return_inverse=True)
+                arrays[f"{col}_codes"] = codes.astype("int32")
+                arrays[f"{col}_values"] = uniq
+            for name, arr in arrays.items():
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+            meta = {"crs": self.crs.to_wkt(), "profile": self.profile, "source": self.source,
+                    "dropped": self.dropped, "format": _DIR_FORMAT}
+            (tmp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            if p.exists():
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+            os.replace(tmp, p)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return p
+
     @classmethod
     def load(cls, path: str | Path) -> RoadNetwork:
-        """Load a network saved with :meth:`save`."""
-        with np.load(Path(path), allow_pickle=False) as z:
+        """Load a network saved with :meth:`save` (a folder is memory-mapped, read-only)."""
+        p = Path(path)
+        if p.is_dir():
+            return cls._load_dir(p)
+        with np.load(p, allow_pickle=False) as z:
             counts = z["counts"]
             geoms = shapely.linestrings(z["coords"], indices=np.repeat(np.arange(counts.size), counts))
             return cls(
@@ -167,6 +207,47 @@ class RoadNetwork:
                 dropped=dict(zip(z["dropped_keys"].tolist(), z["dropped_values"].tolist())),
             )
 
+    @classmethod
+    def _load_dir(cls, p: Path) -> RoadNetwork:
+        import json
+
+        meta = json.loads((p / _META).read_text(encoding="utf-8"))
+        if meta.get("format") != _DIR_FORMAT:
+            raise NetworkError(f"{p}: network cache of another format ({meta.get('format')!r})")
+
+        names = (*_NUMERIC, "coords", "counts", "road_class_codes", "road_class_values", "name_codes", "name_values")
+        a = {name: np.load(p / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in names}
+        n_nodes, n_edges = a["x"].shape[0], a["u"].shape[0]
+        sizes_ok = (
+            all(a[k].shape[0] == n_nodes for k in ("y", "node_id", "signal"))
+            and all(a[k].shape[0] == n_edges for k in ("v", "length_m", "time_s", "speed_kmh", "way_id", "reverse",
+                                                         "counts", "road_class_codes", "name_codes"))
+            and a["coords"].shape == (int(a["counts"].sum()), 2)
+        )
+        if not sizes_ok:
+            raise NetworkError(f"{p}: network cache with arrays of mismatched sizes")
+        net = cls.__new__(cls)
+        for name in _NUMERIC:
+            object.__setattr__(net, name, a[name])
+        for name, value in (("crs", pyproj.CRS.from_wkt(meta["crs"])), ("profile", meta["profile"]),
+                            ("source", meta["source"]), ("dropped", dict(meta["dropped"]))):
+            object.__setattr__(net, name, value)
+        object.__setattr__(net, "_lazy", {
+            "geometry": lambda: shapely.linestrings(a["coords"], indices=np.repeat(np.arange(n_edges), a["counts"])),
+            "road_class": lambda: a["road_class_values"].astype(object)[a["road_class_codes"]],
+            "name": lambda: a["name_values"].astype(object)[a["name_codes"]],
+        })
+        return net
+
+    def __getattr__(self, name: str) -> Any:
+        # only called for attributes not set: the lazy columns of a memory-mapped network
+        lazy = self.__dict__.get("_lazy")
+        if lazy is not None and name in lazy:
+            value = lazy[name]()
+            object.__setattr__(self, name, value)
+            return value
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def fingerprint(self) -> str:
         h = hashlib.sha256()
         for a in (self.u, self.v, self.time_s):
@@ -175,6 +256,11 @@ class RoadNetwork:
 
     def __repr__(self) -> str:
         return f"RoadNetwork({self.n_nodes} nodes, {self.n_edges} edges, profile={self.profile!r}, crs={self.crs.to_string()})"
+
+
+_NUMERIC = ("x", "y", "node_id", "signal", "u", "v", "length_m", "time_s", "speed_kmh", "way_id", "reverse")
+_META = "meta.json"
+_DIR_FORMAT = 1
 
 
 def _csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_array:
