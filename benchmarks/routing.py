@@ -48,7 +48,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # also runnable as `python benchmarks/routing.py`
     sys.path.insert(0, str(ROOT))
-SIZES = {"demo": 0, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SIZES = {"demo": 0, "10k": 10_000, "100k": 100_000, "1M": 1_000_000, "2M": 2_000_000}
 TARGETS = {"a_vs_c": 2.0, "a_vs_b": 50.0, "a_1M_s": 5.0, "mem_1M_gb": 3.0, "d_100k_s": 10.0}
 
 log = logging.getLogger("benchmarks.routing")
@@ -212,6 +212,63 @@ def phase_b(workdir: Path, size: str, limit: float, sample: int) -> dict[str, An
             "targets_within": float((n_within > 0).mean()) if len(use) == n_st else float("nan")}
 
 
+def phase_k(workdir: Path, size: str, limit: float) -> dict[str, Any]:
+    """The compiled k-nearest engine alone (k = 3, to coverage's backup cap), snapped points given."""
+    from yitu.routing.coverage import snap_stations_and_targets
+    from yitu.routing.engine import nearest_k
+    from yitu.routing.knearest import k_nearest_labels
+
+    net, stations, targets = _load(workdir, size)
+    s_snap, t_snap = snap_stations_and_targets(net, stations, targets, max_snap_m=500.0)
+    src = s_snap.take(np.flatnonzero(s_snap.ok))
+    off = np.full(len(src), 60.0)
+    cap = 2 * limit * 60.0
+    t0 = time.perf_counter()
+    k_nearest_labels(net, src, offset_s=off, k=3, limit_s=cap)  # first call: compiled or from numba's cache
+    first_s = time.perf_counter() - t0
+    runs, full = [], []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        k_nearest_labels(net, src, offset_s=off, k=3, limit_s=cap)
+        runs.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        nearest_k(net, src, t_snap, k=3, offset_s=off, limit_s=cap, count_within_s=limit * 60.0)
+        full.append(time.perf_counter() - t0)
+    k1 = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        k_nearest_labels(net, src, offset_s=off, k=1, limit_s=cap)
+        k1.append(time.perf_counter() - t0)
+    return {"first_s": first_s, "labels_s": float(np.median(runs)), "nearest_k_s": float(np.median(full)),
+            "k1_s": float(np.median(k1)), "rss_gb": _rss_gb()}
+
+
+def phase_p(workdir: Path, size: str, limit: float) -> dict[str, Any]:
+    """pandana: contraction hierarchies on the same directed graph, nearest_pois (3) within the limit."""
+    import pandas as pd
+    import pandana
+
+    net, stations, targets = _load(workdir, size)
+    t0 = time.perf_counter()
+    nodes = pd.RangeIndex(net.n_nodes)
+    pn = pandana.Network(pd.Series(np.asarray(net.x), index=nodes), pd.Series(np.asarray(net.y), index=nodes),
+                         pd.Series(np.asarray(net.u)), pd.Series(np.asarray(net.v)),
+                         pd.DataFrame({"time": np.asarray(net.time_s)}), twoway=False)
+    prep_s = time.perf_counter() - t0
+    xy = np.column_stack([stations.geometry.x, stations.geometry.y])
+    lim = limit * 60.0
+    runs = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        pn.set_pois("station", lim, 3, pd.Series(xy[:, 0]), pd.Series(xy[:, 1]))
+        res = pn.nearest_pois(lim, "station", num_pois=3, include_poi_ids=True)
+        tn = pn.get_node_ids(targets.geometry.x, targets.geometry.y)
+        _ = res.loc[tn.to_numpy()]
+        runs.append(time.perf_counter() - t0)
+    return {"prep_s": prep_s, "query_s": float(min(runs)), "rss_gb": _rss_gb(),
+            "within_share": float((res.loc[tn.to_numpy()][1] < lim).mean())}
+
+
 def phase_d(workdir: Path, size: str) -> dict[str, Any]:
     from yitu.routing.isochrones import isochrones
 
@@ -221,18 +278,19 @@ def phase_d(workdir: Path, size: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------- the driver
-def _run_phase(args: list[str], timeout: float) -> dict[str, Any]:
+def _run_phase(args: list[str], timeout: float, env: dict[str, str] | None = None) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "benchmarks.routing", *args]
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                              env=None if env is None else {**os.environ, **env})
     except subprocess.TimeoutExpired:
         return {"error": f"timeout after {timeout:.0f} s"}
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         return {"error": " | ".join(tail) or f"exit {proc.returncode}"}
     for line in reversed(proc.stdout.strip().splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
+        if "{" in line:  # pandana prints its progress on the same line
+            return json.loads(line[line.index("{"):])
     return {"error": "no result"}
 
 
@@ -254,7 +312,13 @@ def run(sizes: list[str], *, n_stations: int, n_targets: int, limit: float, samp
         if "error" in prep:
             rows.append(row)
             continue
-        for ph in ("a", "c", "d"):
+        if size == sizes[0]:  # numba's first compile: the k phase with an empty cache
+            import tempfile as _tf
+
+            with _tf.TemporaryDirectory(prefix="numba-cold-") as cold:
+                print(f"· {size}: (k) with an empty numba cache …", file=sys.stderr, flush=True)
+                row["k_cold"] = _run_phase(["--phase", "k", *common], timeout, env={"NUMBA_CACHE_DIR": cold})
+        for ph in ("a", "k", "c", "d", "p"):
             print(f"· {size}: ({ph}) …", file=sys.stderr, flush=True)
             row[ph] = _run_phase(["--phase", ph, *common], timeout)
         if osmnx:
@@ -313,6 +377,30 @@ def table(rows: list[dict[str, Any]], *, n_stations: int, n_targets: int, limit:
             verdicts.append((r["size"], "peak memory of (a) < 3 GB", a.get("rss_gb", 99) < TARGETS["mem_1M_gb"]))
         if n == 100_000 and d.get("iso_s") is not None:
             verdicts.append((r["size"], "(d) < 10 s", d["iso_s"] < TARGETS["d_100k_s"]))
+    out += ["", "k-nearest engine and pandana (same network, stations, targets):"]
+    hdr2 = (f"{'network':<8} | {'(k) labels k=3':>14}{'k=1':>8}{'+targets':>10} | {'(c) scipy':>10} | {'k/c':>6}"
+            f" | {'(p) pandana CH prep':>19}{'nearest_pois':>14} | {'p/k':>6} | {'(k) RSS':>8}{'(p) RSS':>8}")
+    out += [hdr2, "-" * len(hdr2)]
+    for r in rows:
+        if "error" in r["prepare"]:
+            continue
+        k, c, pp = r.get("k", {}), r.get("c", {}), r.get("p", {})
+        kc = k.get("nearest_k_s", float("nan")) / c["dijkstra_s"] if k.get("nearest_k_s") and c.get("dijkstra_s") else float("nan")
+        pk = pp.get("query_s", float("nan")) / k["nearest_k_s"] if pp.get("query_s") and k.get("nearest_k_s") else float("nan")
+        out.append(f"{r['size']:<8} | {_fmt(k.get('labels_s'), nd=3):>14}{_fmt(k.get('k1_s'), nd=3):>8}"
+                   f"{_fmt(k.get('nearest_k_s'), nd=3):>10} | {_fmt(c.get('dijkstra_s'), nd=3):>10} | {kc:>5.1f}x"
+                   f" | {_fmt(pp.get('prep_s')):>19}{_fmt(pp.get('query_s'), nd=3):>14} | {pk:>5.1f}x | "
+                   f"{_fmt(k.get('rss_gb'), 'GB'):>8}{_fmt(pp.get('rss_gb'), 'GB'):>8}")
+        for ph in ("k", "p"):
+            if ph in r and "error" in r[ph]:
+                out.append(f"    ({ph}) failed: {r[ph]['error']}")
+        if SIZES.get(r["size"], 0) >= 100_000 and k.get("nearest_k_s") and c.get("dijkstra_s"):
+            verdicts.append((r["size"], "(k) k=3 engine incl. targets ≤ 2×(c)", kc <= TARGETS["a_vs_c"]))
+        if SIZES.get(r["size"], 0) >= 100_000 and k.get("nearest_k_s") and pp.get("query_s"):
+            verdicts.append((r["size"], "(k) faster than pandana nearest_pois (query only)", pk >= 1.0))
+        if "k_cold" in r and "first_s" in r["k_cold"]:
+            out.append(f"    numba first compile (empty cache, {r['size']}): {_fmt(r['k_cold']['first_s'])} "
+                       f"(first call with the cache: {_fmt(k.get('first_s'))})")
     out += ["", "targets (at 100k and 1M nodes; the demo row is for scale only):"]
     out += [f"  {'PASS' if ok else 'MISS'}  {size:<5} {what}" for size, what, ok in verdicts]
     details = []
@@ -347,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per case")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw results here")
-    ap.add_argument("--phase", choices=["prepare", "a", "b", "c", "d"], help=argparse.SUPPRESS)
+    ap.add_argument("--phase", choices=["prepare", "a", "b", "c", "d", "k", "p"], help=argparse.SUPPRESS)
     ap.add_argument("--size", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -361,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
             res = phase_b(wd, args.size, args.limit, args.sample)
         elif args.phase == "c":
             res = phase_c(wd, args.size, args.limit)
+        elif args.phase == "k":
+            res = phase_k(wd, args.size, args.limit)
+        elif args.phase == "p":
+            res = phase_p(wd, args.size, args.limit)
         else:
             res = phase_d(wd, args.size)
         print(json.dumps(res))

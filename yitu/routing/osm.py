@@ -74,6 +74,24 @@ def _clipped_pieces(way: osmium.osm.Way) -> tuple[list[tuple[np.ndarray, np.ndar
     return [(lon[a:b], lat[a:b]) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 2], not valid.all()
 
 
+def _wkb_lines(wkbs: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lon, lat, line index) of every point of little-endian 2-D WKB linestrings in hex, decoded
+    with numpy in one go (libosmium writes them: 1 byte order, 4 type, 4 count, 16 per point)."""
+    if not wkbs:
+        return np.zeros(0), np.zeros(0), np.zeros(0, dtype="int64")
+    nbytes = np.fromiter((len(w) for w in wkbs), dtype="int64", count=len(wkbs)) // 2
+    buf = np.frombuffer(bytes.fromhex("".join(wkbs)), dtype=np.uint8)
+    start = np.concatenate([[0], np.cumsum(nbytes)[:-1]])
+    if buf.size and not ((buf[start] == 1).all() and (buf[start + 1] == 2).all()):
+        raise NetworkError("unexpected WKB from libosmium (not little-endian 2-D linestrings)")
+    npts = (nbytes - 9) // 16
+    line = np.repeat(np.arange(len(wkbs), dtype="int64"), npts)
+    first = np.repeat(start + 9 - 16 * (np.cumsum(npts) - npts), npts) + 16 * np.arange(int(npts.sum()))
+    pos = first[:, None] + np.arange(16)[None, :]
+    xy = buf[pos.ravel()].view("<f8").reshape(-1, 2)
+    return xy[:, 0].copy(), xy[:, 1].copy(), line
+
+
 def from_osm(
     path: str | Path,
     *,
@@ -104,8 +122,6 @@ def from_osm(
     NetworkError
         The file is missing, empty, not OSM, or holds no road the profile can use.
     """
-    import shapely
-
     p = Path(path)
     _check_file(p)
     wkbs: list[str] = []
@@ -123,7 +139,9 @@ def from_osm(
     fab = osmium.geom.WKBFactory()
     every_node = osmium.geom.ALL
     try:
-        fp = osmium.FileProcessor(str(p)).with_locations().with_filter(osmium.filter.KeyFilter("highway"))
+        # only the classes the profile drives on (and signals) reach Python: the test is done in C++
+        wanted = [("highway", hw) for hw, v in profile.speeds_kmh.items() if v > 0] + [("highway", "traffic_signals")]
+        fp = osmium.FileProcessor(str(p)).with_locations().with_filter(osmium.filter.TagFilter(*wanted))
         for obj in fp:
             if obj.is_node():
                 if obj.tags.get("highway") == "traffic_signals" and obj.location.valid():
@@ -156,16 +174,15 @@ def from_osm(
             f"{p}: no road usable by profile {profile.name!r} (highway classes: {', '.join(sorted(profile.speeds_kmh))})"
         )
     # every way's points in one go: lon/lat, the run of each point, the way of each run
-    coords, idx = shapely.get_coordinates(shapely.from_wkb(wkbs), return_index=True)
+    lon_all, lat_all, run = _wkb_lines(wkbs)
     run_way = np.asarray(wkb_way, dtype="int64")
-    lon_all, lat_all, run = coords[:, 0], coords[:, 1], idx.astype("int64")
     if clipped:
         extra_run = np.concatenate([np.full(lon.size, run_way.size + i, dtype="int64") for i, (_, lon, _) in enumerate(clipped)])
         lon_all = np.concatenate([lon_all, *[c[1] for c in clipped]])
         lat_all = np.concatenate([lat_all, *[c[2] for c in clipped]])
         run = np.concatenate([run, extra_run])
         run_way = np.concatenate([run_way, np.array([c[0] for c in clipped], dtype="int64")])
-    del coords, idx, wkbs
+    del wkbs
     if crs is None:
         crs = metric_crs((float(lon_all.min()), float(lat_all.min()), float(lon_all.max()), float(lat_all.max())))
     key = location_key(lon_all, lat_all)
