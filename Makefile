@@ -29,7 +29,8 @@ test: sysdeps-test venv
 
 bench: venv
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
-	$(BIN)/python benchmarks/routing.py
+	$(BIN)/python benchmarks/routing.py --sizes demo,100k,1M
+	$(BIN)/python benchmarks/network.py --tiles 4,16
 	$(BIN)/python benchmarks/drill.py
 
 clean:
