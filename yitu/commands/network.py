@@ -1,0 +1,82 @@
+"""Road-network commands: ``yitu network build`` and ``yitu network info`` (yitu.routing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from yitu.cli import ProjectDir, _working, console
+
+network_app = typer.Typer(help="道路网络 Road network: build and inspect.", no_args_is_help=True)
+
+
+def _network_table(d: dict, cache: Path | None, *, title: str):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    t = Table(title=title, show_header=False)
+    t.add_column("k")
+    t.add_column("v", overflow="fold")
+    t.add_row("节点 nodes", f"{d['nodes']:,}")
+    t.add_row("路段 edges (directed)", f"{d['edges']:,}")
+    t.add_row("里程 road km", f"{d['km']:,.1f}")
+    t.add_row("单行路段 one-way edges", f"{d['one_way_edges']:,}")
+    t.add_row("信号灯 signals", f"{d['signals']:,}")
+    t.add_row("速度配置 profile", str(d["profile"]))
+    t.add_row("坐标系 CRS", str(d["crs"]))
+    t.add_row("道路等级 classes", ", ".join(f"{k} {v}" for k, v in sorted(d["classes"].items(), key=lambda kv: -kv[1])))
+    dropped = {k: v for k, v in d["dropped"].items() if v}
+    t.add_row("剔除 dropped", ", ".join(f"{k} {v}" for k, v in dropped.items()) or "无 none")
+    t.add_row("来源 source", str(d["source"]))
+    t.add_row("缓存 cache", str(cache) if cache else "—")
+    return t
+
+
+def network_build_cmd(
+    directory: ProjectDir,
+    osm: Annotated[Optional[Path], typer.Option(help="OSM 文件 .osm / .osm.gz / .osm.pbf.")] = None,
+    roads: Annotated[Optional[Path], typer.Option(help="道路线图层 Road-line layer (GeoPackage, Shapefile, GeoJSON).")] = None,
+    profile: Annotated[str, typer.Option(help="速度配置 Speed profile (fire_engine, walking, ...).")] = "fire_engine",
+    class_field: Annotated[Optional[str], typer.Option(help="道路等级字段 Road-class field of --roads.")] = None,
+    speed_field: Annotated[Optional[str], typer.Option(help="速度字段 Speed (km/h) field of --roads.")] = None,
+    oneway_field: Annotated[Optional[str], typer.Option(help="单行字段 One-way field of --roads.")] = None,
+    name_field: Annotated[Optional[str], typer.Option(help="路名字段 Name field of --roads.")] = None,
+    layer: Annotated[Optional[str], typer.Option(help="GeoPackage layer of --roads.")] = None,
+    crs: Annotated[Optional[str], typer.Option(help="坐标系 of --roads when the file declares none (wgs84 | cgcs2000 | EPSG:xxxx).")] = None,
+) -> None:
+    """构建道路网络 Build the road network from OSM or road lines, cache it and store the roads layer."""
+    from yitu.layers.project import Project
+    from yitu.routing.build import build_network, cache_file
+    from yitu.routing.network import describe
+
+    p = Project.open(directory)
+    with _working("构建道路网络 building the road network…"):
+        net = build_network(p, osm=osm, roads=roads, profile=profile, class_field=class_field,
+                            speed_field=speed_field, oneway_field=oneway_field, name_field=name_field, layer=layer,
+                            crs=crs)
+    console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"道路网络 road network · {p.path}"))
+
+
+def network_info_cmd(
+    directory: ProjectDir,
+    profile: Annotated[str, typer.Option(help="速度配置 Speed profile.")] = "fire_engine",
+) -> None:
+    """道路网络概况 Summarise the project's road network."""
+    from yitu.layers.project import Project
+    from yitu.routing.build import cache_file, load_network
+    from yitu.routing.network import describe
+
+    p = Project.open(directory)
+    with _working("读取道路网络 loading the road network…"):
+        net = load_network(p, profile=profile)
+    console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"道路网络 road network · {p.path}"))
+
+
+network_app.command("build")(network_build_cmd)
+network_app.command("info")(network_info_cmd)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``yitu network`` to ``app``."""
+    app.add_typer(network_app, name="network")
