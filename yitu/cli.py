@@ -9,25 +9,106 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
+from rich.text import Text
+from typer.core import TyperGroup
 
 from yitu import __version__
 from yitu.errors import YituError
+from yitu.words import LANGS, tr, use_lang
+
+# ---------------------------------------------------------------------------- text, never markup
+# ESC/CSI/OSC sequences (colours, cursor moves, window titles) and the other control characters
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])?"
+                   r"|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object) -> str:
+    """``value`` as text safe for a terminal: escape sequences removed, other control characters shown as ``�``.
+
+    Tabs and newlines stay. Use it (or :func:`text`) for every piece of data printed by the CLI.
+    """
+    return _CONTROL.sub("\ufffd", _ANSI.sub("", str(value)))
+
+
+def text(value: object, style: str | None = None) -> Text:
+    """``value`` as rich :class:`~rich.text.Text`: printed as typed, never parsed as markup."""
+    return Text(clean(value), style=style or "")
+
+
+def say(*parts: object, style: str | None = None) -> None:
+    """Print ``parts`` (words and data) to stdout as text, joined by nothing; ``(str, style)`` pairs are styled."""
+    console.print(_assemble(parts, style), soft_wrap=True)
+
+
+def warn(message: object) -> None:
+    """A warning line on stderr: 注意 (or "warning") then the message as text."""
+    err.print(_assemble(((tr("cli.warning"), "yellow"), " ", message), None), soft_wrap=True)
+
+
+def print_error(message: object) -> None:
+    """The one error line on stderr: 错误 (or "error") then the message as text."""
+    err.print(_assemble(((tr("cli.error"), "bold red"), " ", message), None), soft_wrap=True)
+
+
+def _assemble(parts: tuple[Any, ...], style: str | None) -> Text:
+    out = Text(style=style or "")
+    for part in parts:
+        if isinstance(part, tuple):
+            out.append(clean(part[0]), style=part[1])
+        elif isinstance(part, Text):
+            out.append_text(part)
+        else:
+            out.append(clean(part))
+    return out
+
+
+class _CleanLog(logging.Filter):
+    """Log records carry user text: clean it before the handler writes it to the terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = clean(record.getMessage()), ()
+        return True
+
+
+# ---------------------------------------------------------------------------- the app
+_ORDER = ("init", "demo", "import", "validate", "info", "settings", "network", "check", "gaps", "drill", "map",
+          "render", "lists", "report")
+
+
+class _Group(TyperGroup):
+    """Commands listed in the order of the work; a YituError is one line in the language in effect."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = list(super().list_commands(ctx))
+        return sorted(names, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), names.index(n)))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except YituError as exc:  # printed here, while the --lang of this call is still in effect
+            print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
 
 app = typer.Typer(
     name="yitu",
+    cls=_Group,
     help="一图 yitu: 四色风险图、15分钟救援圈与应急资源规划。Risk maps, rescue coverage and planning.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no <bool> on flags, no markup eaten from the help texts
 )
 
 console = Console()  # results to stdout
@@ -37,11 +118,14 @@ EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_FAIL = 3
 
-ProjectDir = Annotated[Path, typer.Argument(help="项目目录 Project folder (holds yitu.toml and project.gpkg).")]
+ProjectDir = Annotated[
+    Path, typer.Argument(metavar="DIR", help="项目目录 Project folder (holds yitu.toml and project.gpkg).", show_default=False)
+]
 
 
 class _State:
     quiet: bool = False
+    lang: str | None = None  # the global --lang when given (map, render and lists default to their settings)
 
 
 state = _State()
@@ -68,39 +152,69 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _lang_option(value: str | None) -> str | None:
+    if value is not None and value not in LANGS:
+        raise typer.BadParameter(f"{value!r}: zh | en")
+    return value
+
+
 @app.callback()
 def _main(
+    ctx: typer.Context,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出结果 Only results, no progress or info.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="输出调试信息 Debug logging.")] = False,
+    lang: Annotated[
+        Optional[str], typer.Option("--lang", metavar="zh|en", callback=_lang_option,
+                                    help="语言 Language of what yitu prints and writes: zh (default) | en.")
+    ] = None,
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="显示版本 Show the version.")
     ] = None,
 ) -> None:
-    state.quiet = quiet
+    state.quiet, state.lang = quiet, lang
+    ctx.with_resource(use_lang(lang))  # for this call only (tests run many calls in one process)
     level = logging.DEBUG if verbose else (logging.WARNING if quiet else logging.INFO)
-    logging.basicConfig(
-        level=level,
-        format="%(message)s",
-        handlers=[RichHandler(console=err, show_time=False, show_path=False, markup=False)],
-        force=True,
-    )
+    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
+    handler.addFilter(_CleanLog())
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
 
 
 # ---------------------------------------------------------------------------- shared console helpers
 
 
-def _table(df, *, title: str | None = None, max_rows: int = 50):  # type: ignore[no-untyped-def]
-    """A rich table of a DataFrame (strings as they are; NaN shown as —)."""
+def _cell(v: object) -> Text:
+    from yitu.words.numbers import is_missing
+
+    if not isinstance(v, Text) and is_missing(v):
+        return Text("—")
+    return v if isinstance(v, Text) else text(v)
+
+
+def _table(df, *, title: object = None, max_rows: int = 50, caption: object = None):  # type: ignore[no-untyped-def]
+    """A rich table of a DataFrame: every header and cell as text (never markup); missing values shown as —."""
     from rich.table import Table
 
-    t = Table(title=title, show_lines=False)
+    t = Table(title=None if title is None else _assemble((title,), None), show_lines=False)
     for c in df.columns:
-        t.add_column(str(c))
-    for _, r in df.head(max_rows).iterrows():
-        t.add_row(*["—" if (v is None or (isinstance(v, float) and v != v)) else str(v) for v in r])
+        t.add_column(text(c))
+    for row in df.head(max_rows).itertuples(index=False):
+        t.add_row(*[_cell(v) for v in row])
     if len(df) > max_rows:
-        t.caption = f"… {len(df) - max_rows} more rows"
+        t.caption = tr("cli.more_rows", n=len(df) - max_rows)
+    elif caption is not None:
+        t.caption = text(caption)
+    return t
+
+
+def _rich_table(columns: list[str], *, title: object = None, no_wrap: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """An empty simple-headed table with our own ``columns``; add rows of :func:`text` cells."""
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=None if title is None else _assemble((title,), None), box=box.SIMPLE_HEAD, pad_edge=False)
+    for c in columns:
+        t.add_column(text(c), no_wrap=c in no_wrap)
     return t
 
 

@@ -6,108 +6,103 @@ from typing import Annotated, Optional
 
 import typer
 
-from yitu.cli import EXIT_FAIL, ProjectDir, _table, _working, console, err
-from yitu.commands.drill import _fmt_min, _fmt_share
+from yitu.cli import EXIT_FAIL, ProjectDir, _cell, _rich_table, _table, _working, console, say, text, warn
+from yitu.words import tr
+from yitu.words.numbers import fmt, is_missing
+from yitu.words.status import status_text
 
 
-def _minutes(v: object) -> str:
-    return "—" if v is None or (isinstance(v, float) and v != v) else f"{float(v):.1f}"  # type: ignore[arg-type]
+def _min(v: object) -> str:
+    """Minutes to 0.1 without the unit (the column head says 分钟); — when missing."""
+    return "—" if is_missing(v) else fmt(v, "min", unit=False)
 
 
 def check_cmd(
     directory: ProjectDir,
-    park: Annotated[Optional[str], typer.Option(help="园区编号 Check only this park id.")] = None,
-    limit: Annotated[Optional[float], typer.Option(help="时限(分钟) Time limit, alarm to arrival (default: rescue.park_limit_min).")] = None,
-    profile: Annotated[str, typer.Option(help="速度配置 Speed profile.")] = "fire_engine",
-    worst: Annotated[int, typer.Option(help="列出最差的未达标目标数 How many failing targets to list.")] = 10,
+    park: Annotated[Optional[str], typer.Option(metavar="ID", help="园区编号 Check only this park id.")] = None,
+    limit: Annotated[Optional[float], typer.Option(metavar="MIN", help="时限(分钟) Time limit, alarm to arrival (default: rescue.park_limit_min).")] = None,
+    profile: Annotated[str, typer.Option(metavar="NAME", help="速度配置 Speed profile.")] = "fire_engine",
+    worst: Annotated[int, typer.Option(metavar="N", help="列出最差的未达标目标数 How many failing targets to list.")] = 10,
 ) -> None:
     """园区15分钟救援圈检查 Park check: every enterprise, red/orange zone and boundary point within the limit; exit 3 on FAIL."""
     import pandas as pd
 
     from yitu.layers.project import Project
-    from yitu.routing.parks import KIND_LABELS, STATUS_LABELS, run_check
+    from yitu.routing.arrival import arrival_status
+    from yitu.routing.parks import VERDICT_CODES, kind_text, run_check
 
     p = Project.open(directory)
-    with _working("计算中 computing the park check…"):
+    with _working(tr("cli.computing")):
         r = run_check(p, park=park, limit_min=limit, profile=profile)
     pk = r.check.parks
     rows = pd.DataFrame({
-        "园区 park": pk["park_id"] + " " + pk["park_name"],
-        "结论 verdict": pk["verdict"].map({"PASS": "达标 PASS", "FAIL": "不达标 FAIL"}),
-        "目标 targets": pk["n_targets"].astype(str),
-        "未达标 fail": pk["n_fail"].astype(str),
-        "最大超时 worst miss (min)": pk["worst_miss_min"].map(_minutes),
-        "圈内面积 covered": (pk["covered_share"] * 100).map(lambda v: f"{v:.1f}%"),
-        "说明 note": pk["note"],
+        tr("cli.col.park"): pk["park_id"].astype(str) + " " + pk["park_name"].astype(str),
+        tr("cli.col.verdict"): [status_text(VERDICT_CODES.get(str(v), "unknown")) for v in pk["verdict"]],
+        tr("cli.col.targets"): pk["n_targets"].astype(str),
+        tr("cli.col.n_fail"): pk["n_fail"].astype(str),
+        tr("cli.col.worst_miss") + "（" + tr("cli.col.minute") + "）": pk["worst_miss_min"].map(_min),
+        tr("cli.col.covered"): [fmt(v, "share") for v in pk["covered_share"]],
+        tr("cli.col.note"): pk["note"],
     })
-    console.print(_table(rows, title=f"园区救援圈检查 park check · {r.limit_min:g} 分钟 · {r.profile}"))
-    fails = r.check.failing().head(max(worst, 0))
+    console.print(_table(rows, title=tr("cli.park_check", limit=fmt(r.limit_min, "min"), profile=r.profile)))
+    failing = r.check.failing()
+    fails = failing.head(max(worst, 0))
     if len(fails):
+        st = arrival_status(fails["status"], fails["arrival_min"], fails["arrival_min"] - fails["miss_min"])
         ft = pd.DataFrame({
-            "园区 park": fails["park_id"],
-            "类型 kind": fails["kind"].map(lambda k: KIND_LABELS.get(k, k)),
-            "目标 target": fails["target_id"] + " " + fails["name"],
-            "到场 arrival (min)": fails["arrival_min"].map(_minutes),
-            "超时 miss (min)": fails["miss_min"].where(fails["status"] == "ok").map(_minutes),
-            "最近站点 nearest": fails["nearest_station_name"].fillna("—"),
-            "状态 status": fails["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+            tr("cli.col.park"): fails["park_id"],
+            tr("cli.col.kind"): fails["kind"].map(kind_text),
+            tr("cli.col.target"): fails["target_id"].astype(str) + " " + fails["name"].astype(str),
+            tr("cli.col.arrival_min"): fails["arrival_min"].map(_min),
+            tr("cli.col.miss") + "（" + tr("cli.col.minute") + "）": fails["miss_min"].where(fails["status"] == "ok").map(_min),
+            tr("cli.col.nearest"): fails["nearest_station_name"].fillna("—"),
+            tr("cli.col.status"): [status_text(v) for v in st],
         })
-        console.print(_table(ft, title=f"最差的未达标目标 worst failing targets ({len(r.check.failing())} in all)"))
+        console.print(_table(ft, title=tr("cli.worst_failing", n=len(failing))))
     for _, s in r.stations_off_network.iterrows():
-        err.print(f"[yellow]注意 warning:[/] {s['station_id']} {s['station_name']}: {s['note']}", markup=True, highlight=False)
-    console.print("结果 results: " + ", ".join(str(f) for f in r.files.values()))
+        warn(f"{s['station_id']} {s['station_name']}: {s['note']}")
+    say(tr("cli.results"), "、".join(str(f) for f in r.files.values()))
     if not r.passed:
         raise SystemExit(EXIT_FAIL)  # main() drops typer.Exit codes in non-standalone mode
 
 
 def gaps_cmd(
     directory: ProjectDir,
-    park_limit: Annotated[Optional[float], typer.Option(help="园区内企业时限 Minutes for enterprises in a park (default rescue.park_limit_min).")] = None,
-    limit: Annotated[Optional[float], typer.Option(help="其余时限 Minutes for everything else (default rescue.urban_limit_min).")] = None,
+    park_limit: Annotated[Optional[float], typer.Option(metavar="MIN", help="园区内企业时限 Minutes for enterprises in a park (default rescue.park_limit_min).")] = None,
+    limit: Annotated[Optional[float], typer.Option(metavar="MIN", help="其余时限 Minutes for everything else (default rescue.urban_limit_min).")] = None,
 ) -> None:
     """缺口清单 Gap list: places outside every station's limit, failing parks, districts over the 建标152 area."""
-    import pandas as pd
-
     from yitu.layers.project import Project
     from yitu.routing.build import load_network
-    from yitu.routing.gaps import GAP_LABELS, gaps, write_gaps
+    from yitu.routing.gaps import gap_table, gaps, write_gaps
 
     p = Project.open(directory)
-    with _working("计算中 computing the gap list…"):
+    with _working(tr("cli.computing")):
         res = gaps(p, load_network(p), park_limit_min=park_limit, other_limit_min=limit)
-    from rich import box
-    from rich.table import Table
-
-    status = {"ok": "超时", "off_network": "不在路网", "unreachable": "不可达"}
-    for key, title in (("enterprises", "时限外企业"), ("targets", "时限外防护目标"), ("villages", "时限外村庄")):
-        df = res[key]
-        t = Table(title=f"{title} {key} ({len(df)})", box=box.SIMPLE_HEAD, pad_edge=False)
-        for c in ("编号", "名称", "等级", "人数", "时限", "到场", "状态"):
-            t.add_column(c, no_wrap=c in ("编号", "名称"))
-        for r in df.head(15).itertuples(index=False):
-            t.add_row(str(r.id), str(r.name), str(r.grade_label), "—" if r.population is pd.NA else str(r.population),
-                      f"{r.limit_min:g}", _fmt_min(r.arrival_min), status.get(str(r.status), str(r.status)))
+    heads = ("id", "name", "grade_label", "population", "limit_min", "arrival_min", "status")
+    for key in ("enterprises", "targets", "villages"):
+        df = gap_table(res[key][list(heads)])
+        t = _rich_table(list(df.columns), title=tr(f"cli.gaps.{key}", n=len(df)), no_wrap=tuple(df.columns[:2]))
+        for row in df.head(15).itertuples(index=False):
+            t.add_row(*[_cell(v) for v in row])
         if len(df) > 15:
-            t.caption = f"… {len(df) - 15} more rows"
+            t.caption = tr("cli.more_rows", n=len(df) - 15)
         console.print(t)
-    for key, title, cols in (
-        ("parks", "未通过救援圈的园区 parks failing", ["park_id", "park_name", "n_fail", "worst_miss_min", "covered_share"]),
-        ("districts", "辖区面积超标站点 districts over 建标152", ["station_name", "station_type", "district_km2", "max_km2",
-                                                           "excess_km2"]),
+    for key, cols in (
+        ("parks", ["park_id", "park_name", "n_fail", "worst_miss_min", "covered_share"]),
+        ("districts", ["station_name", "station_type", "district_km2", "max_km2", "excess_km2"]),
     ):
-        df = res[key]
-        t = Table(title=f"{title} ({len(df)})", box=box.SIMPLE_HEAD, pad_edge=False)
-        for c in cols:
-            t.add_column(GAP_LABELS.get(c, c), no_wrap=True)
-        for r in df[cols].itertuples(index=False):
-            t.add_row(*[_fmt_share(v) if c == "covered_share" else _fmt_min(v) if isinstance(v, float) else str(v)
-                        for c, v in zip(cols, r)])
-        if len(df):
-            t.caption = f"依据 source: {df['source'].iloc[0]}"
+        src = res[key]
+        df = gap_table(src[cols])
+        t = _rich_table(list(df.columns), title=tr(f"cli.gaps.{key}", n=len(df)), no_wrap=tuple(df.columns))
+        for row in df.itertuples(index=False):
+            t.add_row(*[_cell(f"{v}%" if c == "covered_share" and not is_missing(v) else v) for c, v in zip(cols, row)])
+        if len(src):
+            t.caption = text(tr("cli.source", source=src["source"].iloc[0]))
         console.print(t)
-    with _working("写入中 writing the gap lists…"):
+    with _working(tr("cli.writing")):
         paths = write_gaps(p, res)
-    console.print(f"完整清单 full lists: {paths['xlsx'].parent} (CSV per table, gaps.xlsx)", highlight=False)
+    say(tr("cli.gaps.written", folder=paths["xlsx"].parent))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from yitu.cli import ProjectDir, _working, console
+from yitu.cli import ProjectDir, _working, console, text
+from yitu.words import tr
 
 network_app = typer.Typer(help="道路网络 Road network: build and inspect.", no_args_is_help=True)
 
@@ -15,34 +16,45 @@ network_app = typer.Typer(help="道路网络 Road network: build and inspect.", 
 def _network_table(d: dict, cache: Path | None, *, title: str):  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    t = Table(title=title, show_header=False)
+    from yitu.words import has
+    from yitu.words.common import road_class_text
+    from yitu.words.numbers import fmt
+
+    def words(key: str, prefix: str) -> str:
+        return tr(prefix + key) if has(prefix + key) else key
+
+    t = Table(title=text(title), show_header=False)
     t.add_column("k")
     t.add_column("v", overflow="fold")
-    t.add_row("节点 nodes", f"{d['nodes']:,}")
-    t.add_row("路段 edges (directed)", f"{d['edges']:,}")
-    t.add_row("里程 road km", f"{d['km']:,.1f}")
-    t.add_row("单行路段 one-way edges", f"{d['one_way_edges']:,}")
-    t.add_row("信号灯 signals", f"{d['signals']:,}")
-    t.add_row("速度配置 profile", str(d["profile"]))
-    t.add_row("坐标系 CRS", str(d["crs"]))
-    t.add_row("道路等级 classes", ", ".join(f"{k} {v}" for k, v in sorted(d["classes"].items(), key=lambda kv: -kv[1])))
+    classes = sorted(d["classes"].items(), key=lambda kv: -kv[1])
     dropped = {k: v for k, v in d["dropped"].items() if v}
-    t.add_row("剔除 dropped", ", ".join(f"{k} {v}" for k, v in dropped.items()) or "无 none")
-    t.add_row("来源 source", str(d["source"]))
-    t.add_row("缓存 cache", str(cache) if cache else "—")
+    for key, value in (
+        ("nodes", fmt(d["nodes"], "count")),
+        ("edges", fmt(d["edges"], "count")),
+        ("km", fmt(d["km"], "km")),
+        ("one_way", fmt(d["one_way_edges"], "count")),
+        ("signals", fmt(d["signals"], "count")),
+        ("profile", f"{words(str(d['profile']), 'profile.')} ({d['profile']})"),
+        ("crs", str(d["crs"])),
+        ("classes", "、".join(f"{road_class_text(k)} {v:,}" for k, v in classes)),
+        ("dropped", "、".join(f"{words(k, 'network.dropped.')} {v:,}" for k, v in dropped.items()) or tr("value.none")),
+        ("source", str(d["source"])),
+        ("cache", str(cache) if cache else "—"),
+    ):
+        t.add_row(text(tr(f"cli.net.{key}")), text(value))
     return t
 
 
 def network_build_cmd(
     directory: ProjectDir,
-    osm: Annotated[Optional[Path], typer.Option(help="OSM 文件 .osm / .osm.gz / .osm.pbf.")] = None,
-    roads: Annotated[Optional[Path], typer.Option(help="道路线图层 Road-line layer (GeoPackage, Shapefile, GeoJSON).")] = None,
+    osm: Annotated[Optional[Path], typer.Option(metavar="FILE", help="OSM 文件 .osm / .osm.gz / .osm.pbf.")] = None,
+    roads: Annotated[Optional[Path], typer.Option(metavar="FILE", help="道路线图层 Road-line layer (GeoPackage, Shapefile, GeoJSON).")] = None,
     profile: Annotated[str, typer.Option(help="速度配置 Speed profile (fire_engine, walking, ...).")] = "fire_engine",
     class_field: Annotated[Optional[str], typer.Option(help="道路等级字段 Road-class field of --roads.")] = None,
     speed_field: Annotated[Optional[str], typer.Option(help="速度字段 Speed (km/h) field of --roads.")] = None,
     oneway_field: Annotated[Optional[str], typer.Option(help="单行字段 One-way field of --roads.")] = None,
     name_field: Annotated[Optional[str], typer.Option(help="路名字段 Name field of --roads.")] = None,
-    layer: Annotated[Optional[str], typer.Option(help="GeoPackage layer of --roads.")] = None,
+    layer: Annotated[Optional[str], typer.Option(metavar="NAME", help="源图层 GeoPackage layer of --roads.")] = None,
     crs: Annotated[Optional[str], typer.Option(help="坐标系 of --roads when the file declares none (wgs84 | cgcs2000 | EPSG:xxxx).")] = None,
 ) -> None:
     """构建道路网络 Build the road network from OSM or road lines, cache it and store the roads layer."""
@@ -51,11 +63,11 @@ def network_build_cmd(
     from yitu.routing.network import describe
 
     p = Project.open(directory)
-    with _working("构建道路网络 building the road network…"):
+    with _working(tr("cli.building_network")):
         net = build_network(p, osm=osm, roads=roads, profile=profile, class_field=class_field,
                             speed_field=speed_field, oneway_field=oneway_field, name_field=name_field, layer=layer,
                             crs=crs)
-    console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"道路网络 road network · {p.path}"))
+    console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"{tr('cli.network')} · {p.path}"))
 
 
 def network_info_cmd(
@@ -68,9 +80,9 @@ def network_info_cmd(
     from yitu.routing.network import describe
 
     p = Project.open(directory)
-    with _working("读取道路网络 loading the road network…"):
+    with _working(tr("cli.loading_network")):
         net = load_network(p, profile=profile)
-    console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"道路网络 road network · {p.path}"))
+    console.print(_network_table(describe(net), cache_file(p, profile=profile), title=f"{tr('cli.network')} · {p.path}"))
 
 
 network_app.command("build")(network_build_cmd)

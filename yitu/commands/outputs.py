@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from yitu.cli import EXIT_FAIL, ProjectDir, _table, _working, console, err
-
+from yitu.cli import EXIT_FAIL, ProjectDir, _table, _working, console, say, state, warn
 from yitu.commands.drill import _CLOSED, _CLOSED_AREA, _HAZARD, _split_closed
+from yitu.words import tr, use_lang
+from yitu.words.status import status_text
 
 
 def map_cmd(
@@ -32,19 +33,21 @@ def map_cmd(
     from yitu.maps.offline import save_html
 
     p = Project.open(directory)
-    lang = lang or p.settings.maps.lang or "zh"
-    with _working("绘制中 drawing the risk map…"):
-        m = risk_map(p, tiles=tiles if tiles is not None else p.settings.maps.tiles, lang=lang, title=title)
-        path = save_html(m, out or (p.output_dir / "risk_map.html"), offline=not online)
-    counts = m.yitu_counts  # type: ignore[attr-defined]
-    rows = [{"图层 layer": _label(k, lang), "key": k, "要素 features": counts[k]} for k in LAYER_ORDER if k in counts]
-    console.print(_table(pd.DataFrame(rows), title="四色风险图 risk map"))
-    src = m.yitu_tiles  # type: ignore[attr-defined]
-    basemap = "none (无底图)" if src.is_none else f"{src.name} ({src.datum})"
-    console.print(f"底图 basemap: {basemap} · {'online (CDN)' if online else 'offline (Leaflet inlined)'}", highlight=False)
-    if "roads" not in counts:
-        err.print(f"道路未绘制 no roads drawn: build the network first (`yitu network build {p.path} --osm FILE`)", highlight=False)
-    console.print(f"已写入 written: {path}", highlight=False)
+    lang = lang or state.lang or p.settings.maps.lang or "zh"
+    with use_lang(lang):
+        with _working(tr("cli.drawing_map")):
+            m = risk_map(p, tiles=tiles if tiles is not None else p.settings.maps.tiles, lang=lang, title=title)
+            path = save_html(m, out or (p.output_dir / "risk_map.html"), offline=not online)
+        counts = m.yitu_counts  # type: ignore[attr-defined]
+        rows = [{tr("cli.col.layer"): _label(k, lang), tr("cli.col.key"): k, tr("cli.col.features"): counts[k]}
+                for k in LAYER_ORDER if k in counts]
+        console.print(_table(pd.DataFrame(rows), title=tr("cli.map.title")))
+        src = m.yitu_tiles  # type: ignore[attr-defined]
+        basemap = tr("cli.map.no_basemap") if src.is_none else f"{src.name} ({src.datum})"
+        say(tr("cli.map.basemap", basemap=basemap, mode=tr("cli.map.online" if online else "cli.map.offline")))
+        if "roads" not in counts:
+            warn(tr("cli.map.no_roads", path=p.path))
+        say(tr("cli.written"), path)
 
 def render_cmd(
     directory: ProjectDir,
@@ -88,17 +91,17 @@ def render_cmd(
         out = p.output_dir / "images" / f"{stem}.{fmt}"
     elif out.suffix.lower().lstrip(".") != fmt:
         raise InputError(f"--out {out} does not end in .{fmt} (the --format); name the file {out.with_suffix('.' + fmt)}")
-    with _working(f"绘制中 rendering {out.name}…"):
-        fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang, font=font, title=title,
+    with use_lang(lang or state.lang), _working(tr("cli.rendering", name=out.name)):
+        fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang or state.lang, font=font, title=title,
                      park_id=park)
         path = save_figure(fig, out, dpi=dpi or p.settings.maps.dpi)
-    console.print(str(path), highlight=False, soft_wrap=True)
+    say(path)
 
 
 def lists_cmd(
     directory: ProjectDir,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出目录 Output folder (default DIR/output/lists).")] = None,
-    lang: Annotated[str, typer.Option(help="统计图语言 Chart language: zh | en (sheet headers stay Chinese).")] = "zh",
+    lang: Annotated[Optional[str], typer.Option(metavar="zh|en", help="统计图语言 Chart language: zh | en (sheet headers stay Chinese).")] = None,
     font: Annotated[Optional[str], typer.Option(help="中文字体 CJK font file or family for the chart image.")] = None,
 ) -> None:
     """两单与统计 Write 安全风险清单, 隐患清单 and 风险统计 (with a bar chart) as XLSX."""
@@ -106,34 +109,35 @@ def lists_cmd(
 
     from yitu.layers.project import Project
     from yitu.layers.registers import lists_statistics, write_lists
+    from yitu.words.numbers import fmt
     from yitu.maps.charts import write_grade_chart
 
     p = Project.open(directory)
     out_dir = out if out is not None else p.output_dir / "lists"
-    with _working("生成两单 writing the lists…"):
+    lang = lang or state.lang or "zh"
+    with _working(tr("cli.writing_lists")):
         stats = lists_statistics(p)
         png = write_grade_chart(stats, out_dir / "风险统计图.png", lang=lang, font=font or p.settings.maps.font or None)
         paths = write_lists(p, out_dir, chart_png=png)
     overview = stats["总体"].copy()
-    overview["占比"] = overview["占比"].map(lambda v: f"{v:.1%}")
-    console.print(_table(overview, title=f"企业风险等级 enterprises by grade · {p.settings.project.name}"))
+    overview["占比"] = [fmt(v, "share") for v in overview["占比"]]
+    console.print(_table(overview, title=tr("cli.lists.by_grade", name=p.settings.project.name)))
     high = stats["按乡镇"][["乡镇街道", "合计", "较大以上"]]
-    console.print(_table(high, title="各乡镇街道 by town (较大以上 = 红+橙)"))
+    console.print(_table(high, title=tr("cli.lists.by_town")))
     upd = stats["更新情况"][["名称", "记录数", "已过期", "无更新日期", "最早更新日期"]]
-    console.print(_table(upd, title=f"更新情况 staleness (> {p.settings.risk.stale_months} 个月为过期)"))
+    console.print(_table(upd, title=tr("cli.lists.staleness", months=p.settings.risk.stale_months)))
     if "隐患统计" in stats:
-        console.print(_table(stats["隐患统计"], title="隐患 hazards (逾期 = overdue)"))
-    files = pd.DataFrame({"文件 file": [str(v) for v in (*paths.values(), png)]})
-    console.print(_table(files, title="已写入 written"))
+        console.print(_table(stats["隐患统计"], title=tr("cli.lists.hazards")))
+    files = pd.DataFrame({tr("cli.col.file"): [str(v) for v in (*paths.values(), png)]})
+    console.print(_table(files, title=tr("cli.written")))
     n_none = int(overview.loc[overview["风险等级"] == "未定级", "企业数"].sum())
     if n_none:
-        err.print(f"[yellow]注意 warning:[/] {n_none} 家企业未定级 (no grade, zone or L/E/C): listed in grey",
-                  markup=True, highlight=False)
+        warn(tr("cli.lists.ungraded", n=n_none))
 
 
 def report_cmd(
     directory: ProjectDir,
-    drill: Annotated[Optional[str], typer.Option("--drill", help="演练地点 ENTERPRISE_ID or LON,LAT for the drill section.")] = None,
+    drill: Annotated[Optional[str], typer.Option("--drill", metavar="ID|LON,LAT", help="演练地点 ENTERPRISE_ID or LON,LAT for the drill section.")] = None,
     hazard: Annotated[str, _HAZARD] = "fire",
     closed: Annotated[Optional[list[str]], _CLOSED] = None,
     closed_area: Annotated[Optional[Path], _CLOSED_AREA] = None,
@@ -150,7 +154,7 @@ def report_cmd(
         from yitu.errors import InputError
 
         raise InputError("--closed/--closed-area need --drill ENTERPRISE_ID|LON,LAT (the closures apply to a drill)")
-    with _working("生成报告 writing the readiness report…"):
+    with _working(tr("cli.writing_report")):
         net = load_network(p)
         result = None
         if drill:
@@ -158,9 +162,10 @@ def report_cmd(
             result = run_drill(p, at=drill, hazard=hazard, closed_names=names, closed_ids=ids,
                                closed_area=closed_area, network=net)
         paths = readiness_report(p, drill=result, network=net, out_dir=out)
-    verdict = "通过 PASS" if paths["verdict"] == "PASS" else "不通过 FAIL"
-    console.print(f"总体结论 verdict: {verdict}\n报告 report: {paths['html']}\n         {paths['docx']}",
-                  highlight=False)
+    code = str(paths["verdict"]).lower()
+    style = {"pass": "bold green", "fail": "bold red"}.get(code, "bold yellow")
+    say((tr("cli.report.verdict", verdict=status_text(code)), style))
+    say(tr("cli.report.files", html=paths["html"], docx=paths["docx"]))
     if paths["verdict"] != "PASS":
         raise typer.Exit(EXIT_FAIL)
 

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from yitu.cli import EXIT_FAIL, ProjectDir, _table, console, err
+from yitu.cli import EXIT_FAIL, ProjectDir, _table, console, say, warn
+from yitu.words import tr
 
 
 def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -33,16 +34,19 @@ def init_cmd(
     from yitu.layers.project import Project
 
     p = Project.init(directory, name=name, bbox=_bbox(bbox))
-    console.print(f"项目已创建 project created: {p.path} (settings: {p.path / 'yitu.toml'})")
+    say(tr("cli.created", path=p.path, toml=p.path / "yitu.toml"))
 
 
 def import_cmd(
     directory: ProjectDir,
-    layer: Annotated[str, typer.Argument(help="图层 Layer: enterprises, risk_zones, stations, shelters, parks, targets, water_sources, depots, hazards.")],
-    file: Annotated[Path, typer.Argument(help="数据文件 CSV, XLSX, GeoJSON, GeoPackage or Shapefile.")],
+    layer: Annotated[str, typer.Argument(metavar="LAYER", help="图层 Layer: enterprises, risk_zones, stations, shelters, parks, targets, water_sources, depots, hazards.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="数据文件 CSV, XLSX, GeoJSON, GeoPackage or Shapefile.")],
     crs: Annotated[Optional[str], typer.Option(help="坐标系 wgs84 | cgcs2000 | gcj02 (高德) | bd09 (百度) | EPSG:xxxx.")] = None,
     sheet: Annotated[Optional[str], typer.Option(help="工作表 XLSX sheet name.")] = None,
-    gpkg_layer: Annotated[Optional[str], typer.Option("--layer", help="GeoPackage layer name.")] = None,
+    gpkg_layer: Annotated[
+        Optional[str], typer.Option("--source-layer", metavar="NAME", help="源图层 Layer of a GeoPackage FILE to read.")
+    ] = None,
+    gpkg_layer_old: Annotated[Optional[str], typer.Option("--layer", hidden=True)] = None,  # the old name
     encoding: Annotated[Optional[str], typer.Option(help="文本编码 e.g. gbk, utf-8 (detected when omitted).")] = None,
     append: Annotated[bool, typer.Option(help="追加 Append to the layer instead of replacing it.")] = False,
 ) -> None:
@@ -53,35 +57,35 @@ def import_cmd(
     from yitu.layers.project import Project
 
     p = Project.open(directory)
-    r = import_layer(p, layer, file, append=append, crs=crs, sheet=sheet, gpkg_layer=gpkg_layer, encoding=encoding)
-    summary = pd.DataFrame(
-        [{"图层 layer": layer, "输入 rows": r.n_input, "导入 loaded": len(r.gdf), "拒绝 rejected": r.n_rejected}]
-    )
+    r = import_layer(p, layer, file, append=append, crs=crs, sheet=sheet, gpkg_layer=gpkg_layer or gpkg_layer_old,
+                     encoding=encoding)
+    summary = pd.DataFrame([{tr("cli.col.layer"): layer, tr("cli.col.rows"): r.n_input, tr("cli.col.loaded"): len(r.gdf),
+                             tr("cli.col.rejected"): r.n_rejected}])
     console.print(_table(summary))
     for w in r.warnings:
-        err.print(f"[yellow]注意 warning:[/] {w}", markup=True, highlight=False)
+        warn(w)
     if r.ignored_columns:
-        err.print(f"未识别的列 columns not loaded: {', '.join(r.ignored_columns)}", highlight=False)
+        warn(tr("cli.columns_not_loaded") + "、".join(map(str, r.ignored_columns)))
     if r.n_rejected:
-        console.print(_table(r.rejected, title="拒绝的行 rejected rows", max_rows=20))
-        console.print(f"拒绝清单 rejected list: {p.rejected_dir / (layer + '.csv')}")
+        console.print(_table(r.rejected, title=tr("cli.rejected_rows"), max_rows=20))
+        say(tr("cli.rejected_list"), p.rejected_dir / (layer + ".csv"))
 
 
 def validate_cmd(directory: ProjectDir) -> None:
     """校验项目 Check every layer and the links between them; exit 3 on errors."""
     from yitu.gis.io import write_csv
     from yitu.layers.project import Project
-    from yitu.layers.validate import summarize_findings, validate_project
+    from yitu.layers.validate import findings_table, summarize_findings, validate_project
 
     p = Project.open(directory)
     findings = validate_project(p)
     n_err = int((findings["severity"] == "error").sum())
     n_warn = int((findings["severity"] == "warning").sum())
     if len(findings):
-        console.print(_table(summarize_findings(findings), title="校验结果 findings", max_rows=40))
-        path = write_csv(findings, p.output_dir / "validate.csv")
-        console.print(f"完整清单 full list: {path}")
-    console.print(f"错误 errors: {n_err} · 警告 warnings: {n_warn}")
+        console.print(_table(findings_table(summarize_findings(findings)), title=tr("cli.findings"), max_rows=40))
+        path = write_csv(findings_table(findings), p.output_dir / "validate.csv")
+        say(tr("cli.full_list"), path)
+    say(tr("cli.error_count", n_err=n_err, n_warn=n_warn))
     if n_err:
         raise typer.Exit(EXIT_FAIL)
 
@@ -107,19 +111,19 @@ def demo_cmd(
 
     project, results = build_demo_project(directory, seed=seed, force=force)
     rows = [
-        {"图层 layer": k, "文件 file": Path(r.source).name, "导入 loaded": len(r.gdf), "拒绝 rejected": r.n_rejected}
+        {tr("cli.col.layer"): k, tr("cli.col.file"): Path(r.source).name, tr("cli.col.loaded"): len(r.gdf),
+         tr("cli.col.rejected"): r.n_rejected}
         for k, r in results.items()
     ]
     console.print(_table(pd.DataFrame(rows), title=f"{project.settings.project.name} · {project.path}"))
-    console.print(
-        f"输入文件 inputs: {project.path / 'inputs'} (roads.osm, roads.gpkg and the office files); "
-        f"拒绝清单 rejected rows: {project.rejected_dir}"
-    )
+    say(tr("cli.demo_inputs", inputs=project.path / "inputs", rejected=project.rejected_dir))
 
 
 def settings_cmd(
     directory: Annotated[
-        Optional[Path], typer.Argument(help="项目目录 Project folder or its yitu.toml (default: the packaged defaults).")
+        Optional[Path],
+        typer.Argument(metavar="[DIR]", help="项目目录 Project folder or its yitu.toml (default: the packaged defaults).",
+                       show_default=False),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="默认设置 Print the packaged defaults.toml with its comments and sources.")
@@ -140,7 +144,7 @@ def settings_cmd(
     keys = overridden_keys(directory)  # checks that DIR exists
     settings = load_settings(directory)
     if settings.source == "defaults":
-        err.print(f"{directory} has no yitu.toml: these are the packaged defaults", highlight=False)
+        warn(tr("cli.no_toml", path=directory))
     console.out(settings_toml(settings, overridden=keys), highlight=False, end="")
 
 
