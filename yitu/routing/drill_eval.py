@@ -16,7 +16,7 @@ import pandas as pd
 from yitu.errors import InputError
 from yitu.layers.schema import VEHICLE_FIELDS
 from yitu.settings import RequirementLine
-from yitu.words import tr
+from yitu.words import has, tr
 from yitu.words.numbers import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -168,8 +168,10 @@ def evaluate_requirements(forces: pd.DataFrame, lines: Sequence[RequirementLine]
         elif missing.any():
             status = "UNKNOWN"
             names = forces["station_name"].to_numpy()[reach][missing].astype(str)
-            detail = tr("drill.unknown", by=by, n=int(missing.sum()), what=AMOUNT_LABELS.get(w, w),
-                        names="、".join(names[:5]) + ("…" if len(names) > 5 else ""), on=_amount_text(on, w), req=req)
+            what = tr(f"drill.what.{w}") if has(f"drill.what.{w}") else VEHICLE_FIELDS.get(w, w)
+            listed = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
+            detail = (tr("drill.unknown", by=by, n=int(missing.sum()), what=what, names=listed, on=_amount_text(on, w), req=req)
+                      if on > 0 else tr("drill.unknown_none", by=by, n=int(missing.sum()), what=what, names=listed, req=req))
         elif math.isnan(met_at):
             status = "NOT MET"
             detail = tr("drill.never", by=by, on=_amount_text(on, w), short=_amount_text(float(ln.min) - on, w),

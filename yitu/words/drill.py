@@ -16,6 +16,12 @@ register({
     "drill.unknown": ("{by} 分钟内到场的 {n} 支力量未填报{what}（数据缺失：{names}）；已知到场 {on}（要求 {req}），无法判定",
                       "{n} force(s) on site within {by} min gave no {what} figure (missing: {names}); "
                       "known on site {on} (required {req}): cannot be judged"),
+    "drill.unknown_none": ("{by} 分钟内到场的 {n} 支力量未填报{what}（数据缺失：{names}），无法判定（要求 {req}）",
+                           "{n} force(s) on site within {by} min gave no {what} figure (missing: {names}): "
+                           "cannot be judged (required {req})"),
+    "drill.what.foam_t": ("泡沫液量", "foam"),
+    "drill.what.personnel": ("人员数", "personnel"),
+    "drill.what.vehicles": ("车辆数", "vehicles"),
     "drill.change.cut_off": ("不可达", "cut off"),
     "drill.change.later": ("延误", "later"),
     "drill.change.earlier": ("提前", "earlier"),
