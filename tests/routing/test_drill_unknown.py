@@ -61,3 +61,21 @@ def test_verdict_is_unknown_when_a_line_cannot_be_judged():
     assert res.curve["foam_t"].iloc[-1] == 2.0 and not res.curve.isna().any().any()
     table = people_table(reqs)
     assert table["状态"].tolist() == ["无法判定", "达标"] and "泡沫液(吨)" in table["计量项"].tolist()
+
+
+def test_demo_drill_with_stations_without_foam_or_aerial_columns(demo_copy, demo_network):
+    """The issue's case: a stations file without 泡沫液/举高 columns. Not NOT MET 泡沫液 … 0.0 吨: 无法判定."""
+    from yitu.routing.drill import run_drill
+
+    st = demo_copy.read("stations").drop(columns=["foam_t", "aerial"])
+    demo_copy.write("stations", st)
+    before, _ = run_drill(demo_copy, at="E0001", hazard="fire", network=demo_network)
+    r = before.requirements.set_index("what")
+    assert r.loc["foam_t", "status"] == "UNKNOWN" and r.loc["aerial", "status"] == "UNKNOWN"
+    assert r.loc["foam_tender", "status"] == "MET"  # known figures still decide their own lines
+    assert before.verdict == "UNKNOWN" and before.n_not_met == 0
+    assert before.forces["foam_t"].isna().all()
+    req = pd.read_csv(demo_copy.output_dir / "drill" / "requirements.csv", encoding="utf-8-sig")
+    assert set(req["状态"]) == {"达标", "无法判定"}
+    forces = pd.read_csv(demo_copy.output_dir / "drill" / "forces.csv", encoding="utf-8-sig")
+    assert forces["泡沫液（吨）"].isna().all()  # empty cells, not 0
