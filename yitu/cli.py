@@ -53,12 +53,12 @@ def say(*parts: object, style: str | None = None) -> None:
 
 def warn(message: object) -> None:
     """A warning line on stderr: 注意 (or "warning") then the message as text."""
-    err.print(_assemble(((tr("cli.warning"), "yellow"), " ", message), None), soft_wrap=True)
+    err.print(_assemble(((tr("cli.warning"), "yellow"), message), None), soft_wrap=True)
 
 
 def print_error(message: object) -> None:
     """The one error line on stderr: 错误 (or "error") then the message as text."""
-    err.print(_assemble(((tr("cli.error"), "bold red"), " ", message), None), soft_wrap=True)
+    err.print(_assemble(((tr("cli.error"), "bold red"), message), None), soft_wrap=True)
 
 
 def _assemble(parts: tuple[Any, ...], style: str | None) -> Text:

@@ -62,7 +62,7 @@ def test_park_from_enterprises_when_no_check_result(result):  # type: ignore[no-
     parks = result["parks"]
     assert parks["park_id"].tolist() == ["P01"] and parks["verdict"].iloc[0] == "FAIL"
     assert parks["n_fail"].iloc[0] == int((result["enterprises"]["park_id"] == "P01").sum())
-    assert "yitu check" in parks["source"].iloc[0]
+    assert "尚未做园区救援圈检查" in parks["source"].iloc[0]
 
 
 def test_parks_and_districts_from_result_layers(demo_project, demo_network):  # type: ignore[no-untyped-def]

@@ -6,8 +6,8 @@ from yitu.words import register
 
 register({
     # console helpers
-    "cli.error": ("错误：", "error:"),
-    "cli.warning": ("注意：", "warning:"),
+    "cli.error": ("错误：", "error: "),
+    "cli.warning": ("注意：", "warning: "),
     "cli.more_rows": ("… 另有 {n} 行", "… {n} more rows"),
     "cli.results": ("结果：", "results: "),
     "cli.written": ("已写入：", "written: "),
