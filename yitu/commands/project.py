@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from yitu.cli import EXIT_FAIL, ProjectDir, _table, console, say, warn
+from yitu.cli import EXIT_FAIL, ProjectDir, _table, clean, console, say, warn
 from yitu.words import tr
 
 
@@ -136,16 +136,16 @@ def settings_cmd(
     if defaults:
         if directory is not None:
             raise InputError("--defaults prints the packaged defaults: leave out DIR (or drop --defaults)")
-        console.out(defaults_text(), highlight=False, end="")
+        console.out(clean(defaults_text()), highlight=False, end="")
         return
     if directory is None:
-        console.out(settings_toml(load_settings(None)), highlight=False, end="")
+        console.out(clean(settings_toml(load_settings(None))), highlight=False, end="")
         return
     keys = overridden_keys(directory)  # checks that DIR exists
     settings = load_settings(directory)
     if settings.source == "defaults":
         warn(tr("cli.no_toml", path=directory))
-    console.out(settings_toml(settings, overridden=keys), highlight=False, end="")
+    console.out(clean(settings_toml(settings, overridden=keys)), highlight=False, end="")
 
 
 def register(app: typer.Typer) -> None:
