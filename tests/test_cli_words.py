@@ -3,6 +3,8 @@ printed as text (never rich markup, never raw escape sequences), help without ty
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from yitu.cli import app, clean, main
@@ -120,8 +122,12 @@ def _commands() -> list[list[str]]:
 def test_help_of_every_command_reads_cleanly(argv, capsys):
     code, out, err = _run([*argv, "--help"], capsys)
     assert code == 0, err
-    for noise in ("<bool>", "{directory}", "<list[str]>", "[required]]"):
+    for noise in ("<bool>", "<list[str]>", "[[", "]]"):
         assert noise not in out, (argv, noise)
+    assert not re.search(r"\{[A-Za-z_]{2,}\}", out), out  # {directory}, {DIR}; a URL's {z}/{x}/{y} is fine
+    usage = out.splitlines()[0]
+    if argv and argv[0] not in ("network",) or len(argv) > 1:
+        assert "DIR" in usage, usage  # every command takes the project folder, named so
     if argv == ["import"]:
         assert "--source-layer" in out and "--layer " not in out  # the old name works but is not shown
 

@@ -86,12 +86,24 @@ _ORDER = ("init", "demo", "import", "validate", "info", "settings", "network", "
           "render", "lists", "report")
 
 
+def _unbrace(piece: str) -> str:
+    return piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+
+
 class _Group(TyperGroup):
     """Commands listed in the order of the work; a YituError is one line in the language in effect."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         names = list(super().list_commands(ctx))
         return sorted(names, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), names.index(n)))
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        cmd = super().get_command(ctx, name)
+        if cmd is not None and not getattr(cmd, "_yitu_usage", False):  # DIR LAYER FILE, not {DIR} {LAYER} {FILE}
+            pieces = cmd.collect_usage_pieces
+            cmd.collect_usage_pieces = lambda c, _p=pieces: [_unbrace(x) for x in _p(c)]
+            cmd._yitu_usage = True
+        return cmd
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -7,10 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from yitu.cli import ProjectDir, _working, console, text
+from yitu.cli import ProjectDir, _Group, _working, console, text
 from yitu.words import tr
 
-network_app = typer.Typer(help="道路网络 Road network: build and inspect.", no_args_is_help=True)
+network_app = typer.Typer(cls=_Group, help="道路网络 Road network: build and inspect.", no_args_is_help=True,
+                          rich_markup_mode=None)
 
 
 def _network_table(d: dict, cache: Path | None, *, title: str):  # type: ignore[no-untyped-def]

@@ -122,7 +122,7 @@ def demo_cmd(
 def settings_cmd(
     directory: Annotated[
         Optional[Path],
-        typer.Argument(metavar="[DIR]", help="项目目录 Project folder or its yitu.toml (default: the packaged defaults).",
+        typer.Argument(metavar="DIR", help="项目目录 Project folder or its yitu.toml (default: the packaged defaults).",
                        show_default=False),
     ] = None,
     defaults: Annotated[
