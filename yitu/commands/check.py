@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from yitu.cli import EXIT_FAIL, ProjectDir, _cell, _rich_table, _table, _working, console, say, text, warn
-from yitu.words import tr
+from yitu.words import has, tr
 from yitu.words.numbers import fmt, is_missing
 from yitu.words.status import status_text
 
@@ -44,7 +44,8 @@ def check_cmd(
         tr("cli.col.covered"): [fmt(v, "share") for v in pk["covered_share"]],
         tr("cli.col.note"): pk["note"],
     })
-    console.print(_table(rows, title=tr("cli.park_check", limit=fmt(r.limit_min, "min"), profile=r.profile)))
+    profile_words = tr(f"profile.{r.profile}") if has(f"profile.{r.profile}") else r.profile
+    console.print(_table(rows, title=tr("cli.park_check", limit=fmt(r.limit_min, "min"), profile=profile_words)))
     failing = r.check.failing()
     fails = failing.head(max(worst, 0))
     if len(fails):

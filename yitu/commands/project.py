@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from yitu.cli import EXIT_FAIL, ProjectDir, _table, clean, console, say, warn
-from yitu.words import tr
+from yitu.words import has, tr
 
 
 def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -96,7 +96,9 @@ def info_cmd(directory: ProjectDir) -> None:
     from yitu.layers.project import Project
 
     p = Project.open(directory)
-    console.print(_table(summarize(p), title=f"{p.settings.project.name} · {p.gpkg}"))
+    table = summarize(p)
+    table = table.rename(columns={c: tr(f"cli.info.{c}") for c in table.columns if has(f"cli.info.{c}")})
+    console.print(_table(table, title=f"{p.settings.project.name} · {p.gpkg}"))
 
 
 def demo_cmd(

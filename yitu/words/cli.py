@@ -28,6 +28,12 @@ register({
     "cli.demo_inputs": ("输入文件：{inputs}（roads.osm、roads.gpkg 及各单位报送文件）；拒绝清单：{rejected}",
                         "inputs: {inputs} (roads.osm, roads.gpkg and the office files); rejected rows: {rejected}"),
     "cli.no_toml": ("{path} 没有 yitu.toml：以下为默认设置", "{path} has no yitu.toml: these are the packaged defaults"),
+    "cli.info.layer": ("图层代码", "layer"),
+    "cli.info.label": ("图层", "label"),
+    "cli.info.count": ("要素数", "count"),
+    "cli.info.geometry": ("几何类型", "geometry"),
+    "cli.info.bounds": ("范围", "bounds"),
+    "cli.info.grades": ("风险等级", "grades"),
     # network
     "cli.network": ("道路网络", "road network"),
     "cli.building_network": ("构建道路网络…", "building the road network…"),
