@@ -108,10 +108,12 @@ def test_districts_computed_when_no_check_result(result, demo_project):  # type:
 
 
 def test_summary_is_a_sentence_with_integer_counts(result):  # type: ignore[no-untyped-def]
-    text = _summary_text(result["summary"])
+    text = _summary_text(result["summary"], lang="en")
     n = len(result["enterprises"])
     assert text.startswith(f"gaps: {n} enterprise(s), {len(result['targets'])} protected target(s)")
     assert "15 min in a park" in text and ".0 " not in text and "{" not in text
+    zh = _summary_text(result["summary"])
+    assert zh.startswith(f"缺口：时限外企业 {n} 家") and "园区内 15 分钟" in zh
 
 
 def test_enterprise_inside_a_park_without_park_id_has_the_park_limit(demo_project, demo_network):  # type: ignore[no-untyped-def]

@@ -145,5 +145,5 @@ def write_drill(project: Any, before: DrillResult, after: DrillResult | None, *,
         name = tr(f"drill.sheet.{key.removesuffix('_after')}")
         sheets[tr("drill.sheet.after", sheet=name) if key.endswith("_after") else name] = df
     paths["xlsx"] = write_xlsx(sheets, out / "drill.xlsx")
-    log.info("drill results written to %s", out)
+    log.info("%s", tr("drill.log.written", folder=out))
     return paths

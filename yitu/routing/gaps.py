@@ -235,16 +235,12 @@ def gaps(
     return out
 
 
-def _summary_text(summary: pd.DataFrame) -> str:
-    """The one-row summary as a sentence, counts as integers."""
+def _summary_text(summary: pd.DataFrame, *, lang: str | None = None) -> str:
+    """The one-row summary as a sentence, counts as integers, in the language in effect."""
     row = summary.iloc[0]
     n = {k: int(row[k]) for k in ("enterprises", "targets", "villages", "parks_failing", "districts_over")}
-    return (
-        f"gaps: {n['enterprises']} enterprise(s), {n['targets']} protected target(s) and {n['villages']} village(s) "
-        f"beyond their limit ({float(row['park_limit_min']):g} min in a park, "
-        f"{float(row['other_limit_min']):g} min elsewhere); {n['parks_failing']} park(s) failing the circle; "
-        f"{n['districts_over']} station district(s) over the standard area"
-    )
+    return tr("gaps.summary", lang=lang, **n, park=f"{float(row['park_limit_min']):g}",
+              other=f"{float(row['other_limit_min']):g}")
 
 
 def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) -> pd.DataFrame:

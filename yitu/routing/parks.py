@@ -25,7 +25,7 @@ from yitu.routing.coverage import COVERAGE_LABELS, coverage, station_labels, sta
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import points_in_network_crs
 from yitu.settings import Settings, default_settings
-from yitu.words import has, register, tr
+from yitu.words import has, tr
 from yitu.words.numbers import fmt, rounded
 from yitu.words.status import status_text
 
@@ -49,11 +49,6 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "park_id", "kind", "target_id", "name", "arrival_min", "within_limit", "miss_min", "nearest_station_id",
     "nearest_station_name", "second_station_id", "second_arrival_min", "n_within", "status", "snap_dist_m", "note",
 )
-register({
-    "park.kind.enterprise": ("企业", "enterprise"),
-    "park.kind.risk_zone": ("红橙风险分区", "red/orange risk zone"),
-    "park.kind.boundary": ("边界采样点", "boundary point"),
-})
 KIND_LABELS: dict[str, str] = {k: tr(f"park.kind.{k}", lang="zh") for k in ("enterprise", "risk_zone", "boundary")}
 #: park verdict -> status vocabulary code (a park meets the rescue circle or not)
 VERDICT_CODES: dict[str, str] = {"PASS": "met", "FAIL": "not_met"}
@@ -304,7 +299,7 @@ def park_check(
         parts = []
         if n_ent[p] == 0:
             parts.append(_NO_ENTERPRISES)
-            log.warning("park %s (%s) has no enterprises: only its boundary is checked", park_ids[p], park_names[p])
+            log.warning("%s", tr("park.log.no_enterprises", id=park_ids[p], name=park_names[p]))
         if n_unr[p]:
             parts.append(f"{n_unr[p]} 个目标无救援力量可达")
         if n_off[p]:
@@ -322,8 +317,8 @@ def park_check(
         geometry=park_geoms,
         crs=crs,
     )
-    log.info("park check: %d park(s), %d FAIL; %d target(s), %d miss %g min", n_p, int((n_fail > 0).sum()),
-             len(targets), int(fail.sum()), limit_min)
+    log.info("%s", tr("park.log.summary", n=n_p, n_fail=int((n_fail > 0).sum()), targets=len(targets),
+                      missed=int(fail.sum()), limit=f"{limit_min:g}"))
     return ParkCheck(parks=out, targets=targets)
 
 
@@ -475,6 +470,6 @@ def run_check(
         "park_check.xlsx": write_xlsx({"园区结论": park_tbl, "未达标目标": fail_tbl, "覆盖分析": cov_tbl},
                                       out / "park_check.xlsx"),
     }
-    log.info("park check written: %s", ", ".join(str(p) for p in files.values()))
+    log.info("%s", tr("park.log.written", files="、".join(str(p) for p in files.values())))
     return CheckResult(check=check, coverage=cov, isochrones=iso, responsibility=resp, limit_min=limit,
                        profile=profile, stations_off_network=off_st, files=files)

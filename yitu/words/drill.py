@@ -71,4 +71,5 @@ register({
     "drill.reason.no_path": ("道路不通：封闭或路网断开", "no open road path to the site"),
     "drill.closed_area": ("区域 {name}", "area {name}"),
     "drill.polygon": ("多边形", "polygon"),
+    "drill.log.written": ("演练结果已写入 {folder}", "drill results written to {folder}"),
 })

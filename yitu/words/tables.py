@@ -70,6 +70,23 @@ register({
     "gaps.source.responsibility": ("责任区（园区救援圈检查结果）", "responsibility areas (yitu check)"),
     "gaps.source.computed": ("责任区（按路网现算，尚未做园区救援圈检查）", "responsibility areas (computed, no yitu check yet)"),
     "gaps.ungraded": ("未定级", "ungraded"),
+    "gaps.summary": ("缺口：时限外企业 {enterprises} 家、防护目标 {targets} 处、村庄 {villages} 个（园区内 {park} 分钟，"
+                     "其余 {other} 分钟）；未通过救援圈的园区 {parks_failing} 个；辖区面积超标站点 {districts_over} 个",
+                     "gaps: {enterprises} enterprise(s), {targets} protected target(s) and {villages} village(s) beyond "
+                     "their limit ({park} min in a park, {other} min elsewhere); {parks_failing} park(s) failing the "
+                     "circle; {districts_over} station district(s) over the standard area"),
     "gaps.enterprise": ("企业", "enterprise"),
     "gaps.other": ("其他", "other"),
+})
+
+# the park check (yitu check): target kinds and log lines
+register({
+    "park.log.summary": ("园区救援圈检查：园区 {n} 个，不达标 {n_fail} 个；检查目标 {targets} 个，超过 {limit} 分钟 {missed} 个",
+                         "park check: {n} park(s), {n_fail} failing; {targets} target(s), {missed} beyond {limit} min"),
+    "park.log.no_enterprises": ("园区 {id}（{name}）内无企业：仅检查边界采样点",
+                                "park {id} ({name}) has no enterprises: only its boundary is checked"),
+    "park.log.written": ("园区救援圈检查结果已写入：{files}", "park check written: {files}"),
+    "park.kind.enterprise": ("企业", "enterprise"),
+    "park.kind.risk_zone": ("红橙风险分区", "red/orange risk zone"),
+    "park.kind.boundary": ("边界采样点", "boundary point"),
 })
