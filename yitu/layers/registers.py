@@ -44,6 +44,7 @@ from yitu.layers.stats import (
     staleness_summary,
 )
 from yitu.settings import Settings
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -539,6 +540,6 @@ def write_lists(
     )
     n_none = int(ent["grade"].isna().sum())
     if n_none:
-        log.info("%d enterprises are 未定级 (no grade, no graded zone, no L/E/C): listed in grey", n_none)
+        log.info("%s", tr("cli.lists.ungraded", n=n_none))
     return written
 

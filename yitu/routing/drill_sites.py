@@ -20,6 +20,7 @@ import shapely
 from yitu.errors import InputError
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import _TREES, Snapped, snap
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -201,8 +202,7 @@ def closures(
                 uniq_names = sorted({str(x) for x in set(road_names.tolist()) if x and str(x) != "nan"})
             hits = [x for x in uniq_names if nm in x]
             if hits:
-                log.info("closed road %r: no road named exactly so; closing every road whose name contains it: %s",
-                         nm, "、".join(hits))
+                log.info("%s", tr("drill.log.closed_contains", name=nm, hits="、".join(hits)))
                 closed |= np.isin(road_names, np.array(hits, dtype=object))
                 continue
             hint = _close_matches(nm, uniq_names)
@@ -257,7 +257,7 @@ def closures(
     has = rev >= 0
     twin_closed[has] = closed[rev[has]]
     closed |= twin_closed
-    log.info("closures: %d of %d directed edges closed", int(closed.sum()), network.n_edges)
+    log.info("%s", tr("drill.log.closures", n=int(closed.sum()), total=network.n_edges))
     return closed
 
 

@@ -273,8 +273,7 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
     source = tr("gaps.source.responsibility")
     if resp is not None and len(resp) and not set(resp["station_id"].astype(str)) <= set(stations["id"].astype(str)):
         # stations were re-imported after `yitu check`: the stored districts belong to other stations
-        log.warning("gaps: result_responsibility names stations that are no longer in the stations layer "
-                    "(re-imported after `yitu check`?); districts recomputed — re-run `yitu check` to refresh it")
+        log.warning("%s", tr("gaps.log.stale_districts"))
         resp = None
     if resp is None or not len(resp):
         try:

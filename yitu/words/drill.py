@@ -71,5 +71,8 @@ register({
     "drill.reason.no_path": ("道路不通：封闭或路网断开", "no open road path to the site"),
     "drill.closed_area": ("区域 {name}", "area {name}"),
     "drill.polygon": ("多边形", "polygon"),
+    "drill.log.closed_contains": ("封闭道路“{name}”：无同名道路，封闭名称包含它的道路：{hits}",
+                                  "closed road {name!r}: no road named exactly so; closing every road whose name contains it: {hits}"),
+    "drill.log.closures": ("封闭：{total} 条有向路段中封闭 {n} 条", "closures: {n} of {total} directed edges closed"),
     "drill.log.written": ("演练结果已写入 {folder}", "drill results written to {folder}"),
 })

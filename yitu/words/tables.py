@@ -70,6 +70,10 @@ register({
     "gaps.source.responsibility": ("责任区（园区救援圈检查结果）", "responsibility areas (yitu check)"),
     "gaps.source.computed": ("责任区（按路网现算，尚未做园区救援圈检查）", "responsibility areas (computed, no yitu check yet)"),
     "gaps.ungraded": ("未定级", "ungraded"),
+    "gaps.log.stale_districts": ("缺口：责任区结果中的站点已不在救援力量图层（检查后重新导入过？），辖区已重新计算；"
+                                 "请重新运行 yitu check 更新",
+                                 "gaps: result_responsibility names stations that are no longer in the stations layer "
+                                 "(re-imported after `yitu check`?); districts recomputed — re-run `yitu check` to refresh it"),
     "gaps.summary": ("缺口：时限外企业 {enterprises} 家、防护目标 {targets} 处、村庄 {villages} 个（园区内 {park} 分钟，"
                      "其余 {other} 分钟）；未通过救援圈的园区 {parks_failing} 个；辖区面积超标站点 {districts_over} 个",
                      "gaps: {enterprises} enterprise(s), {targets} protected target(s) and {villages} village(s) beyond "
