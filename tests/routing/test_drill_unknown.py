@@ -4,6 +4,7 @@ and a requirement line that depends on it is UNKNOWN (无法判定) unless the k
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from yitu.routing.drill import VEHICLES, DrillResult, evaluate_requirements
@@ -79,3 +80,27 @@ def test_demo_drill_with_stations_without_foam_or_aerial_columns(demo_copy, demo
     assert set(req["状态"]) == {"达标", "无法判定"}
     forces = pd.read_csv(demo_copy.output_dir / "drill" / "forces.csv", encoding="utf-8-sig")
     assert forces["泡沫液（吨）"].isna().all()  # empty cells, not 0
+
+
+def test_cli_drill_says_cannot_be_judged(demo_copy, capsys):
+    from yitu.cli import main
+
+    d = str(demo_copy.path)
+    st = demo_copy.read("stations")
+    st.loc[st["id"] == "S11", "foam_t"] = np.nan  # the first force on site at E0001 gave no foam figure
+    demo_copy.write("stations", st)
+    try:
+        main(["-q", "network", "build", d, "--osm", f"{d}/inputs/roads.osm"])
+    except SystemExit as exc:
+        assert not exc.code
+    capsys.readouterr()
+    main(["-q", "drill", d, "--at", "E0001"])  # the others' known 18 t meet the 10 t line: exit 0
+    out = capsys.readouterr().out
+    assert "数据缺失" in out and "园区管委会微型消防站" in out and "结论：全部满足" in out
+    st["foam_t"] = np.nan  # nobody gave a foam figure
+    demo_copy.write("stations", st)
+    with pytest.raises(SystemExit) as exc:
+        main(["-q", "drill", d, "--at", "E0001"])
+    out = capsys.readouterr().out
+    assert exc.value.code == 3  # not all met: a line cannot be judged
+    assert "结论：无法判定" in out and "无法判定 1 项" in out and "到场 0.0 吨" not in out

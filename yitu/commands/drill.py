@@ -66,6 +66,10 @@ def _print_drill(res, *, title: str) -> None:  # type: ignore[no-untyped-def]
         t2.add_row(text(f"≤{fmt(r.minute, 'min', unit=False)}"),
                    *[text(fmt(getattr(r, k), "t" if k == "foam_t" else "count", unit=False)) for k in heads[1:]])
     console.print(t2)
+    if "missing" in res.on_site:
+        for r in res.on_site.itertuples(index=False):
+            if r.missing:
+                say((tr("cli.drill.missing", minute=fmt(r.minute, "min", unit=False), names=r.missing), "yellow"))
     t3 = _rich_table([c("verdict"), c("requirement"), c("detail")],
                      title=tr("cli.drill.requirements", hazard=hazard_text(res.hazard)), no_wrap=(c("verdict"),))
     for r in res.requirements.itertuples(index=False):

@@ -89,6 +89,8 @@ register({
     "cli.drill.closed": ("封闭：{what} → {roads}（{n} 条有向路段）", "closed: {what} → {roads} ({n} directed edges)"),
     "cli.drill.compare": ("封闭前后对比", "before/after the closures"),
     "cli.drill.on_site": ("到场力量", "forces on site"),
+    "cli.drill.missing": ("≤{minute} 分钟到场力量中数据缺失（车辆、人员或泡沫液未填报，未计入）：{names}",
+                          "forces on site by {minute} min with figures missing (not counted): {names}"),
     "cli.drill.requirements": ("力量需求（{hazard}）", "requirements ({hazard})"),
     "cli.drill.files": ("结果：{folder}（力量、到场曲线、需求 CSV 与 drill.xlsx）；图层 result_drill_forces、result_drill_routes",
                         "results: {folder} (forces, curve and requirements CSV, drill.xlsx); "
