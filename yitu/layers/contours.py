@@ -186,7 +186,10 @@ def read_contours(
     usable = shapes & ~np.isnan(levels)
     out_rows: list[dict[str, Any]] = []
     out_geoms: list[Any] = []
-    grouped = keys[usable].assign(_i=np.flatnonzero(usable)).fillna("").groupby(
+    sel = keys[usable].assign(_i=np.flatnonzero(usable))
+    for c in ("installation_id", "enterprise_id", "status"):
+        sel[c] = sel[c].astype(object).where(sel[c].notna(), "").astype(str)
+    grouped = sel.groupby(
         ["level", "installation_id", "enterprise_id", "status"], sort=True)
     for (lv, iid, eid, st), g in grouped:
         idx = g["_i"].to_numpy()
