@@ -103,6 +103,10 @@ register({
     "dist.hazard": ("外部安全防护距离不足：防护目标 {target} ({cls}) 距 {inst} {how}",
                     "External safety distance short: target {target} ({cls}) vs {inst}: {how}"),
     "dist.hazards_added": ("已加入隐患清单 {n} 条", "{n} row(s) added to the hazard list"),
+    "map.layer.distance_contours": ("个人风险等值线", "Individual-risk contours"),
+    "map.layer.distance_rings": ("外部安全防护距离(评估)", "Assessed external safety distances"),
+    "map.layer.distance_violations": ("外部距离不满足的防护目标", "Targets violating the distance"),
+    "map.layer.distance_unknown": ("无法判定的防护目标", "Targets that cannot be judged"),
     # map / images / report
     "dist.map.contours": ("个人风险等值线", "Individual-risk contours"),
     "dist.map.rings": ("外部安全防护距离", "External safety distances"),
