@@ -36,6 +36,7 @@ from yitu.gis.crs import WGS84, metric_crs
 from yitu.layers.distances_classes import CLASSES, derive_classes
 from yitu.settings import SafetyDistanceSettings
 from yitu.words import tr
+from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +330,7 @@ def check_distances(
         reasons = []
         for s_, why, lvl, th, cls in zip(st, cp["why"], lv, thr, classes["gb_class"].to_numpy()[t]):
             if s_ == "violation":
-                reasons.append(tr("dist.risk_ge", lang=lang, v=_fmt_level(lvl)) + " > " + _fmt_level(th))
+                reasons.append(tr("dist.inside", lang=lang, level=_fmt_level(lvl), thr=_fmt_level(th)))
             elif why == "class":
                 failing = [k for k, v in zip(CLASSES, np.minimum(thr_new, thr_ex)) if v <= lvl * (1 + _REL)]
                 reasons.append(tr("dist.unknown.class_inside", lang=lang, level=_fmt_level(lvl), classes="、".join(failing)))
@@ -353,7 +354,7 @@ def check_distances(
                for mm, b, k in zip(m, by, kinds)]
         rows = _rows(len(dp), status="violation", method=m, **tcols(t), **inst_cols(i), required=dp["required"].to_numpy(),
                      actual=dp["distance"].to_numpy(), excess=dp["required"].to_numpy() - dp["distance"].to_numpy(),
-                     quantity="m", reason=[tr("dist.short", lang=lang, v=f"{x:.0f} m") for x in
+                     quantity="m", reason=[tr("dist.short", lang=lang, v=fmt(x, "m", lang=lang)) for x in
                                            dp["required"].to_numpy() - dp["distance"].to_numpy()], source=src)
         rows["geometry"] = tg.geometry.values[t]
         parts.append(rows)

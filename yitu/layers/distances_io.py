@@ -142,9 +142,14 @@ def add_to_hazards(project: Any, res: DistanceCheck) -> int:
         return 0
     v = v[v["enterprise_id"].notna()]
     first = v.drop_duplicates(["enterprise_id", "target_id", "installation_id"])
-    desc = [tr("dist.hazard", lang="zh", target=t, cls=c or "—", inst=i or e, how=r)
-            for t, c, i, e, r in zip(first["target_name"], first["target_class"], first["installation_name"],
-                                     first["enterprise_id"], first["reason"])]
+    from yitu.words.numbers import fmt
+
+    how = [f"{tr(f'dist.method.{m}', lang='zh')}：{tr('dist.col.required', lang='zh')} {fmt(r, q, lang='zh')}，"
+           f"{tr('dist.col.actual', lang='zh')} {fmt(a, q, lang='zh')}"
+           for m, r, a, q in zip(first["method"], first["required"], first["actual"], first["quantity"])]
+    desc = [tr("dist.hazard", lang="zh", target=t, cls=c or "—", inst=i or e, how=h)
+            for t, c, i, e, h in zip(first["target_name"], first["target_class"], first["installation_name"],
+                                     first["enterprise_id"], how)]
     old = project.read_optional("hazards")
     old_df = pd.DataFrame(old.drop(columns="geometry", errors="ignore")) if old is not None else pd.DataFrame()
     seen = set(old_df["description"].astype(str)) if "description" in old_df.columns else set()

@@ -20,6 +20,7 @@ import shapely
 from yitu.errors import InputError
 from yitu.gis.crs import WGS84
 from yitu.words import tr
+from yitu.words.numbers import fmt
 
 __all__ = ["DistanceRule", "parse_rules", "check_rules", "RULE_COLUMNS"]
 
@@ -152,7 +153,7 @@ def check_rules(
             "status": "violation", "rule": rule.name, "a_layer": rule.a, "a_id": col(a, "id", ia),
             "a_name": col(a, "name", ia), "b_layer": rule.b, "b_id": col(b, "id", ib), "b_name": col(b, "name", ib),
             "required": rule.min_m, "actual": d, "excess": rule.min_m - d,
-            "reason": [tr("dist.short", lang=lang, v=f"{x:.0f} m") for x in rule.min_m - d], "source": rule.source}))
+            "reason": [tr("dist.short", lang=lang, v=fmt(x, "m", lang=lang)) for x in rule.min_m - d], "source": rule.source}))
         geoms.append(np.asarray(a.geometry.values[ia], dtype=object))
     if not parts:
         return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in RULE_COLUMNS}, geometry=[], crs=WGS84)

@@ -90,6 +90,8 @@ register({
     "dist.sheet.rules": ("通用距离规则", "Distance rules"),
     "dist.sheet.targets": ("防护目标分类", "Target classes"),
     "dist.risk_ge": ("≥ {v}", "≥ {v}"),
+    "dist.inside": ("位于个人风险 {level} 等值线内 (线上等于 {level}，线内更高)，基准 {thr}",
+                    "inside the {level} contour (equal on the line, higher inside); criterion {thr}"),
     "dist.times": ("超 {v} 倍", "{v}× the criterion"),
     "dist.short": ("不足 {v}", "{v} short"),
     "dist.title.violations": ("外部安全防护距离不满足 ({n} 条)", "External safety distance violations ({n})"),
