@@ -227,3 +227,13 @@ def test_rules_find_pairs_closer_than_the_minimum_and_missing_layers_are_unknown
     assert set(out.loc[out["status"] == "unknown", "rule"]) == {"避难场所与重大危险源", "铁路两侧500米"}
     with pytest.raises(Exception, match="min_m"):
         parse_rules([{"name": "x", "a": "stations", "b": "enterprises", "min_m": 0}])
+
+
+def test_installation_of_an_unknown_enterprise_and_contours_that_stop_early_are_listed():
+    ent = gpd.GeoDataFrame({"id": ["E2"], "name": ["other"]}, geometry=[shapely.Point(X0 + 9000, Y0)], crs=CRS)
+    c = _contours(levels=(1e-6,), halves=(100.0,))  # stops at 1e-6: above the 3e-7 criterion of 高敏感 (new)
+    r = check_distances(_targets([shapely.Point(X0 + 3000, Y0)], ["学校"]), _inst(), c, ent, settings=S, crs=CRS)
+    reasons = " ".join(r.unknowns["reason"].astype(str))
+    assert "企业 E1 不在企业图层中" in reasons
+    assert "等值线最低为 1.0e-6" in reasons and "高敏感" in reasons
+    assert r.violations.empty

@@ -90,6 +90,7 @@ def test_contours_command_imports_a_dxf(demo_copy, tmp_path, capsys):
     assert rej["reason"].str.contains("does not close").any()
 
 
+@pytest.mark.slow
 def test_overlay_report_section_and_safety_map(demo_copy, tmp_path):
     from yitu.layers.distances_io import run_distances
     from yitu.maps.html import risk_map
