@@ -239,6 +239,12 @@ def import_contours(project: Any, path: str | Path, *, append: bool = False, **k
     result.n_input = read.n_input
     result.rejected = pd.concat([read.problems, result.rejected.assign(file=read.source)], ignore_index=True)
     gdf = result.gdf
+    if not len(gdf):
+        project.write_rejected("risk_contours", result.rejected)
+        reasons = "; ".join(dict.fromkeys(result.rejected["reason"].astype(str)))[:300]
+        raise InputError(f"{read.source}: none of the {len(read.gdf)} contour(s) could be loaded ({reasons}); "
+                         f"check --crs (the CRS of the QRA drawing) and the file; the list is in "
+                         f"{project.rejected_dir / 'risk_contours.csv'}")
     if old is not None:
         gdf = gpd.GeoDataFrame(pd.concat([old, gdf], ignore_index=True), crs=WGS84)
     project.write("risk_contours", gdf)

@@ -162,8 +162,8 @@ class DistanceCheck:
 
     @property
     def n_violations(self) -> int:
-        return int(len(self.violations) + (self.rules["status"] == "violation").sum() if len(self.rules) else
-                   len(self.violations))
+        n_rules = int((self.rules["status"] == "violation").sum()) if len(self.rules) else 0
+        return len(self.violations) + n_rules
 
 
 def _col(df: pd.DataFrame | None, name: str, n: int | None = None) -> pd.Series:
