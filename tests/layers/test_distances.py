@@ -237,3 +237,23 @@ def test_installation_of_an_unknown_enterprise_and_contours_that_stop_early_are_
     assert "企业 E1 不在企业图层中" in reasons
     assert "等值线最低为 1.0e-6" in reasons and "高敏感" in reasons
     assert r.violations.empty
+
+
+def test_rules_from_a_project_toml_replace_the_defaults_and_bad_ones_say_what_to_do(tmp_path):
+    from yitu.errors import InputError
+    from yitu.settings import load_settings
+
+    (tmp_path / "yitu.toml").write_text(
+        '[[safety_distance.rules]]\nname = "学校与加油站"\na = "targets"\na_filter = { target_type = ["学校"] }\n'
+        'b = "enterprises"\nb_filter = { industry = ["加油站"] }\nmin_m = 50.0\nsource = "local rule"\n', encoding="utf-8")
+    rules = parse_rules(load_settings(tmp_path).safety_distance.rules)
+    assert [r.name for r in rules] == ["学校与加油站"]
+    tg = _targets([shapely.Point(X0, Y0), shapely.Point(X0 + 49, Y0)], ["学校", "医院"])
+    ent = gpd.GeoDataFrame({"id": ["E1"], "name": ["站"], "industry": ["加油站"]}, geometry=[shapely.Point(X0 + 40, Y0)], crs=CRS)
+    out = check_rules({"targets": tg, "enterprises": ent}, rules, crs=CRS)
+    assert out[["a_id", "b_id"]].values.tolist() == [["T0", "E1"]] and out["actual"].iloc[0] == pytest.approx(40)
+    with pytest.raises(InputError, match="missing b"):
+        parse_rules([{"name": "x", "a": "targets", "min_m": 10}])
+    (tmp_path / "yitu.toml").write_text('[safety_distance]\nindividual_risk_new = { "高敏感" = -1 }\n', encoding="utf-8")
+    with pytest.raises(InputError, match="greater than 0"):
+        load_settings(tmp_path)

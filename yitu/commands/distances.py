@@ -26,6 +26,7 @@ def _compact(df: Any, *, lang: str) -> Any:
     """The console's view of a violation/unknown list: who, what, required vs actual (formatted), why."""
     import pandas as pd
 
+    from yitu.layers.distances_io import class_text
     from yitu.words import tr
     from yitu.words.numbers import fmt
     from yitu.words.status import status_text
@@ -45,7 +46,7 @@ def _compact(df: Any, *, lang: str) -> Any:
         tr("dist.col.status", lang=lang): df["status"].map(lambda v: status_text(v, lang=lang)),
         tr("dist.col.method", lang=lang): df["method"].map(lambda v: tr(f"dist.method.{v}", lang=lang) if v else "—"),
         tr("dist.col.target_name", lang=lang): join("target_id", "target_name"),
-        tr("dist.col.target_class", lang=lang): df["target_class"].where(df["target_class"].notna(), "—"),
+        tr("dist.col.target_class", lang=lang): df["target_class"].map(lambda v: class_text(v, lang=lang) or "—"),
         tr("dist.col.installation_name", lang=lang): join("enterprise_id", "installation_id", "installation_name"),
         tr("dist.col.required", lang=lang): num("required"),
         tr("dist.col.actual", lang=lang): num("actual"),

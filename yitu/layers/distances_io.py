@@ -22,7 +22,7 @@ from yitu.words.status import status_text
 
 log = logging.getLogger(__name__)
 
-__all__ = ["run_distances", "write_distances_xlsx", "add_to_hazards", "RESULT_LAYER", "display_table"]
+__all__ = ["run_distances", "write_distances_xlsx", "add_to_hazards", "RESULT_LAYER", "display_table", "class_text"]
 
 RESULT_LAYER = "result_distance_violations"
 
@@ -103,8 +103,19 @@ def display_table(df: pd.DataFrame, *, lang: str = "zh", rules: bool = False) ->
     out["excess"] = [(rounded(v, "m") if qq == "m" else (round(float(v), 1) if v is not None and not pd.isna(v) else None))
                      for v, qq in zip(out["excess"], q)]
     out["status"] = out["status"].map(lambda v: status_text(v, lang=lang))
+    out["target_class"] = out["target_class"].map(lambda v: class_text(v, lang=lang))
     out["method"] = out["method"].map(lambda v: tr(f"dist.method.{v}", lang=lang) if v else None)
     return out.rename(columns={c: tr(f"dist.col.{c}", lang=lang) for c in cols})
+
+
+def class_text(cls: Any, *, lang: str | None = None) -> Any:
+    """Words for a GB 36894 class value (高敏感 → "highly sensitive" in English); missing stays missing."""
+    from yitu.words import has
+
+    if cls is None or (isinstance(cls, float) and pd.isna(cls)):
+        return None
+    key = f"dist.class.{cls}"
+    return tr(key, lang=lang) if has(key) else cls
 
 
 def write_distances_xlsx(res: DistanceCheck, path: str | Path, *, lang: str = "zh") -> Path:

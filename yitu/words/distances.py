@@ -5,6 +5,13 @@ from __future__ import annotations
 from yitu.words import register
 
 register({
+    # GB 36894 classes (the stored values stay Chinese; these are what people read)
+    "dist.class.高敏感": ("高敏感", "highly sensitive"),
+    "dist.class.重要": ("重要", "important"),
+    "dist.class.一般": ("一般", "general"),
+    "dist.class.一般一类": ("一般一类", "general, class 1"),
+    "dist.class.一般二类": ("一般二类", "general, class 2"),
+    "dist.class.一般三类": ("一般三类", "general, class 3"),
     # methods
     "dist.method.contour": ("个人风险等值线", "risk contour"),
     "dist.method.assessed": ("评估外部安全防护距离", "assessed distance"),
