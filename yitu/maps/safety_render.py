@@ -95,8 +95,26 @@ def render_safety(project: Any, enterprise: str | None = None, *, paper: str = "
         for status, colour, key in (("violation", VIOLATION, "dist.map.violating"), ("unknown", UNKNOWN, "dist.map.unknown")):
             g = chk[chk["status"] == status]
             if len(g):
-                g.to_crs(crs).plot(ax=ax, color=colour, markersize=60, edgecolor="white", zorder=7)
+                gm = g.to_crs(crs).drop_duplicates("target_id")
+                gm.plot(ax=ax, color=colour, markersize=60, edgecolor="white", zorder=7)
                 handles.append(Line2D([], [], color=colour, marker="o", linestyle="", label=tr(key, lang=lang)))
+                if status == "violation":
+                    from yitu.maps.static import map_font
+
+                    fp = map_font(ax, size=8)
+                    for k, (pt, name) in enumerate(zip(shapely.point_on_surface(gm.geometry.values), gm["target_name"])):
+                        ax.annotate(str(name), (shapely.get_x(pt), shapely.get_y(pt)), xytext=(0, 8 + 14 * (k % 2)),
+                                    textcoords="offset points", fontproperties=fp, zorder=8, ha="center",
+                                    arrowprops={"arrowstyle": "-", "color": "#616161", "lw": 0.5},
+                                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+    parks = project.read_optional("parks")
+    if parks is not None and len(parks):
+        from yitu.maps.style import layer_label
+
+        parks.to_crs(crs).boundary.plot(ax=ax, color="#7B1FA2", linewidth=1.0, linestyle="-.", zorder=1)
+        handles.append(Line2D([], [], color="#7B1FA2", linestyle="-.", label=layer_label("parks", lang=lang)))
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     ax.set_xlim(b[0], b[2])
     ax.set_ylim(b[1], b[3])
     add_scalebar(ax, lang=lang, font=font)
