@@ -118,3 +118,7 @@ def test_overlay_report_section_and_safety_map(demo_copy, tmp_path):
     assert fig.get_size_inches()[0] == pytest.approx(16.54, abs=0.1)
     with pytest.raises(Exception, match="no installations"):
         render_safety(demo_copy, "E9999")
+    d = str(demo_copy.path)
+    assert _run(["safety-map", d, "E0001", "--dpi", "40"]) == 0
+    assert (demo_copy.output_dir / "images" / "safety_E0001.png").stat().st_size > 10_000
+    assert _run(["safety-map", d, "E9999"]) == 2
