@@ -35,7 +35,7 @@ def test_distances_on_the_demo_lists_the_school_and_the_residential_block(demo_c
     out = capsys.readouterr().out
     assert DEMO_SCHOOL in out and DEMO_RESIDENTIAL in out
     assert "1,200 米" in out and "1,110 米" in out  # the assessed distance and the block's actual distance
-    assert "3.0e-7 /年" in out
+    assert "≥ 3.0e-7 /年" in out
     res = demo_copy.read("result_distance_violations")
     v = res[(res["status"] == "violation") & (res["kind"] == "check")]
     assert set(v["target_name"]) == {DEMO_SCHOOL, DEMO_RESIDENTIAL}

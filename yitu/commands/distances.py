@@ -49,7 +49,7 @@ def _compact(df: Any, *, lang: str) -> Any:
         tr("dist.col.target_class", lang=lang): df["target_class"].map(lambda v: class_text(v, lang=lang) or "—"),
         tr("dist.col.installation_name", lang=lang): join("enterprise_id", "installation_id", "installation_name"),
         tr("dist.col.required", lang=lang): num("required"),
-        tr("dist.col.actual", lang=lang): num("actual"),
+        tr("dist.col.actual", lang=lang): [("≥ " + a if qq == "risk" and a != "—" else a) for a, qq in zip(num("actual"), q)],
         tr("dist.col.reason", lang=lang): df["reason"].where(df["reason"].notna(), ""),
     })
 

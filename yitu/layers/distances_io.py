@@ -100,7 +100,9 @@ def display_table(df: pd.DataFrame, *, lang: str = "zh", rules: bool = False) ->
     q = df["quantity"].to_numpy() if "quantity" in df.columns else [None] * len(df)
     for c in ("required", "actual"):
         out[c] = [_value(v, qq) for v, qq in zip(out[c], q)]
-    out["excess"] = [(rounded(v, "m") if qq == "m" else (round(float(v), 1) if v is not None and not pd.isna(v) else None))
+    # a shortfall in metres, or for a contour the factor by which the criterion is exceeded at least
+    out["excess"] = [(rounded(v, "m") if qq == "m" else
+                      tr("dist.times_ge", lang=lang, v=f"{float(v):.1f}") if v is not None and not pd.isna(v) else None)
                      for v, qq in zip(out["excess"], q)]
     out["status"] = out["status"].map(lambda v: status_text(v, lang=lang))
     out["target_class"] = out["target_class"].map(lambda v: class_text(v, lang=lang))

@@ -81,7 +81,8 @@ def layers(project: Any, *, lang: str) -> list[Any]:
             (tr("dist.col.target_class", lang=lang), c), (tr("dist.col.method", lang=lang), tr(f"dist.method.{m}", lang=lang)),
             (tr("dist.col.installation_name", lang=lang), f"{e or ''} {i or ''} {iname or ''}".strip()),
             (tr("dist.col.required", lang=lang), fmt(r, q, lang=lang) if q in ("m", "risk") else None),
-            (tr("dist.col.actual", lang=lang), fmt(a, q, lang=lang) if q in ("m", "risk") else None),
+            (tr("dist.col.actual", lang=lang), (("≥ " if q == "risk" else "") + fmt(a, q, lang=lang))
+             if q in ("m", "risk") else None),
             (tr("dist.col.reason", lang=lang), why)])
             for t, n, c, m, e, i, iname, r, a, q, why in zip(
                 g["target_id"], g["target_name"], g["target_class"], g["method"], g["enterprise_id"], g["installation_id"],
