@@ -257,3 +257,10 @@ def test_rules_from_a_project_toml_replace_the_defaults_and_bad_ones_say_what_to
     (tmp_path / "yitu.toml").write_text('[safety_distance]\nindividual_risk_new = { "高敏感" = -1 }\n', encoding="utf-8")
     with pytest.raises(InputError, match="greater than 0"):
         load_settings(tmp_path)
+
+
+def test_summary_counts_installations_with_contours_even_when_assessed():
+    r = check_distances(_targets([shapely.Point(X0 + 5000, Y0)], ["学校"]), _inst(distance=100.0), _contours(),
+                        settings=S, crs=CRS)
+    row = r.summary.iloc[0]
+    assert (row["n_installations"], row["n_assessed"], row["n_contoured"], row["n_code"]) == (1, 1, 1, 0)

@@ -374,7 +374,7 @@ def check_distances(
         return g.to_crs(WGS84)
 
     violations, unknowns = geo(viol), geo(unk)
-    summary = _summary(it, it_ids, it_ent, method, ent_names, violations, unknowns)
+    summary = _summary(it_ent, method, has_contours, ent_names, violations, unknowns)
     if used is not None:
         used = used.drop(columns=["_status"]).to_crs(WGS84)
     out_classes = pd.concat([tg[["id", "name"]].reset_index(drop=True) if {"id", "name"} <= set(tg.columns)
@@ -384,12 +384,12 @@ def check_distances(
     return DistanceCheck(violations, unknowns, out_classes, summary, crs, used_contours=used)
 
 
-def _summary(it: pd.DataFrame, ids: pd.Series, ents: pd.Series, method: np.ndarray, names: dict[Any, Any],
+def _summary(ents: pd.Series, method: np.ndarray, has_contours: np.ndarray, names: dict[Any, Any],
              violations: pd.DataFrame, unknowns: pd.DataFrame) -> pd.DataFrame:
-    base = pd.DataFrame({"enterprise_id": ents.to_numpy(), "m": method})
+    base = pd.DataFrame({"enterprise_id": ents.to_numpy(), "m": method, "c": np.asarray(has_contours, dtype=bool)})
     agg = base.groupby("enterprise_id", dropna=False).agg(
         n_installations=("m", "size"), n_assessed=("m", lambda x: int((x == "assessed").sum())),
-        n_contoured=("m", lambda x: int((x == "contour").sum())), n_code=("m", lambda x: int((x == "code").sum())))
+        n_contoured=("c", "sum"), n_code=("m", lambda x: int((x == "code").sum())))
     v = violations.groupby("enterprise_id").agg(n_violations=("status", "size"), n_targets=("target_id", "nunique")) \
         if len(violations) else pd.DataFrame(columns=["n_violations", "n_targets"])
     u = unknowns.groupby("enterprise_id").agg(n_unknown=("status", "size")) if len(unknowns) else \

@@ -67,6 +67,10 @@ def derive_classes(
     for i, (g, t) in enumerate(zip(given.tolist(), ttype.tolist())):
         g = None if g is None or (isinstance(g, float) and np.isnan(g)) or str(g).strip() == "" else str(g)
         t = None if t is None or (isinstance(t, float) and np.isnan(t)) else str(t)
+        if g in CLASSES and t in _SENSITIVE and _SENSITIVE[t] == g:  # as its type says (the loader fills it so)
+            out_cls[i] = g
+            basis[i] = tr("dist.basis.by_type", lang=lang, type=t, cls=g)
+            continue
         if g in CLASSES:
             out_cls[i] = g
             basis[i] = tr("dist.basis.given", lang=lang, cls=g)
