@@ -264,3 +264,15 @@ def test_summary_counts_installations_with_contours_even_when_assessed():
                         settings=S, crs=CRS)
     row = r.summary.iloc[0]
     assert (row["n_installations"], row["n_assessed"], row["n_contoured"], row["n_code"]) == (1, 1, 1, 0)
+
+
+def test_shapefile_of_closed_lines_with_a_level_attribute(tmp_path):
+    ring = lambda h: shapely.LineString(shapely.get_coordinates(_square(h).exterior))  # noqa: E731
+    gdf = gpd.GeoDataFrame({"风险值": ["1×10-6", "3E-07", "abc"], "企业编号": ["E1", "E1", "E1"]},
+                           geometry=[ring(100), ring(200), ring(300)], crs=CRS)
+    path = tmp_path / "ir.shp"
+    gdf.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding="GBK")  # as offices write them
+    r = read_contours(path)
+    assert sorted(r.gdf["level"]) == [3e-7, 1e-6] and set(r.gdf["enterprise_id"]) == {"E1"}
+    assert r.gdf.geom_type.unique().tolist() == ["Polygon"]
+    assert r.problems["row"].tolist() == [3] and "no individual-risk level" in r.problems["reason"].iloc[0]

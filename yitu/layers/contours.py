@@ -23,7 +23,7 @@ import shapely
 
 from yitu.errors import CRSError, InputError
 from yitu.gis.crs import parse_crs
-from yitu.gis.io import ROW
+from yitu.gis.io import ROW, VECTOR_SUFFIXES, read_vector
 from yitu.layers.load import REJECTED_COLUMNS, LoadResult, load
 from yitu.layers.normalize import canon
 from yitu.layers.schema import schema
@@ -121,10 +121,14 @@ def read_contours(
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
-    try:
-        raw = pyogrio.read_dataframe(p, layer=layer)
-    except Exception as exc:  # GDAL's own errors: unreadable file
-        raise InputError(f"{p}: cannot read contours ({exc}); give a Shapefile, GeoJSON, GeoPackage or DXF") from exc
+    if p.suffix.lower() in VECTOR_SUFFIXES:  # encodings (GBK), cut DBF names and CRS as for every layer
+        spec = parse_crs(crs) if crs is not None else None
+        raw = read_vector(p, layer=layer, crs=spec.crs if spec is not None else None)
+    else:
+        try:
+            raw = pyogrio.read_dataframe(p, layer=layer)
+        except Exception as exc:  # GDAL's own errors: unreadable file
+            raise InputError(f"{p}: cannot read contours ({exc}); give a Shapefile, GeoJSON, GeoPackage or DXF") from exc
     src = str(p)
     if raw.crs is None:
         if crs is None:
