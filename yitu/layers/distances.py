@@ -386,10 +386,9 @@ def check_distances(
 
 def _summary(ents: pd.Series, method: np.ndarray, has_contours: np.ndarray, names: dict[Any, Any],
              violations: pd.DataFrame, unknowns: pd.DataFrame) -> pd.DataFrame:
-    base = pd.DataFrame({"enterprise_id": ents.to_numpy(), "m": method, "c": np.asarray(has_contours, dtype=bool)})
-    agg = base.groupby("enterprise_id", dropna=False).agg(
-        n_installations=("m", "size"), n_assessed=("m", lambda x: int((x == "assessed").sum())),
-        n_contoured=("c", "sum"), n_code=("m", lambda x: int((x == "code").sum())))
+    base = pd.DataFrame({"enterprise_id": ents.to_numpy(), "n_installations": 1, "n_assessed": method == "assessed",
+                         "n_contoured": np.asarray(has_contours, dtype=bool), "n_code": method == "code"})
+    agg = base.groupby("enterprise_id", dropna=False).sum()
     v = violations.groupby("enterprise_id").agg(n_violations=("status", "size"), n_targets=("target_id", "nunique")) \
         if len(violations) else pd.DataFrame(columns=["n_violations", "n_targets"])
     u = unknowns.groupby("enterprise_id").agg(n_unknown=("status", "size")) if len(unknowns) else \

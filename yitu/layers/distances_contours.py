@@ -78,19 +78,27 @@ def prepare_contours(
     if enterprises is not None and len(enterprises):
         ent_geom = dict(zip(enterprises.get("id", pd.Series(dtype=object)).map(_key), enterprises.geometry.values))
     # an enterprise-level contour: the enterprise's point, else the union of its installations
-    by_ent = installations.groupby(it_ent.to_numpy(object)).geometry.apply(lambda g: shapely.union_all(g.values)) \
-        if len(installations) else pd.Series(dtype=object)
-    for i in np.flatnonzero((ipos < 0) & pd.isna(c_inst)):
-        e = c_ent[i]
-        owner[i] = ent_geom.get(e, by_ent.get(e)) if e is not None else None
+    ent_level = np.flatnonzero((ipos < 0) & pd.isna(c_inst))
+    if len(ent_level):
+        want = {c_ent[i] for i in ent_level} - set(ent_geom)
+        sel = it_ent.isin(want).to_numpy()
+        by_ent = installations.loc[sel].groupby(it_ent.to_numpy(object)[sel]).geometry.apply(
+            lambda g: shapely.union_all(g.values)) if sel.any() else pd.Series(dtype=object)
+        for i in ent_level:
+            e = c_ent[i]
+            owner[i] = ent_geom.get(e, by_ent.get(e)) if e is not None else None
     # status: the contour's own, else the installation's, else the enterprise's installations when all agree
     st = contours.get("status", pd.Series([None] * n)).map(lambda v: STATUS_CODES.get(str(v), -1) if v is not None else -1)
     st = st.to_numpy(np.int64)
     inst_st = np.where(ipos >= 0, it_stat.to_numpy(np.int64)[np.clip(ipos, 0, None)] if len(it_stat) else -1, -1)
     st = np.where(st >= 0, st, inst_st)
-    ent_st = pd.Series(it_stat.to_numpy(), index=it_ent.to_numpy()).groupby(level=0).agg(
-        lambda x: int(x.iloc[0]) if (x == x.iloc[0]).all() else -1) if len(installations) else pd.Series(dtype=int)
-    fill = np.array([ent_st.get(e, -1) if e is not None else -1 for e in c_ent], dtype=np.int64)
+    if len(installations):
+        g = pd.Series(it_stat.to_numpy(np.int64), index=it_ent.to_numpy()).groupby(level=0)
+        lo, hi = g.min(), g.max()
+        ent_st = lo.where(lo == hi, -1)  # the enterprise's installations all new, all existing, or mixed (-1)
+    else:
+        ent_st = pd.Series(dtype=int)
+    fill = pd.Series(c_ent, dtype=object).map(ent_st).fillna(-1).to_numpy(np.int64)
     st = np.where((st < 0) & (ipos < 0), fill, st)
 
     unknowns: list[pd.DataFrame] = []
@@ -130,16 +138,17 @@ def prepare_contours(
             listed(np.arange(n) == x, [tr("dist.unknown.contour_dup", lang=lang, a=cid[x], b=cid[y], level=_fmt(level[x]))])
         # identical rings within each other both ways: count each duplicate pair once
     # a contour set that stops above a class's criterion cannot clear targets outside it
-    df = pd.DataFrame({"owner": okey, "level": level, "st": st})[keep]
-    for ow, g in df.groupby("owner"):
-        low = float(g["level"].min())
-        s_ = int(g["st"].max()) if (g["st"] == g["st"].iloc[0]).all() else -1
-        thr = thr_existing if s_ == 0 else thr_new
-        cls = [c for c, t in zip(CLASSES, thr) if t < low * (1 - 1e-6)]
-        if cls:
-            first = np.flatnonzero(keep & (okey == ow))[0]
-            listed(np.arange(n) == first, [tr("dist.unknown.contours_stop", lang=lang, level=_fmt(low),
-                                              classes="、".join(cls), thr=_fmt(float(min(thr))))])
+    df = pd.DataFrame({"owner": okey, "level": level, "st": st, "i": np.arange(n)})[keep]
+    if len(df):
+        agg = df.groupby("owner").agg(low=("level", "min"), smin=("st", "min"), smax=("st", "max"), first=("i", "min"))
+        status = np.where(agg["smin"] == agg["smax"], agg["smin"], -1)
+        thr = np.where((status == 0)[:, None], np.asarray(thr_existing)[None, :], np.asarray(thr_new)[None, :])
+        short = thr < agg["low"].to_numpy()[:, None] * (1 - 1e-6)  # owners x classes whose criterion lies below
+        for k in np.flatnonzero(short.any(axis=1)):
+            cls = [c for c, bad in zip(CLASSES, short[k]) if bad]
+            listed(np.arange(n) == agg["first"].iloc[k], [tr(
+                "dist.unknown.contours_stop", lang=lang, level=_fmt(float(agg["low"].iloc[k])), classes="、".join(cls),
+                thr=_fmt(float(thr[k][short[k]].min())))])
     used = contours.loc[keep].copy()
     used["_inst"] = c_inst[keep]
     used["_ent"] = c_ent[keep]
