@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/yitu-bench-batch"))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core", "distributed.http.proxy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     from dask.distributed import Client, LocalCluster
 
     from yitu.batch import run_batch
