@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,7 +23,8 @@ from yitu.routing.snap import Snapped
 
 log = logging.getLogger(__name__)
 
-__all__ = ["augmented_graph", "node_times", "point_times", "arrival_matrix", "from_source_matrix", "same_edge_times"]
+__all__ = ["augmented_graph", "node_times", "point_times", "arrival_matrix", "from_source_matrix", "same_edge_times",
+           "Reach", "reach"]
 
 _EPS = 1e-9
 
@@ -225,3 +227,124 @@ def from_source_matrix(
     graph = augmented_graph(network, sources, off)
     dist = dijkstra(graph, directed=True, indices=n + np.arange(len(sources)), limit=limit_s)
     return dist[:, :n]
+
+
+# ------------------------------------------------------------------------------ sparse results
+@dataclass(frozen=True)
+class Reach:
+    """Sparse per-source results: what each source reached within its limit, and in how long.
+
+    CSR by source: source ``i`` reached the targets ``indices[indptr[i]:indptr[i+1]]`` after
+    ``time_s[indptr[i]:indptr[i+1]]`` seconds (offsets included; each row sorted by target).
+    Nothing beyond the limit is kept, so memory grows with what was reached, never with
+    sources × nodes. A time of 0 is a real entry (a source on its target), kept explicitly.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    time_s: np.ndarray
+    n_sources: int
+    n_targets: int
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indices.size)
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(target indices, seconds) reached by source ``i``."""
+        a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+        return self.indices[a:b], self.time_s[a:b]
+
+    def sources(self) -> np.ndarray:
+        """The source index of every entry (aligned with ``indices`` and ``time_s``)."""
+        return np.repeat(np.arange(self.n_sources), np.diff(self.indptr))
+
+    def to_csr(self) -> sp.csr_array:
+        """As a scipy CSR array (sources × targets); explicit zeros are kept, absent means not reached."""
+        return sp.csr_array((self.time_s, self.indices, self.indptr), shape=(self.n_sources, self.n_targets))
+
+    def transpose(self) -> Reach:
+        """The same entries by target: row ``j`` lists the sources that reached target ``j``."""
+        src = self.sources()
+        order = np.lexsort((src, self.indices))
+        counts = np.bincount(self.indices, minlength=self.n_targets)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype("int64")
+        return Reach(indptr, src[order].astype("int64"), self.time_s[order], self.n_targets, self.n_sources)
+
+    def dense(self, fill: float = np.inf) -> np.ndarray:
+        """Dense (sources × targets) seconds, ``fill`` where not reached — for small cases and tests only."""
+        out = np.full((self.n_sources, self.n_targets), fill)
+        out[self.sources(), self.indices] = self.time_s
+        return out
+
+    @classmethod
+    def from_entries(cls, src: np.ndarray, dst: np.ndarray, time_s: np.ndarray, n_sources: int, n_targets: int) -> Reach:
+        """Build from (source, target, seconds) triples; duplicates keep the smallest time."""
+        src = np.asarray(src, dtype="int64")
+        dst = np.asarray(dst, dtype="int64")
+        t = np.asarray(time_s, dtype="float64")
+        order = np.lexsort((t, dst, src))
+        src, dst, t = src[order], dst[order], t[order]
+        keep = np.ones(src.size, dtype=bool)
+        keep[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+        src, dst, t = src[keep], dst[keep], t[keep]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_sources))]).astype("int64")
+        return cls(indptr, dst, t, int(n_sources), int(n_targets))
+
+
+def reach(
+    network: RoadNetwork,
+    sources: Snapped,
+    targets: Snapped | None = None,
+    *,
+    offset_s: np.ndarray | float | None = None,
+    limit_s: float,
+    chunk: int = 16,
+) -> Reach:
+    """One bounded search per source: the targets (or nodes) each source reaches within ``limit_s``.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    sources
+        Snapped sources (all placed; ``ok`` must be true).
+    targets
+        Snapped targets (targets not placed are never reached); ``None`` gives the network's nodes.
+    offset_s
+        Seconds added at each source (turnout time, access leg), scalar or per source.
+    limit_s
+        Search bound: entries later than this are not kept. Must be finite.
+    chunk
+        Sources searched together (bounds the transient per-chunk memory).
+
+    Returns
+    -------
+    Reach
+        Sparse (sources × targets) seconds within the limit, incl. same-edge shortcuts.
+    """
+    if not np.isfinite(limit_s) or limit_s < 0:
+        raise InputError(f"reach: limit_s must be a finite number ≥ 0, got {limit_s!r}")
+    off = _check(sources, offset_s)
+    s, n = len(sources), network.n_nodes
+    n_t = n if targets is None else len(targets)
+    if s == 0 or n_t == 0:
+        return Reach(np.zeros(s + 1, dtype="int64"), np.zeros(0, dtype="int64"), np.zeros(0), s, n_t)
+    graph = augmented_graph(network, sources, off)
+    parts_s, parts_t, parts_w = [], [], []
+    for a in range(0, s, chunk):
+        idx = np.arange(a, min(s, a + chunk))
+        dist = dijkstra(graph, directed=True, indices=n + idx, limit=limit_s)[:, :n]
+        times = dist if targets is None else point_times(network, dist, targets)
+        times = np.atleast_2d(times)
+        r, c = np.nonzero(times <= limit_s)
+        parts_s.append(idx[r])
+        parts_t.append(c)
+        parts_w.append(times[r, c])
+    if targets is not None:
+        si, ti, direct = same_edge_times(network, sources, targets, off)
+        within = direct <= limit_s
+        parts_s.append(si[within])
+        parts_t.append(ti[within])
+        parts_w.append(direct[within])
+    return Reach.from_entries(np.concatenate(parts_s), np.concatenate(parts_t), np.concatenate(parts_w), s, n_t)
