@@ -505,7 +505,7 @@ def load(
         first: dict[str, Any] = {}
         for idx in raw.index[good]:
             c = code[idx]
-            if c is None:
+            if not isinstance(c, str) or not c:
                 continue
             if c in first:
                 rej.add(idx, back["credit_code"], out["credit_code"][idx],

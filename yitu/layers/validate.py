@@ -13,6 +13,7 @@ import pandas as pd
 from yitu.layers.project import Project
 from yitu.layers.schema import VEHICLE_FIELDS
 from yitu.settings import Settings
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +117,35 @@ def validate_layers(
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def _rejected_findings(project: Project, layers: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows the last import of each layer rejected (``rejected/<layer>.csv``): an error when the layer
+    has no rows at all (the import rejected every row), a warning with the count otherwise."""
+    from yitu.layers.schema import SCHEMAS
+
+    rows: list[dict[str, str]] = []
+    for name in SCHEMAS:
+        rej = project.read_rejected(name)
+        if not len(rej):
+            continue
+        n = int(rej["row"].nunique()) if "row" in rej.columns else len(rej)
+        path = project.rejected_dir / f"{name}.csv"
+        df = layers.get(name)
+        if df is None or not len(df):
+            _finding(rows, name, pd.Series([""]), "rejected", "error", tr("validate.all_rejected", n=n, path=path))
+        else:
+            _finding(rows, name, pd.Series([""]), "rejected", "warning", tr("validate.some_rejected", n=n, path=path))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
 def validate_project(project: Project, *, today: date | None = None) -> pd.DataFrame:
-    """Run :func:`validate_layers` over every layer stored in ``project``."""
+    """Run :func:`validate_layers` over every layer stored in ``project``, and list the layers whose
+    import rejected rows (an error when it rejected every row, so the layer is missing or empty)."""
     from yitu.layers.schema import SCHEMAS
 
     layers = {name: project.read(name) for name in SCHEMAS if project.has(name)}
-    return validate_layers(layers, settings=project.settings, today=today)
+    found = validate_layers(layers, settings=project.settings, today=today)
+    extra = _rejected_findings(project, layers)
+    return pd.concat([extra, found], ignore_index=True) if len(extra) else found
 
 
 def summarize_findings(findings: pd.DataFrame, *, examples: int = 5) -> pd.DataFrame:

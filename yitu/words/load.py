@@ -97,6 +97,12 @@ register({
     "load.error.ids_clash": ("{src}：项目的 {layer} 中已有这些编号：{ids}；不加 --append 导入以替换图层",
                              "{src}: ids already in the project's {layer}: {ids}; import without --append to "
                              "replace the layer"),
+    # -- yitu validate ---------------------------------------------------------------------------
+    "validate.all_rejected": ("图层为空：导入时 {n} 行全部被拒绝，原因见 {path}；修正后重新导入",
+                              "the layer is empty: its import rejected all {n} row(s), see {path}; fix them and "
+                              "import again"),
+    "validate.some_rejected": ("导入时有 {n} 行被拒绝，未进入图层；原因见 {path}",
+                               "{n} row(s) were rejected at import and are not in the layer; see {path}"),
     # -- the things removed from text -----------------------------------------------------------
     "load.removed.control": ("控制字符 {codes}", "control character(s) {codes}"),
     "load.removed.escape": ("终端转义序列 {n} 处", "{n} terminal escape sequence(s)"),
