@@ -67,6 +67,20 @@ def _check_exists(path: Path) -> None:
         raise InputError(f"{path}: is a folder, not a file")
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the bytes look like UTF-16 without a byte-order mark (a NUL in
+    every other byte of the first kilobytes), else ``None``: such a file decodes as "UTF-8" full of NULs."""
+    head = raw[:4096]
+    if len(head) < 4 or head.count(b"\x00") < len(head) // 4:
+        return None
+    odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
+    if odd > 3 * max(even, 1):
+        return "utf-16-le"
+    if even > 3 * max(odd, 1):
+        return "utf-16-be"
+    return None
+
+
 def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     if encoding:
         try:
@@ -76,6 +90,12 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel/WPS "Unicode 文本": UTF-16 with a BOM
         try:
             return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return raw.decode(utf16), utf16
         except UnicodeDecodeError:
             pass
     for enc in _ENCODINGS:
@@ -182,6 +202,10 @@ def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> p
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
         raise InputError(f"{path}: the file is empty")
     text, enc = _decode(raw, path, encoding)
+    # a NUL is a character to clean later (yitu.layers.load says so), never the end of a value; the
+    # csv module keeps it, GDAL and SQLite would cut the text there
+    if not text.strip("\ufeff \r\n\t\x00"):
+        raise InputError(f"{path}: the file is empty")
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -215,33 +239,127 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
+
+
+def _merged_ranges(path: Path, ws: Any) -> list[str]:
+    """The merged ranges of a sheet (``E2:E4`` ...), read from the sheet's XML (openpyxl's read-only
+    mode, which keeps memory flat on large workbooks, does not give them)."""
+    import zipfile
+
+    member = str(getattr(ws, "_worksheet_path", "") or "").lstrip("/")
+    if not member:
+        return []
+    refs: dict[bytes, None] = {}
+    try:
+        with zipfile.ZipFile(path) as z, z.open(member) as f:
+            tail = b""
+            while chunk := f.read(1 << 20):
+                buf = tail + chunk
+                refs.update(dict.fromkeys(_MERGE_REF.findall(buf)))
+                tail = buf[-256:]
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [r.decode("ascii") for r in refs]
+
+
+def _fill_merged(rows: list[list[str]], ranges: list[str]) -> list[str]:
+    """Fill each merged range spanning several rows down its first column with the top-left value (a
+    merged 乡镇 cell E2:E4 holds the town of rows 2, 3 and 4; Excel keeps the value in E2 only).
+    Returns the ranges filled."""
+    from openpyxl.utils.cell import range_boundaries
+
+    filled = []
+    for ref in ranges:
+        c1, r1, _c2, r2 = range_boundaries(ref)
+        if r2 <= r1 or r1 > len(rows):
+            continue
+        top = rows[r1 - 1][c1 - 1] if c1 - 1 < len(rows[r1 - 1]) else ""
+        if not str(top).strip():
+            continue
+        changed = False
+        for r in range(r1, min(r2, len(rows))):
+            row = rows[r]
+            if len(row) < c1:
+                row.extend([""] * (c1 - len(row)))
+            if not str(row[c1 - 1]).strip():
+                row[c1 - 1] = top
+                changed = True
+        if changed:
+            filled.append(ref)
+    return filled
+
+
 def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.DataFrame:
     import openpyxl
 
+    fh = path.open("rb")  # a file object: openpyxl refuses a workbook by its name when that is not .xlsx
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken file
-        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        fh.close()
+        raise InputError(f"{path}: not a readable .xlsx workbook ({exc}); open it in Excel/WPS and save it again "
+                         "as .xlsx, or export it as CSV") from None
     try:
         names = wb.sheetnames
+        states = {n: getattr(wb[n], "sheet_state", "visible") for n in names}
+        visible = [n for n in names if states[n] == "visible"]
+        hidden_skipped: list[str] = []
         if sheet is None:
-            ws = wb[names[0]]
+            chosen = visible[0] if visible else names[0]
+            hidden_skipped = [n for n in names[: names.index(chosen)] if states[n] != "visible"]
+            ws = wb[chosen]
         elif sheet in names:
             ws = wb[sheet]
         else:
             raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(names)} (use --sheet NAME)")
-        rows = [[_cell(c) for c in r] for r in ws.iter_rows(values_only=True)]
+        rows = [[_cell(c) for c in r] for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+        merged = _merged_ranges(path, ws)
     finally:
         wb.close()
+        fh.close()
     numbers = list(range(1, len(rows) + 1))
     if not any(any(c.strip() for c in r) for r in rows):
-        raise InputError(f"{path}: sheet {ws.title!r} is empty")
+        others = [n for n in names if n != ws.title]
+        if others:
+            raise InputError(
+                f"{path}: sheet {ws.title!r} is empty; the workbook also has "
+                + ", ".join(f"{n!r}" + (" (hidden)" if states[n] != "visible" else "") for n in others)
+                + ": name the one to read with --sheet NAME"
+            )
+        raise InputError(f"{path}: sheet {ws.title!r} is empty (the workbook has no other sheet)")
+    filled = _fill_merged(rows, merged) if merged else []
     df = _frame(rows, numbers, _find_header(rows, header_hint), path, hint=header_hint)
     df.attrs["encoding"] = "xlsx"
     df.attrs["sheet"] = ws.title
     df.attrs["sheets"] = list(names)
     df.attrs["first_sheet_by_default"] = sheet is None
+    df.attrs["hidden_skipped"] = hidden_skipped
+    # merged ranges that reach the data rows (a merged title above the header is no news)
+    header_row = int(df.attrs["header_row"]) + 1  # 1-based Excel row of the (last) header row
+    df.attrs["merged_filled"] = [r for r in filled if _range_last_row(r) > header_row]
     return df
+
+
+def _range_last_row(ref: str) -> int:
+    from openpyxl.utils.cell import range_boundaries
+
+    return int(range_boundaries(ref)[3])
+
+
+def _sniff(path: Path) -> str:
+    """What a table file holds, from its first bytes: ``xlsx`` (a zip), ``xls`` (an OLE2 compound file:
+    old Excel or WPS), ``html`` (a web page saved as .xls), else ``text``."""
+    with path.open("rb") as f:
+        head = f.read(2048)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return "html"
+    return "text"
 
 
 def read_table(
@@ -280,10 +398,26 @@ def read_table(
     p = Path(path)
     _check_exists(p)
     suffix = p.suffix.lower()
-    if suffix == ".xls":
-        raise InputError(f"{p}: old Excel .xls is not read; open it in Excel/WPS and save as .xlsx")
-    if suffix in (".xlsx", ".xlsm"):
+    kind = _sniff(p)  # what the file holds, whatever its name says
+    if kind == "xls":
+        raise InputError(f"{p}: an old Excel/WPS .xls workbook is not read; open it in Excel/WPS and save as .xlsx")
+    if kind == "html":
+        raise InputError(f"{p}: a web page (HTML) saved with the name {p.name}, not a workbook; open it in "
+                         "Excel/WPS and save as .xlsx, or export the table as CSV")
+    if kind == "xlsx":
+        if suffix not in (".xlsx", ".xlsm"):
+            df = _read_xlsx(p, sheet, header_hint)
+            df.attrs["real_format"] = ("XLSX", suffix or "(no suffix)")
+            return df
         return _read_xlsx(p, sheet, header_hint)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            df = _read_csv(p, encoding, header_hint)  # a CSV or text table named .xlsx: read what it is
+        except InputError:
+            raise InputError(f"{p}: neither an .xlsx workbook nor a text table (CSV); open it in Excel/WPS and "
+                             "save it as .xlsx or CSV") from None
+        df.attrs["real_format"] = ("CSV", suffix)
+        return df
     return _read_csv(p, encoding, header_hint)
 
 
