@@ -66,7 +66,7 @@ def validate_layers(
         bad = pid[~pid.isin(park_ids)]
         for idx, v in bad.items():
             _finding(rows, "enterprises", pd.Series([ent.at[idx, "id"]]), "park_id", "error",
-                     f"所属园区 {v!r} names no park in the parks layer")
+                     tr("validate.no_park", value=v))
         if parks is not None and len(parks):
             pts = ent[ent.geometry.notna()]
             joined = gpd.sjoin(pts[["id", "park_id", "geometry"]], parks[["id", "geometry"]].rename(columns={"id": "pid"}),
@@ -74,46 +74,47 @@ def validate_layers(
             mism = joined[joined["park_id"].astype(object).fillna("").astype(str) != joined["pid"].astype(str)]
             for _, r in mism.drop_duplicates("id").iterrows():
                 _finding(rows, "enterprises", pd.Series([r["id"]]), "park_id", "warning",
-                         f"lies inside park {r['pid']} but 所属园区 is {r['park_id'] if pd.notna(r['park_id']) else 'empty'}")
+                         tr("validate.inside_park", park=r["pid"],
+                            given=r["park_id"] if pd.notna(r["park_id"]) else tr("validate.empty")))
     for layer, ref in (("risk_zones", "enterprise_id"), ("hazards", "enterprise_id")):
         df = layers.get(layer)
         if df is not None and len(df):
             known = set(ent["id"].astype(str)) if ent is not None else set()
             bad = df[~df[ref].astype(str).isin(known)]
-            _finding(rows, layer, bad["id"], ref, "error", "企业编号 names no enterprise in the enterprises layer")
+            _finding(rows, layer, bad["id"], ref, "error", tr("validate.no_enterprise"))
     if stations is not None and len(stations):
         vehicles = sum(_num(stations, c).fillna(0) for c in VEHICLE_FIELDS)
-        _finding(rows, "stations", stations.loc[vehicles <= 0, "id"], "vehicles", "error",
-                 "no vehicles: give the counts by type (水罐车, 泡沫车 ...)")
+        _finding(rows, "stations", stations.loc[vehicles <= 0, "id"], "vehicles", "error", tr("validate.no_vehicles"))
     if parks is not None and len(parks):
         known_st = set(stations["id"].astype(str)) if stations is not None else set()
         for _, r in parks[parks["station_ids"].notna()].iterrows():
             missing = [s for s in str(r["station_ids"]).split(",") if s and s not in known_st]
             if missing:
                 _finding(rows, "parks", pd.Series([r["id"]]), "station_ids", "error",
-                         f"园区消防站 {', '.join(missing)} not in the stations layer")
+                         tr("validate.park_stations", ids=", ".join(missing)))
     sh = layers.get("shelters")
     if sh is not None and len(sh):
         cap = _num(sh, "capacity")
         eff = _num(sh, "effective_area_m2")
         _finding(rows, "shelters", sh.loc[cap.isna() & eff.isna(), "id"], "capacity", "error",
-                 "neither 容纳人数 nor 有效面积: the shelter cannot be planned with")
+                 tr("validate.no_capacity"))
         per = sh["shelter_class"].map(settings.shelters.per_capita_m2).astype("float64")
         over = cap.notna() & eff.notna() & per.notna() & (cap > eff / per)
         for idx in over[over].index:
             _finding(rows, "shelters", pd.Series([sh.at[idx, "id"]]), "capacity", "warning",
-                     f"容纳人数 {int(cap[idx])} exceeds 有效面积 {eff[idx]:g} m² / {per[idx]:g} m² per person "
-                     f"= {int(eff[idx] // per[idx])}")
+                     tr("validate.over_capacity", cap=int(cap[idx]), eff=f"{eff[idx]:g}", per=f"{per[idx]:g}",
+                        fits=int(eff[idx] // per[idx])))
         mins = sh["shelter_class"].map(settings.shelters.min_effective_area_m2).astype("float64")
         small = eff.notna() & mins.notna() & (eff < mins)
         for idx in small[small].index:
             _finding(rows, "shelters", pd.Series([sh.at[idx, "id"]]), "effective_area_m2", "warning",
-                     f"有效面积 {eff[idx]:g} m² is below the {mins[idx]:g} m² minimum for {sh.at[idx, 'shelter_class']}")
+                     tr("validate.small_shelter", eff=f"{eff[idx]:g}", min=f"{mins[idx]:g}",
+                        kind=sh.at[idx, "shelter_class"]))
     for layer, df in layers.items():
         if df is not None and len(df) and "updated_at" in df.columns:
             old = stale_mask(df["updated_at"], months=settings.risk.stale_months, today=today)
             _finding(rows, layer, df.loc[old, "id"], "updated_at", "warning",
-                     f"data older than {settings.risk.stale_months} months (年度更新): update it")
+                     tr("validate.stale", months=settings.risk.stale_months))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
