@@ -202,3 +202,39 @@ def test_rejected_reasons_are_chinese_and_old_files_read(tmp_path):
     old = p.read_rejected("enterprises")
     assert list(old.columns) == ["file", "row", "field", "value", "reason"] and old["row"].tolist() == ["3"]
     assert not math.isnan(len(old))
+
+
+# -- any text --------------------------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from yitu.layers.normalize import clean_text  # noqa: E402
+
+_ODD = st.sampled_from(["\x00", "\x0b", "\x0c", "\x1b[31m", "\x1b]0;t\x07", "\x7f", "\x85", "\u200b", "\u200e",
+                        "\u202e", "\u2066", "\ufeff", "\u2028", "{{7*7}}", "[/]", "{% raw %}", "=1+1", "\t"])
+_TEXT = st.lists(st.one_of(st.text(min_size=1, max_size=4), _ODD), min_size=1, max_size=6).map("".join)
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(_TEXT, min_size=1, max_size=25), town=_TEXT)
+def test_any_text_is_kept_after_the_documented_clean_up(tmp_path_factory, names, town):
+    # random text with control characters, escape sequences, bidi marks, template syntax and markup, as
+    # every text field: stored and read back as the documented clean-up leaves it, each change listed
+    n = len(names)
+    df = pd.DataFrame({"编号": [f"E{i}" for i in range(n)], "企业名称": names, "乡镇": [town] * n,
+                       "地址": names[::-1], "经度": ["121.0"] * n, "纬度": ["32.3"] * n})
+    r = load("enterprises", df)
+    expect = [clean_text(x)[0].strip() for x in names]
+    assert len(r.gdf) + r.n_rejected == n
+    assert r.gdf["name"].tolist() == [x for x in expect if x]
+    n_changed = sum(clean_text(x)[1] != "" for x in names) * 2 + (clean_text(town)[1] != "") * n
+    assert len(r.cleaned) == n_changed
+    p = Project.init(tmp_path_factory.mktemp("p") / "p")
+    if len(r.gdf):
+        p.write("enterprises", r.gdf)
+        got = p.read("enterprises")
+        assert got["name"].tolist() == r.gdf["name"].tolist()  # the GeoPackage keeps every character left
+        for col in ("name", "town", "address"):
+            for value in got[col].dropna():
+                assert clean_text(value)[1] == ""  # nothing left to clean

@@ -120,7 +120,7 @@ def _clean(raw: pd.DataFrame, src: str, warnings: list[str]) -> tuple[pd.DataFra
         raw = raw.rename(columns=renames)
     n_cells = 0
     for c in raw.columns:
-        if c in (ROW, geom) or raw[c].dtype != object:
+        if c in (ROW, geom) or not (raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c])):
             continue
         col = raw[c]
         is_text = col.map(lambda v: isinstance(v, str))
