@@ -110,3 +110,14 @@ def test_nul_does_not_cut_a_csv_value(tmp_path):
     p.write_bytes("企业名称,经度,纬度\n江海\x00化工,121.0,32.3\n".encode("utf-8"))
     assert read_table(p)["企业名称"].tolist() == ["江海\x00化工"]  # kept whole; load() cleans and says so
     assert load("enterprises", p).gdf["name"].tolist() == ["江海化工"]
+
+
+def test_nul_does_not_cut_a_shapefile_value(tmp_path):
+    p = tmp_path / "n.shp"
+    gpd.GeoDataFrame({"名称": ["江海XX化工", "乙公司"]}, geometry=[shapely.Point(121, 32.3)] * 2,
+                     crs=4326).to_file(p, encoding="utf-8")
+    dbf = p.with_suffix(".dbf")
+    dbf.write_bytes(dbf.read_bytes().replace("XX".encode(), b"\x00\x00"))  # GDAL cut this value at the NUL
+    r = load("enterprises", p)
+    assert r.gdf["name"].tolist() == ["江海化工", "乙公司"]
+    assert any("U+0000" in w for w in r.warnings)

@@ -504,6 +504,43 @@ def _shp_bytes_are_utf8(path: Path) -> bool:
     return True
 
 
+def _dbf_text_with_nul(path: Path, enc: str) -> dict[int, dict[int, str]]:
+    """Text fields of a Shapefile's .dbf whose values hold a NUL inside (``江海\\0化工``): GDAL reads a
+    value as a C string and cuts it at the NUL (``江海``). Returns field position -> {record position
+    (deleted records skipped, as GDAL does) -> the whole value, NUL kept for yitu.layers.load to clean
+    and report}; empty when no value has an inner NUL."""
+    dbf = next((d for d in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if d.exists()), None)
+    if dbf is None:
+        return {}
+    data = dbf.read_bytes()
+    if len(data) < 32:
+        return {}
+    n, hlen, rlen = (int.from_bytes(data[4:8], "little"), int.from_bytes(data[8:10], "little"),
+                     int.from_bytes(data[10:12], "little"))
+    if b"\x00" not in data[hlen:] or rlen <= 1:
+        return {}
+    fields: list[tuple[str, int, int]] = []
+    off, pos = 32, 1
+    while off + 32 <= hlen and data[off] != 0x0D:
+        flen = data[off + 16]
+        fields.append((chr(data[off + 11]), pos, flen))
+        pos, off = pos + flen, off + 32
+    live = [r for r in range(n) if data[hlen + r * rlen: hlen + r * rlen + 1] != b"*"]
+    out: dict[int, dict[int, str]] = {}
+    for i, (ftype, fpos, flen) in enumerate(fields):
+        if ftype != "C":
+            continue
+        for k, r in enumerate(live):
+            start = hlen + r * rlen + fpos
+            core = data[start: start + flen].rstrip(b" \x00")
+            if b"\x00" in core:
+                try:
+                    out.setdefault(i, {})[k] = core.decode(enc).strip()
+                except (UnicodeDecodeError, LookupError):
+                    continue
+    return out
+
+
 def read_vector(
     path: str | Path,
     *,
@@ -553,6 +590,14 @@ def read_vector(
         raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
     if suffix == ".shp" and _looks_mojibake(gdf):
         raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8")
+    if suffix == ".shp" and isinstance(gdf, gpd.GeoDataFrame):
+        cols = [c for c in gdf.columns if c != gdf.geometry.name]
+        for i, values in _dbf_text_with_nul(p, enc or "utf-8").items():
+            if i < len(cols) and max(values) < len(gdf):
+                col = gdf[cols[i]].astype(object).copy()
+                for k, v in values.items():
+                    col.iloc[k] = v
+                gdf[cols[i]] = col
     feature_ids = _geojson_feature_ids(p) if suffix in (".geojson", ".json") else None
     if not isinstance(gdf, gpd.GeoDataFrame):  # an attribute table (a GeoPackage table without geometry)
         if not table_ok:
