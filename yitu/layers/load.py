@@ -30,7 +30,10 @@ from yitu.words.status import status_text
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LoadResult", "load", "import_layer", "rejected_headers", "REJECTED_COLUMNS", "CLEANED_COLUMNS", "AllRejectedError", "empty_layer"]
+__all__ = [
+    "LoadResult", "load", "import_layer", "rejected_headers", "REJECTED_COLUMNS", "CLEANED_COLUMNS",
+    "AllRejectedError", "empty_layer",
+]
 
 REJECTED_COLUMNS = ["file", "row", "field", "value", "reason"]
 CLEANED_COLUMNS = ["file", "row", "field", "value", "removed"]
@@ -123,10 +126,10 @@ def _clean(raw: pd.DataFrame, src: str, warnings: list[str]) -> tuple[pd.DataFra
         if c in (ROW, geom) or not (raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c])):
             continue
         col = raw[c]
-        is_text = col.map(lambda v: isinstance(v, str))
-        if not is_text.any():
+        try:
+            hit = col.str.contains(UNCLEAN, regex=True, na=False).astype(bool)  # non-text cells: False
+        except AttributeError:  # no text in the column at all
             continue
-        hit = is_text & col.where(is_text, "").str.contains(UNCLEAN, regex=True)
         if not hit.any():
             continue
         col = col.copy()
