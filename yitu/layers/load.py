@@ -126,6 +126,11 @@ def _clean(raw: pd.DataFrame, src: str, warnings: list[str]) -> tuple[pd.DataFra
         if c in (ROW, geom) or not (raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c])):
             continue
         col = raw[c]
+        try:  # most columns hold no such character: one search over the joined text says so
+            if not UNCLEAN.search("\x20".join(col.tolist())):
+                continue
+        except TypeError:  # not all text: search cell by cell
+            pass
         try:
             hit = col.str.contains(UNCLEAN, regex=True, na=False).astype(bool)  # non-text cells: False
         except AttributeError:  # no text in the column at all
@@ -503,18 +508,18 @@ def load(
         rej.add(idx, id_col, ids[idx], tr("load.reason.duplicate_id", row=first_row[ids[idx]]))
     if "credit_code" in out and "credit_code" in back:
         # one legal entity, one 统一社会信用代码: a second row with the same code is rejected, naming the first
-        code = out["credit_code"].map(lambda v: canon(v).upper() if isinstance(v, str) and v.strip() else None)
-        good = ~raw.index.isin(list(rej.bad))
-        first: dict[str, Any] = {}
-        for idx in raw.index[good]:
-            c = code[idx]
-            if not isinstance(c, str) or not c:
-                continue
-            if c in first:
+        cc = out["credit_code"].astype(object)
+        code = cc.where(cc.map(lambda v: isinstance(v, str)))  # canonical: NFKC, no spaces, upper case
+        code = code.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.upper().replace("", None)
+        good = pd.Series(~raw.index.isin(list(rej.bad)), index=raw.index) & code.notna()
+        seen = code[good]
+        again = seen.duplicated(keep="first")
+        if again.any():
+            first = pd.Series(seen[~again].index, index=seen[~again].to_numpy())  # code -> index of its first row
+            for idx in again[again].index:
+                f0 = first[code[idx]]
                 rej.add(idx, back["credit_code"], out["credit_code"][idx],
-                        tr("load.reason.duplicate_credit_code", row=rows[first[c]], first=ids[first[c]]))
-            else:
-                first[c] = idx
+                        tr("load.reason.duplicate_credit_code", row=rows[f0], first=ids[f0]))
 
     # -- assemble --------------------------------------------------------------------------
     keep = ~raw.index.isin(list(rej.bad))

@@ -104,6 +104,11 @@ def coordinate_text(values: pd.Series) -> pd.Series:
             return v
         return _HEMISPHERE_WORD.sub(lambda m: _HEMISPHERE[m.group(1)], v)
 
+    try:
+        if not _HEMISPHERE_WORD.search(" ".join(values.tolist())):
+            return values  # the usual case: plain numbers
+    except TypeError:  # not all text
+        pass
     return values.map(one)
 
 
@@ -240,19 +245,16 @@ def _date(text: str) -> tuple[date | None, bool]:
 
 def _coerce_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     empty = blank(values)
+    text = values[~empty].astype(str)
+    parsed = {v: _date(v) for v in text.unique()}  # dates repeat: each spelling is parsed once
+    iso = {v: (d.isoformat() if d is not None else None) for v, (d, _) in parsed.items()}
     out = pd.Series(None, index=values.index, dtype=object)
+    out[~empty] = text.map(iso)
     problems = pd.Series(pd.NA, index=values.index, dtype=object)
-    notes: dict[Any, tuple[str, dict[str, str]]] = {}
-    for idx, v in values[~empty].items():
-        d, serial = _date(str(v))
-        if d is None:
-            problems[idx] = tr("load.reason.not_date")
-            continue
-        out[idx] = d.isoformat()
-        if serial:
-            notes[idx] = ("load.warn.excel_serial", {"date": d.isoformat()})
-    out.attrs["notes"] = notes
-    return out, problems
+    problems[~empty & out.isna()] = tr("load.reason.not_date")
+    serial = text[text.map(lambda v: parsed[v][0] is not None and parsed[v][1])]
+    out.attrs["notes"] = {idx: ("load.warn.excel_serial", {"date": iso[v]}) for idx, v in serial.items()}
+    return out.where(out.notna(), None), problems
 
 
 def _coerce_grade(values: pd.Series) -> tuple[pd.Series, pd.Series]:
