@@ -238,3 +238,20 @@ def test_any_text_is_kept_after_the_documented_clean_up(tmp_path_factory, names,
         for col in ("name", "town", "address"):
             for value in got[col].dropna():
                 assert clean_text(value)[1] == ""  # nothing left to clean
+
+
+def test_appended_enterprise_with_a_stored_credit_code_is_rejected(tmp_path):
+    p = Project.init(tmp_path / "p")
+    one = pd.DataFrame({"编号": ["E1"], "企业名称": ["甲"], "统一社会信用代码": ["91320000MA1ABCDE1X"],
+                        "经度": ["121.0"], "纬度": ["32.3"]})
+    two = pd.DataFrame({"编号": ["E2", "E3"], "企业名称": ["甲（重复）", "乙"],
+                        "统一社会信用代码": ["91320000MA1ABCDE1X", "91320000MA1ABCDE2X"], "经度": ["121.0"] * 2,
+                        "纬度": ["32.3"] * 2})
+    import_layer(p, "enterprises", one)
+    r = import_layer(p, "enterprises", two, append=True)
+    assert p.read("enterprises")["id"].tolist() == ["E1", "E3"]
+    assert "已在图层中（编号 E1）" in r.rejected["reason"].iloc[0]
+    bad = pd.DataFrame({"企业名称": ["丙"], "经度": ["x"], "纬度": ["32.3"]})
+    with pytest.raises(AllRejectedError):
+        import_layer(p, "enterprises", bad, append=True)
+    assert len(p.read_rejected("enterprises")) == 2  # the earlier file's rejected row stays listed

@@ -237,6 +237,13 @@ def _sheet_hint(raw: pd.DataFrame) -> str:
     return tr("load.sheet_hint", sheet=repr(sheet), others=others)
 
 
+def _code_key(v: Any) -> str | None:
+    """A 统一社会信用代码 compared as the same code: NFKC, no spaces, upper case; None when empty."""
+    if not isinstance(v, str):
+        return None
+    return canon(v).upper() or None
+
+
 def _has_nan(geometry: np.ndarray) -> np.ndarray:
     """True for each geometry with a NaN coordinate."""
     out = np.zeros(len(geometry), dtype=bool)
@@ -287,6 +294,7 @@ def load(
     settings: Settings | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     existing_ids: Any = (),
+    existing_credit_codes: Any = None,
 ) -> LoadResult:
     """Load and validate one layer.
 
@@ -307,6 +315,9 @@ def load(
         Project area (min_lon, min_lat, max_lon, max_lat); points outside are rejected.
     existing_ids
         Ids already in the layer this file is appended to: generated ids continue after them.
+    existing_credit_codes
+        For enterprises appended to a layer: code -> id of the enterprises already in it; a row with
+        one of these 统一社会信用代码 is rejected as a duplicate.
 
     Returns
     -------
@@ -513,9 +524,15 @@ def load(
         code = code.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.upper().replace("", None)
         good = pd.Series(~raw.index.isin(list(rej.bad)), index=raw.index) & code.notna()
         seen = code[good]
-        again = seen.duplicated(keep="first")
+        known = {_code_key(k): str(v) for k, v in dict(existing_credit_codes or {}).items() if _code_key(k)}
+        in_layer = seen.map(lambda c: c in known).astype(bool)
+        for idx in in_layer[in_layer].index:  # appended: the code is already in the stored layer
+            rej.add(idx, back["credit_code"], out["credit_code"][idx],
+                    tr("load.reason.credit_code_stored", first=known[code[idx]]))
+        rest = seen[~in_layer]
+        again = rest.duplicated(keep="first")
         if again.any():
-            first = pd.Series(seen[~again].index, index=seen[~again].to_numpy())  # code -> index of its first row
+            first = pd.Series(rest[~again].index, index=rest[~again].to_numpy())  # code -> index of its first row
             for idx in again[again].index:
                 f0 = first[code[idx]]
                 rej.add(idx, back["credit_code"], out["credit_code"][idx],
@@ -561,12 +578,22 @@ def import_layer(
     """
     old = project.read(layer) if append and project.has(layer) else None
     existing = old["id"].astype(str) if old is not None else ()
-    result = load(layer, source, settings=project.settings, existing_ids=existing, **kw)
+    codes = None
+    if old is not None and "credit_code" in old.columns:
+        codes = dict(zip(old["credit_code"], old["id"].astype(str)))
+    result = load(layer, source, settings=project.settings, existing_ids=existing, existing_credit_codes=codes, **kw)
     gdf = result.gdf
     path = project.rejected_dir / f"{layer}.csv"
+
+    def rejected_list() -> pd.DataFrame:
+        if old is None:
+            return result.rejected
+        before = project.read_rejected(layer)  # the rows rejected from the files appended before stay listed
+        return pd.concat([before, result.rejected.astype({"row": str})], ignore_index=True) if len(before) else result.rejected
+
     if len(gdf) == 0:
         # nothing usable: the stored layer (if any) stays; the reasons are written for the office to fix
-        project.write_rejected(layer, result.rejected)
+        project.write_rejected(layer, rejected_list())
         raise AllRejectedError(tr("load.error.all_rejected", src=result.source, n=result.n_input, layer=layer,
                                   path=path), result)
     if old is not None:
@@ -578,10 +605,5 @@ def import_layer(
     if layer == "hazards":
         gdf = pd.DataFrame(gdf.drop(columns="geometry"))
     project.write(layer, gdf)
-    rejected = result.rejected
-    if old is not None:  # the rows rejected from the files appended before stay listed
-        before = project.read_rejected(layer)
-        if len(before):
-            rejected = pd.concat([before, rejected.astype({"row": str})], ignore_index=True)
-    project.write_rejected(layer, rejected)
+    project.write_rejected(layer, rejected_list())
     return result

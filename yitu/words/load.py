@@ -34,6 +34,9 @@ register({
         "统一社会信用代码重复（首次出现在第 {row} 行，编号 {first}）：同一法人只导入一次；若是不同企业请更正代码",
         "duplicate 统一社会信用代码 (first at row {row}, id {first}): one legal entity is imported once; "
         "correct the code if these are different enterprises"),
+    "load.reason.credit_code_stored": ("统一社会信用代码已在图层中（编号 {first}）：同一法人只导入一次",
+                                       "统一社会信用代码 already in the layer (id {first}): one legal entity is "
+                                       "imported once"),
     "load.reason.not_number": ("不是数字", "not a number"),
     "load.reason.not_one_number": ("不是一个数字（范围？请只填一个数）", "not one number (a range? give one number)"),
     "load.reason.below_minimum": ("小于最小值 {minimum}", "below the minimum {minimum}"),
