@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 from yitu.errors import InputError, SchemaError
+from yitu.words import use_lang
 from yitu.gis.io import read_table
 from yitu.layers.load import load
 
@@ -65,7 +66,7 @@ def test_hidden_first_sheet_is_skipped_and_named(tmp_path):
 def test_empty_sheet_names_the_others_and_the_option(tmp_path):
     p = tmp_path / "e.xlsx"
     _book(p, [("Sheet1", [], False), ("企业清单", [HEAD, ["甲", 121.0, 32.3, "红", ""]], False)])
-    with pytest.raises(InputError, match=r"sheet 'Sheet1' is empty.*'企业清单'.*--sheet"):
+    with use_lang("en"), pytest.raises(InputError, match=r"sheet 'Sheet1' is empty.*'企业清单'.*--sheet"):
         read_table(p)
 
 
@@ -86,7 +87,7 @@ def test_xlsx_named_csv_is_read_as_xlsx(tmp_path):
 def test_html_named_xls_says_what_it_is(tmp_path):
     p = tmp_path / "导出.xls"
     p.write_text("<html><body><table><tr><td>企业名称</td></tr></table></body></html>", encoding="utf-8")
-    with pytest.raises(InputError, match="web page.*save as .xlsx"):
+    with use_lang("en"), pytest.raises(InputError, match="web page.*save as .xlsx"):
         read_table(p)
 
 
@@ -121,3 +122,10 @@ def test_nul_does_not_cut_a_shapefile_value(tmp_path):
     r = load("enterprises", p)
     assert r.gdf["name"].tolist() == ["江海化工", "乙公司"]
     assert any("U+0000" in w for w in r.warnings)
+
+
+def test_reader_messages_are_chinese_first(tmp_path):
+    p = tmp_path / "e.xlsx"
+    _book(p, [("Sheet1", [], False), ("企业清单", [HEAD], True)])
+    with use_lang("zh"), pytest.raises(InputError, match=r"工作表 'Sheet1' 是空的；工作簿还有 '企业清单'（隐藏）：用 --sheet"):
+        read_table(p)

@@ -32,6 +32,7 @@ import pandas as pd
 import pyogrio
 
 from yitu.errors import CRSError, InputError
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,9 @@ _ENCODINGS = ("utf-8-sig", "gb18030")
 
 def _check_exists(path: Path) -> None:
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError(tr("io.not_found", path=path))
     if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+        raise InputError(tr("io.is_folder", path=path))
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -86,7 +87,7 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         try:
             return raw.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"{path}: cannot be read as {encoding} ({exc}); try --encoding utf-8 or gbk") from None
+            raise InputError(tr("io.bad_encoding", path=path, encoding=encoding, exc=exc)) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel/WPS "Unicode 文本": UTF-16 with a BOM
         try:
             return raw.decode("utf-16"), "utf-16"
@@ -106,9 +107,7 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         if enc == "utf-8-sig":
             return text, "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
         return text, "gbk"
-    raise InputError(
-        f"{path}: not valid UTF-8 or GBK/GB18030 text; save it as UTF-8 CSV, or name the encoding with --encoding"
-    )
+    raise InputError(tr("io.not_text", path=path))
 
 
 def _header_score(cells: list[str], hint: set[str]) -> int:
@@ -200,12 +199,12 @@ def _frame(
 def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> pd.DataFrame:
     raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(tr("io.empty", path=path))
     text, enc = _decode(raw, path, encoding)
     # a NUL is a character to clean later (yitu.layers.load says so), never the end of a value; the
     # csv module keeps it, GDAL and SQLite would cut the text there
     if not text.strip("\ufeff \r\n\t\x00"):
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(tr("io.empty", path=path))
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -219,7 +218,7 @@ def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> p
         rows.append(row)
         numbers.append(reader.line_num)
     if not rows:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(tr("io.empty", path=path))
     df = _frame(rows, numbers, _find_header(rows, header_hint), path, overflow=True, hint=header_hint)
     df.attrs["encoding"] = enc
     df.attrs["delimiter"] = delim
@@ -298,8 +297,7 @@ def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.
         wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken file
         fh.close()
-        raise InputError(f"{path}: not a readable .xlsx workbook ({exc}); open it in Excel/WPS and save it again "
-                         "as .xlsx, or export it as CSV") from None
+        raise InputError(tr("io.bad_xlsx", path=path, exc=exc)) from None
     try:
         names = wb.sheetnames
         states = {n: getattr(wb[n], "sheet_state", "visible") for n in names}
@@ -312,7 +310,7 @@ def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.
         elif sheet in names:
             ws = wb[sheet]
         else:
-            raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(names)} (use --sheet NAME)")
+            raise InputError(tr("io.no_sheet", path=path, sheet=repr(sheet), sheets=", ".join(names)))
         rows = [[_cell(c) for c in r] for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
         merged = _merged_ranges(path, ws)
     finally:
@@ -322,12 +320,9 @@ def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.
     if not any(any(c.strip() for c in r) for r in rows):
         others = [n for n in names if n != ws.title]
         if others:
-            raise InputError(
-                f"{path}: sheet {ws.title!r} is empty; the workbook also has "
-                + ", ".join(f"{n!r}" + (" (hidden)" if states[n] != "visible" else "") for n in others)
-                + ": name the one to read with --sheet NAME"
-            )
-        raise InputError(f"{path}: sheet {ws.title!r} is empty (the workbook has no other sheet)")
+            listed = ", ".join(repr(n) + (tr("io.hidden") if states[n] != "visible" else "") for n in others)
+            raise InputError(tr("io.sheet_empty_others", path=path, sheet=repr(ws.title), others=listed))
+        raise InputError(tr("io.sheet_empty", path=path, sheet=repr(ws.title)))
     filled = _fill_merged(rows, merged) if merged else []
     df = _frame(rows, numbers, _find_header(rows, header_hint), path, hint=header_hint)
     df.attrs["encoding"] = "xlsx"
@@ -400,10 +395,9 @@ def read_table(
     suffix = p.suffix.lower()
     kind = _sniff(p)  # what the file holds, whatever its name says
     if kind == "xls":
-        raise InputError(f"{p}: an old Excel/WPS .xls workbook is not read; open it in Excel/WPS and save as .xlsx")
+        raise InputError(tr("io.old_xls", path=p))
     if kind == "html":
-        raise InputError(f"{p}: a web page (HTML) saved with the name {p.name}, not a workbook; open it in "
-                         "Excel/WPS and save as .xlsx, or export the table as CSV")
+        raise InputError(tr("io.html", path=p, name=p.name))
     if kind == "xlsx":
         if suffix not in (".xlsx", ".xlsm"):
             df = _read_xlsx(p, sheet, header_hint)
@@ -414,8 +408,7 @@ def read_table(
         try:
             df = _read_csv(p, encoding, header_hint)  # a CSV or text table named .xlsx: read what it is
         except InputError:
-            raise InputError(f"{p}: neither an .xlsx workbook nor a text table (CSV); open it in Excel/WPS and "
-                             "save it as .xlsx or CSV") from None
+            raise InputError(tr("io.neither", path=p)) from None
         df.attrs["real_format"] = ("CSV", suffix)
         return df
     return _read_csv(p, encoding, header_hint)
@@ -439,7 +432,7 @@ def _read_shp_cut_names(p: Path, kw: dict[str, Any], enc: str) -> gpd.GeoDataFra
     try:
         gdf = pyogrio.read_dataframe(p, **{k: v for k, v in kw.items() if k != "encoding"})
     except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError and others
-        raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
+        raise InputError(tr("io.bad_vector", path=p, exc=exc)) from None
     finally:
         pyogrio.set_gdal_config_options({"SHAPE_ENCODING": before})
 
@@ -452,7 +445,7 @@ def _read_shp_cut_names(p: Path, kw: dict[str, Any], enc: str) -> gpd.GeoDataFra
             if c != geom and not pd.api.types.is_numeric_dtype(gdf[c]):
                 gdf[c] = gdf[c].astype(object).map(lambda v: fix(v, "strict") if isinstance(v, str) else v)
     except UnicodeError:
-        raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8") from None
+        raise InputError(tr("io.bad_text", path=p, encoding=enc)) from None
     names: list[str] = []
     for c in gdf.columns:
         name = c if c == geom else fix(c, "ignore")
@@ -566,13 +559,13 @@ def read_vector(
     if suffix == ".gpkg":
         layers = list_layers(p)
         if not layers:
-            raise InputError(f"{p}: the GeoPackage has no layers")
+            raise InputError(tr("io.gpkg_empty", path=p))
         if layer is None:
             if len(layers) > 1:
-                raise InputError(f"{p}: holds several layers ({', '.join(layers)}); name one with --layer")
+                raise InputError(tr("io.gpkg_several", path=p, layers=", ".join(layers)))
             layer = layers[0]
         elif layer not in layers:
-            raise InputError(f"{p}: no layer {layer!r}; layers: {', '.join(layers)}")
+            raise InputError(tr("io.gpkg_no_layer", path=p, layer=repr(layer), layers=", ".join(layers)))
         kw["layer"] = layer
     if suffix == ".shp":
         enc = enc or _shp_encoding(p) or ("utf-8" if _shp_bytes_are_utf8(p) else "gbk")
@@ -584,12 +577,12 @@ def read_vector(
         gdf = pyogrio.read_dataframe(p, **kw)
     except UnicodeDecodeError:
         if suffix != ".shp" or not enc:
-            raise InputError(f"{p}: text does not decode as {enc or 'utf-8'}; name the encoding with --encoding") from None
+            raise InputError(tr("io.bad_text", path=p, encoding=enc or "utf-8")) from None
         gdf = _read_shp_cut_names(p, kw, enc)
     except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError and others
-        raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
+        raise InputError(tr("io.bad_vector", path=p, exc=exc)) from None
     if suffix == ".shp" and _looks_mojibake(gdf):
-        raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8")
+        raise InputError(tr("io.bad_text", path=p, encoding=enc))
     if suffix == ".shp" and isinstance(gdf, gpd.GeoDataFrame):
         cols = [c for c in gdf.columns if c != gdf.geometry.name]
         for i, values in _dbf_text_with_nul(p, enc or "utf-8").items():
@@ -601,7 +594,7 @@ def read_vector(
     feature_ids = _geojson_feature_ids(p) if suffix in (".geojson", ".json") else None
     if not isinstance(gdf, gpd.GeoDataFrame):  # an attribute table (a GeoPackage table without geometry)
         if not table_ok:
-            raise InputError(f"{p}: {layer or 'the layer'} is a table without geometry")
+            raise InputError(tr("io.no_geometry", path=p, layer=layer or "layer"))
         df = pd.DataFrame(gdf)
         df.insert(0, ROW, pd.Series(range(1, len(df) + 1), index=df.index, dtype="int64"))
         df.attrs.update(source=str(p), encoding=enc or "utf-8", header_row=0)
@@ -612,10 +605,7 @@ def read_vector(
         elif suffix in (".geojson", ".json"):
             gdf = gdf.set_crs(4326)
         else:
-            raise CRSError(
-                f"{p}: the file declares no coordinate system (no .prj); say which with --crs wgs84 | cgcs2000 | "
-                "gcj02 | bd09 | EPSG:xxxx"
-            )
+            raise CRSError(tr("io.no_crs", path=p))
     gdf.insert(0, ROW, pd.Series(range(1, len(gdf) + 1), index=gdf.index, dtype="int64"))
     if feature_ids is not None and len(feature_ids) == len(gdf):
         gdf.attrs["feature_ids"] = feature_ids
@@ -638,10 +628,8 @@ def read_any(path: str | Path, **kw: Any) -> pd.DataFrame | gpd.GeoDataFrame:
     if suffix in VECTOR_SUFFIXES:
         return read_vector(p, table_ok=True, **{k: v for k, v in kw.items() if k in ("layer", "encoding", "crs")})
     _check_exists(p)
-    raise InputError(
-        f"{p}: unsupported format {suffix or '(no suffix)'}; use one of "
-        + ", ".join(TABLE_SUFFIXES + VECTOR_SUFFIXES)
-    )
+    raise InputError(tr("io.unsupported", path=p, suffix=suffix or "(no suffix)",
+                        known=", ".join(TABLE_SUFFIXES + VECTOR_SUFFIXES)))
 
 
 @contextlib.contextmanager

@@ -100,6 +100,46 @@ register({
     "load.error.ids_clash": ("{src}：项目的 {layer} 中已有这些编号：{ids}；不加 --append 导入以替换图层",
                              "{src}: ids already in the project's {layer}: {ids}; import without --append to "
                              "replace the layer"),
+    # -- reading files (yitu.gis.io) -------------------------------------------------------------
+    "io.not_found": ("{path}：文件不存在", "{path}: file not found"),
+    "io.is_folder": ("{path}：是文件夹，不是文件", "{path}: is a folder, not a file"),
+    "io.bad_encoding": ("{path}：无法按 {encoding} 读取（{exc}）；试试 --encoding utf-8 或 gbk",
+                        "{path}: cannot be read as {encoding} ({exc}); try --encoding utf-8 or gbk"),
+    "io.not_text": ("{path}：不是有效的 UTF-8 或 GBK/GB18030 文本；请另存为 UTF-8 CSV，或用 --encoding 指定编码",
+                    "{path}: not valid UTF-8 or GBK/GB18030 text; save it as UTF-8 CSV, or name the encoding with "
+                    "--encoding"),
+    "io.empty": ("{path}：文件是空的", "{path}: the file is empty"),
+    "io.bad_xlsx": ("{path}：无法读取的 .xlsx 工作簿（{exc}）；请在 Excel/WPS 中打开后重新另存为 .xlsx，或导出为 CSV",
+                    "{path}: not a readable .xlsx workbook ({exc}); open it in Excel/WPS and save it again as .xlsx, "
+                    "or export it as CSV"),
+    "io.no_sheet": ("{path}：没有名为 {sheet} 的工作表；现有：{sheets}（用 --sheet 名称）",
+                    "{path}: no sheet named {sheet}; sheets: {sheets} (use --sheet NAME)"),
+    "io.hidden": ("（隐藏）", " (hidden)"),
+    "io.sheet_empty_others": ("{path}：工作表 {sheet} 是空的；工作簿还有 {others}：用 --sheet 名称 指定要读取的工作表",
+                              "{path}: sheet {sheet} is empty; the workbook also has {others}: name the one to read "
+                              "with --sheet NAME"),
+    "io.sheet_empty": ("{path}：工作表 {sheet} 是空的（工作簿没有其他工作表）",
+                       "{path}: sheet {sheet} is empty (the workbook has no other sheet)"),
+    "io.old_xls": ("{path}：不读取旧版 Excel/WPS .xls 工作簿；请在 Excel/WPS 中打开并另存为 .xlsx",
+                   "{path}: an old Excel/WPS .xls workbook is not read; open it in Excel/WPS and save as .xlsx"),
+    "io.html": ("{path}：这是以 {name} 为名保存的网页（HTML），不是工作簿；请在 Excel/WPS 中打开并另存为 .xlsx，或把表格导出为 CSV",
+                "{path}: a web page (HTML) saved with the name {name}, not a workbook; open it in Excel/WPS and "
+                "save as .xlsx, or export the table as CSV"),
+    "io.neither": ("{path}：既不是 .xlsx 工作簿也不是文本表格（CSV）；请在 Excel/WPS 中打开并另存为 .xlsx 或 CSV",
+                   "{path}: neither an .xlsx workbook nor a text table (CSV); open it in Excel/WPS and save it as "
+                   ".xlsx or CSV"),
+    "io.bad_vector": ("{path}：无法作为矢量文件读取（{exc}）", "{path}: cannot be read as a vector file ({exc})"),
+    "io.bad_text": ("{path}：文字无法按 {encoding} 解码；用 --encoding gbk 或 utf-8 指定编码",
+                    "{path}: text does not decode as {encoding}; name the encoding with --encoding gbk or utf-8"),
+    "io.gpkg_empty": ("{path}：GeoPackage 中没有图层", "{path}: the GeoPackage has no layers"),
+    "io.gpkg_several": ("{path}：含有多个图层（{layers}）；用 --layer 指定一个",
+                        "{path}: holds several layers ({layers}); name one with --layer"),
+    "io.gpkg_no_layer": ("{path}：没有图层 {layer}；现有图层：{layers}", "{path}: no layer {layer}; layers: {layers}"),
+    "io.no_geometry": ("{path}：{layer} 是没有几何图形的属性表", "{path}: {layer} is a table without geometry"),
+    "io.no_crs": ("{path}：文件没有声明坐标系（缺少 .prj）；用 --crs wgs84 | cgcs2000 | gcj02 | bd09 | EPSG:xxxx 指定",
+                  "{path}: the file declares no coordinate system (no .prj); say which with --crs wgs84 | cgcs2000 | "
+                  "gcj02 | bd09 | EPSG:xxxx"),
+    "io.unsupported": ("{path}：不支持的格式 {suffix}；可用：{known}", "{path}: unsupported format {suffix}; use one of {known}"),
     # -- yitu validate ---------------------------------------------------------------------------
     "validate.all_rejected": ("图层为空：导入时 {n} 行全部被拒绝，原因见 {path}；修正后重新导入",
                               "the layer is empty: its import rejected all {n} row(s), see {path}; fix them and "
