@@ -288,15 +288,12 @@ def _type_problems(value: Any, hint: Any, path: tuple[str, ...], out: list[str],
     if hint is Any:
         return
     if origin in (Union, types.UnionType):
-        trial: list[str] = []
         for a in args:
             sub: list[str] = []
-            if a is type(None):
-                continue
-            _type_problems(value, a, path, sub)
-            if not sub:
-                return
-            trial = trial or sub
+            if a is not type(None):
+                _type_problems(value, a, path, sub)
+                if not sub:
+                    return
         wrong()
         return
     if hint is bool:
@@ -337,7 +334,7 @@ def _type_problems(value: Any, hint: Any, path: tuple[str, ...], out: list[str],
             return
         hints = get_type_hints(hint)
         known = [f.name for f in fields(hint)]
-        where = _where(path) if not path or not path[-1].startswith("#") else _where(path)
+        where = _where(path)
         unknown = [k for k in value if k not in known]
         if unknown:
             out.append(tr("settings.unknown", where=where, keys=", ".join(sorted(unknown)), known=", ".join(known)))

@@ -97,7 +97,7 @@ def test_cli_user_error_is_one_line_exit_2(tmp_path, capsys):
         main(["import", str(tmp_path / "p"), "enterprises", str(tmp_path / "missing.csv")])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "missing.csv: file not found" in err and "Traceback" not in err
+    assert "missing.csv：文件不存在" in err and "Traceback" not in err
 
 
 def test_bounds_from_layers_without_bbox_setting(tmp_path, data_dir):

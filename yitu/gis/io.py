@@ -605,7 +605,8 @@ def read_vector(
         elif suffix in (".geojson", ".json"):
             gdf = gdf.set_crs(4326)
         else:
-            raise CRSError(tr("io.no_crs", path=p))
+            # English on purpose for now: yitu.routing.drill recognises this error by its words
+            raise CRSError(tr("io.no_crs", lang="en", path=p))
     gdf.insert(0, ROW, pd.Series(range(1, len(gdf) + 1), index=gdf.index, dtype="int64"))
     if feature_ids is not None and len(feature_ids) == len(gdf):
         gdf.attrs["feature_ids"] = feature_ids
