@@ -33,8 +33,7 @@ def test_only_the_deliberate_rows_are_rejected(demo):
     _, results = demo
     assert {k: r.n_rejected for k, r in results.items() if r.n_rejected} == {"enterprises": 3}
     rej = results["enterprises"].rejected
-    assert set(rej["reason"].str.split(";").str[0]) == {
-        "missing coordinate", "unknown risk grade", "duplicate id (first at row 10)"}
+    assert set(rej["reason"].str.split("；").str[0]) == {"缺少坐标", "未知的风险等级", "编号重复（首次出现在第 10 行）"}
     for r in results.values():
         assert len(r.gdf) + r.n_rejected == r.n_input
 

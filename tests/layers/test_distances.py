@@ -195,11 +195,10 @@ def test_installations_bad_rows_rejected_with_reasons():
     r = load("installations", df)
     assert list(r.gdf["id"]) == []  or set(r.gdf["id"]) == set()
     rej = r.rejected
-    assert "must be greater than 0" in rej.loc[rej["row"] == 2, "reason"].iloc[0]
-    assert "below the minimum" in " ".join(rej.loc[rej["row"] == 3, "reason"]) or "greater" in " ".join(
-        rej.loc[rej["row"] == 3, "reason"])
-    assert "required field 企业编号 is empty" in " ".join(rej.loc[rej["row"] == 4, "reason"])
-    assert "accepted: 新建、在役" in " ".join(rej.loc[rej["row"] == 5, "reason"])
+    assert "必须大于 0" in rej.loc[rej["row"] == 2, "reason"].iloc[0]
+    assert "必须大于 0" in " ".join(rej.loc[rej["row"] == 3, "reason"])
+    assert "必填字段 企业编号 为空" in " ".join(rej.loc[rej["row"] == 4, "reason"])
+    assert "可用：新建、在役" in " ".join(rej.loc[rej["row"] == 5, "reason"])
 
 
 def test_target_class_not_in_the_standard_is_rejected():
@@ -207,7 +206,7 @@ def test_target_class_not_in_the_standard_is_rejected():
                        "经度": [119.45, 119.45], "纬度": [32.35, 32.35]})
     r = load("targets", df)
     assert r.gdf["protection_class"].tolist() == ["一般二类"]
-    assert "unknown value; accepted: 高敏感" in r.rejected["reason"].iloc[0]
+    assert "未知的值；可用：高敏感" in r.rejected["reason"].iloc[0]
 
 
 # -- general distance rules ------------------------------------------------------------------------
@@ -255,7 +254,7 @@ def test_rules_from_a_project_toml_replace_the_defaults_and_bad_ones_say_what_to
     with pytest.raises(InputError, match="missing b"):
         parse_rules([{"name": "x", "a": "targets", "min_m": 10}])
     (tmp_path / "yitu.toml").write_text('[safety_distance]\nindividual_risk_new = { "高敏感" = -1 }\n', encoding="utf-8")
-    with pytest.raises(InputError, match="greater than 0"):
+    with pytest.raises(InputError, match="应为大于 0 的数字"):
         load_settings(tmp_path)
 
 

@@ -389,11 +389,13 @@ def test_emoji_in_a_name_is_one_log_line_not_a_warning_per_glyph(tmp_path, caplo
 
 def test_enterprise_map_with_an_empty_enterprises_layer_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # every row rejected: the message read "(0 enterprises; e.g. )"
-    from yitu.layers.load import import_layer
+    from yitu.layers.load import AllRejectedError, empty_layer, import_layer
     from yitu.layers.project import Project
 
     p = Project.init(tmp_path / "p")
-    import_layer(p, "enterprises", pd.DataFrame({"企业名称": [""], "经度": ["118.10"], "纬度": ["32.10"]}))
+    with pytest.raises(AllRejectedError):  # an import that rejects every row stores nothing ...
+        import_layer(p, "enterprises", pd.DataFrame({"企业名称": [""], "经度": ["118.10"], "纬度": ["32.10"]}))
+    p.write("enterprises", empty_layer("enterprises"))  # ... so the empty layer is written here
     with pytest.raises(InputError, match="the enterprises layer is empty.*rejected.*yitu import"):
         static.render(p, enterprise_id="1")
 

@@ -264,7 +264,7 @@ PARKS = LayerSchema(
     "parks",
     "化工园区",
     (
-        _ID,
+        _f("id", "str", "编号", "id", "序号", "编码", "代码", "ID", "园区编号", "园区代码"),
         _NAME("园区名称", "园区"),
         _f("level", "str", "园区级别", "level", "级别", "认定级别"),
         _f("area_ha", "float", "面积(公顷)", "area_ha", "规划面积", minimum=0),
