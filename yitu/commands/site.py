@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         close: Annotated[Optional[list[str]], typer.Option(help="关闭的现有站点编号 Close this existing station (repeatable).")] = None,
         relocate: Annotated[Optional[list[str]], typer.Option(help="可迁址的现有站点编号 This existing station may move (repeatable).")] = None,
         no_image: Annotated[bool, typer.Option("--no-image", help="不出图 Skip the chart and map image.")] = False,
+        lang: Annotated[str, typer.Option(help="语言 Language of tables and images: zh | en.")] = "zh",
     ) -> None:
         """消防站选址 Station siting: the sites that make the demand meet its limits (LSCP/MCLP/p-中心/备援)."""
         import logging
@@ -38,6 +39,9 @@ def register(app: typer.Typer) -> None:
         from yitu.words.numbers import fmt
         from yitu.words.status import status_text
 
+        from yitu.words import set_lang
+
+        set_lang(lang)
         if model not in MODELS:
             raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
         if candidates is not None and grid is not None:
@@ -92,7 +96,7 @@ def register(app: typer.Typer) -> None:
             try:
                 from yitu.maps.sections.siting import write_images
 
-                run.files.update(write_images(prj))
+                run.files.update(write_images(prj, lang=lang))
             except Exception as exc:  # an image is a by-product: say so, keep the result
                 logging.getLogger(__name__).warning("siting image not written: %s", exc)
         console.print("结果 results: " + ", ".join(str(f) for f in run.files.values()), markup=False, highlight=False)

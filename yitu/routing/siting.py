@@ -30,6 +30,7 @@ from yitu.routing.siting_models import (SitingResult, as_times, backup, cover_ma
 from yitu.routing.snap import Snapped, snap
 from yitu.settings import Settings, default_settings
 from yitu.words import tr
+from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ def siting(
         parks = parks[sel]
     # existing stations: closed ones out, relocatable ones become free rows
     st_ids, st_names = station_labels(stations)
-    unknown = sorted(set(map(str, close)) | set(map(str, relocate)) - set(map(str, st_ids)))
+    unknown = sorted((set(map(str, close)) | set(map(str, relocate))) - set(map(str, st_ids)))
     if unknown:
         raise InputError(f"unknown station id(s) {', '.join(unknown)}; stations: {', '.join(map(str, st_ids))}")
     keep_st = ~np.isin(st_ids.astype(str), [str(c) for c in close])
@@ -206,6 +207,10 @@ def siting(
     access = settings.routing.access_speed_kmh / 3.6
     s_snap = snap(network, stations, max_snap_m=settings.routing.max_snap_m)
     s_ok = np.flatnonzero(s_snap.ok)
+    for i in np.flatnonzero(~s_snap.ok):
+        warnings.append(tr("siting.warn.station_off", station=f"{st_ids[i]} {st_names[i]}",
+                           reason=tr("siting.reason.off_network", dist=fmt(s_snap.dist_m[i], "m"),
+                                     limit=fmt(settings.routing.max_snap_m, "m"))))
     s_turn, _ = station_offsets(stations, settings=settings)
     types = cand["station_type"].where(cand["station_type"].notna(), sg.default_station_type).astype(str).to_numpy()
     c_turn = np.array([settings.turnout_min(t) * 60.0 for t in types])
@@ -322,9 +327,14 @@ def siting(
                               "verdict_after": [pv_a[k] for k in pv_b]})
     tradeoff = _tradeoff(times, cover, fixed, w, lim_s, n_free, max(sg.tradeoff_max_p, len(res.chosen)), solver,
                          row_ids, tl)
+    kept = np.zeros(len(st_ids), dtype=bool)
+    kept[s_ok] = res.open[:n_fixed]
     st_tbl = gpd.GeoDataFrame({"station_id": st_ids.astype(object), "name": st_names.astype(object),
-                               "relocatable": np.isin(st_ids.astype(str), [str(x) for x in relocate])},
+                               "relocatable": np.isin(st_ids.astype(str), [str(x) for x in relocate]),
+                               "kept": kept},
                               geometry=stations.to_crs(network.crs).geometry.to_numpy(), crs=network.crs)
+    for i in np.flatnonzero(st_tbl["relocatable"].to_numpy() & ~kept):
+        warnings.append(tr("siting.warn.relocated", station=f"{st_ids[i]} {st_names[i]}"))
     log.info("siting %s: %d new site(s); demands met %d → %d of %d", model, len(chosen), int(cov_b.sum()),
              int(cov_a.sum()), len(dem))
     return SitingRun(model, res, chosen, cand, dem, tradeoff, parks_tbl, st_tbl, warnings)

@@ -83,7 +83,7 @@ def _interchange(G: sp.csr_array, Gt: sp.csr_array, w: np.ndarray, chosen: np.nd
 
 
 def mclp_heuristic(G: sp.csr_array, w: np.ndarray, p: int, *, time_limit_s: float = 10.0,
-                   max_iter: int = 3000, gap_tol: float = 1e-4) -> HeuristicResult:
+                   max_iter: int = 3000, gap_tol: float = 1e-4, stall_limit: int = 40) -> HeuristicResult:
     """MCLP on merged groups: ``G`` groups × candidates (1 = covers), ``w`` group weights, ``p`` sites.
 
     Returns the best answer found with its Lagrangian upper bound (a proven bound: the optimum
@@ -115,7 +115,7 @@ def mclp_heuristic(G: sp.csr_array, w: np.ndarray, p: int, *, time_limit_s: floa
             ub, stall = L, 0
         else:
             stall += 1
-            if stall >= 20:
+            if stall >= stall_limit:
                 theta, stall = theta / 2.0, 0
         x = np.zeros(n)
         x[top] = 1.0
@@ -126,7 +126,7 @@ def mclp_heuristic(G: sp.csr_array, w: np.ndarray, p: int, *, time_limit_s: floa
             break
         y = (w > lam).astype("float64")
         g = y - cnt  # −∂L/∂λ
-        norm = float(g @ g)
+        norm = float((g * g).sum())  # not BLAS dot: its threads stall on a busy machine
         if norm == 0:
             break
         step = theta * (L - best_val) / norm
@@ -183,7 +183,7 @@ def lscp_heuristic(G: sp.csr_array, cost: np.ndarray | None = None, *, time_limi
                 theta, stall = theta / 2.0, 0
         xs = (red < 0).astype("float64")
         g = 1.0 - G @ xs
-        norm = float(g @ g)
+        norm = float((g * g).sum())  # not BLAS dot: its threads stall on a busy machine
         if norm == 0 or theta < 1e-4 or value - lb <= 1e-9:
             break
         lam = np.maximum(lam + theta * (value - L) / norm * g, 0.0)

@@ -44,6 +44,8 @@ register({
     "siting.err.no_demand": ("没有需求点：项目中没有企业、园区或防护目标", "no demand: the project has no enterprises, parks or targets"),
     "siting.warn.unreachable": ("{n} 个需求点在时限内无法到达（任何候选点均不可达）：{names}",
                                 "{n} demand(s) cannot be reached within the limit by any candidate: {names}"),
+    "siting.warn.station_off": ("现有站点 {station} 未参与计算：{reason}", "existing station {station} left out: {reason}"),
+    "siting.warn.relocated": ("可迁址的现有站点 {station} 未被保留（建议迁址）", "relocatable station {station} not kept (move it)"),
     "siting.warn.excluded": ("{n} 个候选点被排除（原因见候选点表）", "{n} candidate(s) excluded (reasons in the candidates table)"),
     "siting.warn.not_optimal": ("求解状态为「{status}」，结果未被证明最优（与界限相差 {gap}）",
                                 "solver status {status}: the answer is not proven optimal (gap to the bound {gap})"),
