@@ -123,6 +123,7 @@ class SitingSettings:
     target_weight_per_person: float = 0.01
     target_min_weight: float = 1.0
     hazchem_setback_m: float = 200.0
+    hazchem_roles: tuple[str, ...] = ("生产", "储存")
     crowded_setback_m: float = 50.0
     crowded_target_types: tuple[str, ...] = ("学校", "医院", "养老机构", "人员密集场所")
     prevailing_wind_from_deg: float = -1.0
