@@ -55,6 +55,15 @@ def test_demo_site_makes_p01_pass_and_check_confirms(sited, capsys):
     ex = cands[cands["status"] == "excluded"]
     assert len(ex) and ex["reason"].str.len().gt(0).all()  # excluded ones listed with a reason
     assert chosen["candidate_id"].isin(cands.loc[cands["status"] == "chosen", "candidate_id"]).all()
+    # the map overlay and the report section show it
+    from yitu.maps.overlays.siting import layers
+    from yitu.maps.sections.siting import section
+
+    keys = {ly.key: len(ly.gdf) for ly in layers(project, lang="zh")}
+    assert keys["siting_chosen"] == len(chosen) and keys["siting_candidates"] == len(cands) - len(chosen)
+    sec = section(project, font=None, lang="zh")
+    assert sec is not None and any(isinstance(i, tuple) and i[1][:4] == b"\x89PNG" for i in sec.items)
+    assert (project.output_dir / "siting" / "siting_map.png").exists()
     # add the chosen site(s) as stations through the library and run the check again
     st = project.read("stations")
     new = gpd.GeoDataFrame({"id": [f"NEW{i}" for i in range(len(chosen))], "name": chosen["name"].to_numpy(),

@@ -89,8 +89,8 @@ def layers(project: Any, *, lang: str) -> list[Any]:
                                                  d["limit_min"], after, d["by_site"])
         ]
         d["_tooltip"] = [_esc(f"{i} {n}") for i, n in zip(d["demand_id"], d["name"])]
-        d["_style"] = [{"radius": 4.0, "color": COLOURS[c], "weight": 1.5, "fillColor": COLOURS[c],
-                        "fillOpacity": 0.0 if c == "not_met" else 0.85} for c in cls]
+        d["_style"] = [{"radius": 3.0, "color": COLOURS[c], "weight": 1.0, "fillColor": COLOURS[c],
+                        "fillOpacity": 0.0 if c == "not_met" else 0.7} for c in cls]
         out.append(MapLayer("siting_demand", d[["_popup", "_tooltip", "_style", "geometry"]], legend=[
             (tr("siting.legend.met_before", lang=lang), COLOURS["met_before"], "dot"),
             (tr("siting.legend.met_after", lang=lang), COLOURS["met_after"], "dot"),
