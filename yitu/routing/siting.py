@@ -183,7 +183,7 @@ def siting(
     if candidates is not None and len(candidates):
         cand = candidate_table(network, candidates)
     elif grid_m is not None:
-        if parks is not None and len(parks):
+        if park is not None:  # around the park; otherwise around all the demand
             base = shapely.union_all(parks.to_crs(network.crs).geometry.to_numpy())
         else:
             base = shapely.convex_hull(shapely.multipoints(demands.geometry.to_numpy()))
