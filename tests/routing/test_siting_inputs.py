@@ -70,3 +70,24 @@ def test_grid_candidates_and_search_direction(demo_project, demo_network, layers
     dense = arrival_matrix(demo_network, src_s.take(ok), tgt_s, offset_s=off[ok], limit_s=np.inf) + access[None, :]
     dense[dense > 900.0] = np.inf
     np.testing.assert_allclose(r.dense(), dense, rtol=1e-9, atol=1e-6)
+
+
+def test_downwind_of_hazardous_chemicals_only_when_a_wind_is_set(demo_project, demo_network, layers):
+    import dataclasses
+
+    s = demo_project.settings
+    ent = layers["enterprises"]
+    hz = ent[ent["hazchem_roles"].fillna("").str.contains("生产")].to_crs(demo_network.crs)
+    e = hz.geometry.iloc[0]
+    # 600 m east of the plant (beyond the 200 m set-back): downwind of a west wind (blowing from 270°)
+    cand = gpd.GeoDataFrame({"candidate_id": ["E"], "name": ["e"], "station_type": None, "cost": np.nan,
+                             "source": "file"}, geometry=[shapely.Point(e.x + 600, e.y)], crs=demo_network.crs)
+    kw = dict(enterprises=hz.iloc[[0]], risk_zones=None, targets=None)  # that one plant only
+    no_wind, _ = exclude_candidates(demo_network, cand, settings=s, **kw)
+    assert "下风" not in no_wind["reason"].iloc[0]
+    west = dataclasses.replace(s, siting=dataclasses.replace(s.siting, prevailing_wind_from_deg=270.0))
+    out, _ = exclude_candidates(demo_network, cand, settings=west, **kw)
+    assert out["status"].iloc[0] == "excluded" and "下风" in out["reason"].iloc[0]
+    east = dataclasses.replace(s, siting=dataclasses.replace(s.siting, prevailing_wind_from_deg=90.0))
+    up, _ = exclude_candidates(demo_network, cand, settings=east, **kw)
+    assert "下风" not in up["reason"].iloc[0]  # upwind is allowed
