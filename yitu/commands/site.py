@@ -14,24 +14,24 @@ def register(app: typer.Typer) -> None:
     @app.command("site")
     def site_cmd(
         directory: ProjectDir,
-        model: Annotated[str, typer.Option(help="模型 Model: lscp | mclp | pcenter | backup.")] = "lscp",
-        p: Annotated[Optional[int], typer.Option("--p", help="新增站点数 New stations (mclp, pcenter, backup; default 1).")] = None,
-        candidates: Annotated[Optional[Path], typer.Option(help="候选点文件 Candidates file (points or parcels).")] = None,
-        grid: Annotated[Optional[float], typer.Option(help="沿路网每隔 M 米生成候选点 Candidates every M metres along the roads.")] = None,
-        park: Annotated[Optional[str], typer.Option(help="园区编号 Only this park's demand.")] = None,
-        limit: Annotated[Optional[float], typer.Option(help="统一时限(分钟) One limit for all demand (minutes).")] = None,
-        solver: Annotated[Optional[str], typer.Option(help="求解器 highs | cbc | heuristic (default [siting] solver).")] = None,
-        close: Annotated[Optional[list[str]], typer.Option(help="关闭的现有站点编号 Close this existing station (repeatable).")] = None,
-        relocate: Annotated[Optional[list[str]], typer.Option(help="可迁址的现有站点编号 This existing station may move (repeatable).")] = None,
+        model: Annotated[str, typer.Option(metavar="MODEL", help="模型 Model: lscp | mclp | pcenter | backup.")] = "lscp",
+        p: Annotated[Optional[int], typer.Option("--p", metavar="N", help="新增站点数 New stations (mclp, pcenter, backup; default 1).")] = None,
+        candidates: Annotated[Optional[Path], typer.Option(metavar="FILE", help="候选点文件 Candidates file (points or parcels).")] = None,
+        grid: Annotated[Optional[float], typer.Option(metavar="M", help="沿路网每隔 M 米生成候选点 Candidates every M metres along the roads.")] = None,
+        park: Annotated[Optional[str], typer.Option(metavar="ID", help="园区编号 Only this park's demand.")] = None,
+        limit: Annotated[Optional[float], typer.Option(metavar="MIN", help="统一时限(分钟) One limit for all demand (minutes).")] = None,
+        solver: Annotated[Optional[str], typer.Option(metavar="SOLVER", help="求解器 highs | cbc | heuristic (default [siting] solver).")] = None,
+        close: Annotated[Optional[list[str]], typer.Option(metavar="ID", help="关闭的现有站点编号 Close this existing station (repeatable).")] = None,
+        relocate: Annotated[Optional[list[str]], typer.Option(metavar="ID", help="可迁址的现有站点编号 This existing station may move (repeatable).")] = None,
         no_image: Annotated[bool, typer.Option("--no-image", help="不出图 Skip the chart and map image.")] = False,
-        lang: Annotated[str, typer.Option(help="语言 Language of tables and images: zh | en.")] = "zh",
+        lang: Annotated[Optional[str], typer.Option(metavar="LANG", help="语言 Language of tables and images: zh | en (default: the global --lang, else zh).")] = None,
     ) -> None:
         """消防站选址 Station siting: the sites that make the demand meet its limits (LSCP/MCLP/p-中心/备援)."""
         import logging
 
         import pandas as pd
 
-        from yitu.cli import _table, _working, console, err
+        from yitu.cli import _table, _working, console, warn
         from yitu.errors import InputError
         from yitu.layers.project import Project
         from yitu.routing.siting import MODELS, run_siting
@@ -39,8 +39,10 @@ def register(app: typer.Typer) -> None:
         from yitu.words.numbers import fmt
         from yitu.words.status import status_text
 
+        from yitu.cli import state
         from yitu.words import set_lang
 
+        lang = lang or state.lang or "zh"
         set_lang(lang)
         if model not in MODELS:
             raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
@@ -91,7 +93,7 @@ def register(app: typer.Typer) -> None:
             tr("siting.col.sites"): t["sites"].astype(str),
         }), title=tr("siting.sheet.tradeoff")), markup=False, highlight=False)
         for w in run.warnings:
-            err.print(f"{tr('status.warning')}: {w}", markup=False, highlight=False)
+            warn(w)
         if not no_image:
             try:
                 from yitu.maps.sections.siting import write_images
@@ -99,4 +101,6 @@ def register(app: typer.Typer) -> None:
                 run.files.update(write_images(prj, lang=lang))
             except Exception as exc:  # an image is a by-product: say so, keep the result
                 logging.getLogger(__name__).warning("siting image not written: %s", exc)
-        console.print("结果 results: " + ", ".join(str(f) for f in run.files.values()), markup=False, highlight=False)
+        from yitu.cli import say
+
+        say(tr("siting.results"), ", ".join(str(f) for f in run.files.values()))

@@ -88,6 +88,7 @@ register({
     "siting.sheet.demand": ("需求点前后对比", "demand before-after"),
     "siting.sheet.tradeoff": ("站点数与覆盖", "trade-off"),
     "siting.sheet.summary": ("概况", "summary"),
+    "siting.results": ("结果：", "results: "),
     "siting.title": ("消防站选址", "Fire-station siting"),
     "siting.beyond": ("超过 {limit}", "beyond {limit}"),
     "siting.summary": ("{model}：新增 {n} 个站点，覆盖权重 {before} → {after}；求解器 {solver}，状态「{status}」",
