@@ -396,3 +396,36 @@ def test_empty_project_says_what_to_do(tmp_path):
     p = Project.init(tmp_path / "empty")
     with pytest.raises(ProjectError, match="yitu import"):
         risk_map(p)
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_browser_legend_fits_a_1366x768_window(browser, demo_copy, tmp_path):
+    add_results(demo_copy)
+    path = save_html(risk_map(demo_copy), tmp_path / "legend.html")
+    with open_page(path, browser=browser, viewport=(1366, 768), wait_for="window.yitu") as (page, console, blocked):
+        box = page.evaluate("""() => { const e = document.getElementById('yitu-legend'); const r = e.getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, scroll: e.scrollHeight, client: e.clientHeight,
+                    groups: e.querySelectorAll('details details').length}; }""")
+        assert box["top"] >= 0 and box["bottom"] <= 768 and box["left"] >= 0 and box["right"] <= 1366, box
+        assert box["scroll"] <= box["client"] + 1, box  # nothing cut, no scrolling inside
+        assert box["groups"] >= 4  # grouped: grades, forces, resources/targets, analysis ...
+        page.click("#yitu-legend > summary")  # the whole legend folds away
+        assert page.evaluate("document.getElementById('yitu-legend').open") is False
+    assert console.errors == []
+
+
+def test_symbols_keep_grade_colours_for_grades():
+    from yitu.maps.html_page import _SHAPE_POINTS
+
+    grade_hues = {c.upper() for c in style.GRADE_HUES}
+    others = [*style.STATION_COLOURS.values(), *style.SHELTER_COLOURS.values(), *style.TARGET_COLOURS.values(),
+              *style.BAND_COLOURS, *style.RESP_COLOURS, *(s.fill for s in style.SYMBOLS.values() if s.shape != "circle")]
+    assert not {c.upper() for c in others} & grade_hues
+    # stations, hydrants, shelters, targets, depots: their own shapes, none a circle, all different
+    shapes = [style.symbol(k).shape for k in ("stations", "water_sources", "shelters", "targets", "depots")]
+    assert len(set(shapes)) == 5 and "circle" not in shapes and set(shapes) <= set(_SHAPE_POINTS)
+    assert style.TARGET_COLOURS["高敏感"] != style.STATION_COLOURS["企业专职队"]
+    assert style.symbol("water_sources").fill.upper() != style.GRADE_COLOURS[4].upper()
+    # risk first: the smallest plant dot is not smaller than any station symbol
+    assert min(style.major_hazard_radius(v) for v in (0, 1, 2, 3, 4)) >= max(style.STATION_SIZES.values())

@@ -72,6 +72,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "water_sources": ("消防水源", "Water sources"),
     "depots": ("应急物资库", "Emergency depots"),
     "park_check_fail": ("超时未达目标", "Targets missing the limit"),
+    "base_water": ("水系", "Water"),
+    "base_bridges": ("桥梁", "Bridges"),
+    "base_boundaries": ("乡镇界", "Town boundaries"),
+    "base_places": ("地名", "Place names"),
 }
 
 # Words used in popups and the legend that are not field labels.

@@ -107,7 +107,7 @@ def _encode_layer(ly: MapLayer, lang: str, geo_parts: list[str]) -> dict[str, An
     gdf = ly.gdf
     n = len(gdf)
     out: dict[str, Any] = {"key": ly.key, "label": esc(f"{_label(ly.key, lang)} ({n})"), "show": bool(ly.show), "n": n,
-                           "shape": ly.shape if ly.shape in style.SHAPES else "circle"}
+                           "shape": ly.shape if ly.shape in (*style.SHAPES, "label") else "circle"}
     geoms = shapely.transform(np.asarray(gdf.geometry.values), lambda c: np.round(c, 6)) if n else np.array([])
     if n and (shapely.get_type_id(geoms) == 0).all():
         xy = shapely.get_coordinates(geoms)
@@ -122,7 +122,7 @@ def _encode_layer(ly: MapLayer, lang: str, geo_parts: list[str]) -> dict[str, An
         out["tip"] = _text_column(gdf["_tip"] if "_tip" in gdf.columns else blank)
         out["fields"] = [{"l": str(label), **_text_column(_fmt(gdf[col], lang))}
                          for col, label in ly.fields if col in gdf.columns]
-        out["popup"] = bool(out["fields"]) or bool((out["title"].get("v") or out["title"].get("d") or [""]) != [""])
+        out["popup"] = bool(out["fields"])
     else:  # overlay contract: _popup/_tooltip are escaped HTML made by the overlay module
         for src, dst in (("_popup", "popupHtml"), ("_tooltip", "tipHtml")):
             if src in gdf.columns:
@@ -286,7 +286,10 @@ _JS = """
     for (var i = 0; i < ly.n; i++) {
       var o = Object.assign({}, ly.styles[ly.s[i]], base, {shape: ly.shape});
       var l;
-      if (ly.xy) {
+      if (ly.xy && ly.shape === "label") {
+        l = L.marker([ly.xy[2 * i + 1], ly.xy[2 * i]], {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "yitu-place", html: el("span", null, val(ly.title, i)), iconSize: null})});
+      } else if (ly.xy) {
         l = new Shape([ly.xy[2 * i + 1], ly.xy[2 * i]], o);
       } else {
         l = L.GeoJSON.geometryToLayer({type: "Feature", properties: {}, geometry: ly.geo[i]},
@@ -298,7 +301,7 @@ _JS = """
       g.addLayer(l);
     }
     if (ly.popup) { g.bindPopup(function (l) { return popup(ly, l._yitu); }, {maxWidth: 380}); }
-    if (ly.tip || ly.tipHtml) { g.bindTooltip(function (l) { return tip(ly, l._yitu); }, {sticky: true}); }
+    if ((ly.tip || ly.tipHtml) && ly.shape !== "label") { g.bindTooltip(function (l) { return tip(ly, l._yitu); }, {sticky: true}); }
     if (ly.show) { g.addTo(map); }
     groups[ly.key] = g; leaves[ly.key] = out; byKey[ly.key] = ly;
     if (ly.n) { overlays[ly.label] = g; }
@@ -392,6 +395,7 @@ def risk_map(
     title: str | None = None,
     settings: Settings | None = None,
     base: bool = True,
+    qgis_styles: bool = True,
 ) -> folium.Map:
     """The four-colour risk map of a project as a folium map.
 
@@ -412,6 +416,9 @@ def risk_map(
         Defaults to ``project.settings``.
     base
         Draw the base geography (water, bridges, town boundaries, place names) when the project has it.
+    qgis_styles
+        Also store the same symbol scheme as QGIS layer styles in ``project.gpkg``
+        (:func:`yitu.maps.qgis.style_project`), so the project opens styled in QGIS.
 
     Returns
     -------
@@ -479,11 +486,17 @@ def risk_map(
                        name="yitu_title")
     from yitu.maps.sources import source_notes
 
-    notes = source_notes(project, lang=lang) + [settings.maps.source_note or ""]
+    notes = source_notes(project, lang=lang)
+    if settings.maps.source_note and settings.maps.source_note != project.settings.maps.source_note:
+        notes[0] = settings.maps.source_note
     fig.html.add_child(_Raw(_legend_html(layers, lang, notes)), name="yitu_legend")
     fig.html.add_child(_Raw(f'<script type="application/json" id="yitu-data">{text}</script>'), name="yitu_data")
     js = _JS.replace("__SHAPES__", _SHAPE_JS).replace("__MAP__", m.get_name())
     m.add_child(_Script(js), name="yitu_page")
+    if qgis_styles:
+        from yitu.maps.qgis import style_project
+
+        style_project(project)
     m.yitu_counts = counts  # type: ignore[attr-defined]
     m.yitu_tiles = src  # type: ignore[attr-defined]
     m.yitu_json = text  # type: ignore[attr-defined]

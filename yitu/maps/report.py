@@ -194,7 +194,9 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
     static.add_legend(ax, handles, font=font)
     static.add_scalebar(ax, font=font)
     static.add_north_arrow(ax, font=font)
-    static.add_notes(fig, source=project.settings.maps.source_note, font=font)
+    from yitu.maps.sources import project_data_date, source_line
+
+    static.add_notes(fig, data_date=project_data_date(project), source=source_line(project), font=font)
     return fig
 
 

@@ -40,7 +40,9 @@ from yitu.layers.grading import grade_enterprises, grade_zones
 from yitu.layers.grading import stale as grading_stale
 from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
-from yitu.maps.fonts import cjk_font, cjk_rc
+from yitu.maps.fonts import cjk_font, cjk_rc, has_bold
+from yitu.maps.sources import date_text, project_data_date, source_line
+from yitu.words import tr
 from yitu.maps.style import text as _w  # UI words (zh, en), one table for all maps
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,15 @@ def _fp(base: FontProperties, size: float, *, bold: bool = False) -> FontPropert
     prop = base.copy()
     prop.set_size(size)
     if bold:
+        _embolden(prop)
+    return prop
+
+
+def _embolden(prop: FontProperties) -> FontProperties:
+    """Bold when the family has a bold face (the Bold file of Noto CJK is registered with the regular
+    one); otherwise regular, without matplotlib's findfont warning on every text."""
+    fam = prop.get_family()[0] if prop.get_family() else ""
+    if has_bold(fam):
         prop.set_weight("bold")
     return prop
 
@@ -418,8 +429,8 @@ def add_notes(
     base = cjk_font(font) if font is not None or lay is None else lay.font
     prop = _fp(base, 7.2 * scale)
     sep = "：" if lang == "zh" else ": "
-    when = data_date if data_date is not None else date.today()
-    when_s = when.isoformat() if isinstance(when, date) else str(when)
+    when = data_date  # no date in the data: 未知, never today
+    when_s = date_text(when, lang=lang)
     first = f"{_w('data_date', lang=lang)}{sep}{when_s}"
     stale = False
     if stale_months and isinstance(when, date):
@@ -429,11 +440,6 @@ def add_notes(
             first += f"（{note}）" if lang == "zh" else f" ({note})"
     line1 = [first]
     src = (source or "").strip()
-    if lang == "en" and src:
-        from yitu.settings import default_settings
-
-        if src == default_settings().maps.source_note.strip():  # the packaged note has an English twin
-            src = "Source: project layers; roads © OpenStreetMap contributors"
     if src:
         if not (src.startswith(_w("source", lang="zh")) or src.lower().startswith("source")):
             src = f"{_w('source', lang=lang)}{sep}{src}"
@@ -528,7 +534,7 @@ def _draw_parks(ax: Axes, parks: gpd.GeoDataFrame | None, scale: float, *, label
     parks.boundary.plot(ax=ax, color=colour, linewidth=1.4 * scale, linestyle="--", zorder=3)
     if label and "name" in parks.columns:
         prop = map_font(ax, size=8.5)
-        prop.set_weight("bold")
+        _embolden(prop)
         halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
         for geom, name in zip(parks.geometry, parks["name"].astype(str)):
             b = geom.bounds
@@ -551,11 +557,13 @@ def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, la
         set(types) - set(style.STATION_COLOURS)
     ):
         mask = (types == kind).to_numpy()
-        colour = style.STATION_COLOURS.get(kind, "#C62828")
-        ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(7.5 * scale) ** 2, c=colour, edgecolors="black",
+        sym = style.symbol("stations", kind)
+        colour = sym.fill
+        # never larger than the smallest plant dot beside it: risk first
+        ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(sym.size * 0.75 * scale) ** 2, c=colour, edgecolors="white",
                    linewidths=0.5 * scale, zorder=8)
         label = style.enum_name(kind, lang=lang)
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=7.5, markerfacecolor=colour,
+        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=sym.size * 0.75, markerfacecolor=colour,
                               markeredgecolor="black", markeredgewidth=0.5,
                               label=_w("count", lang=lang, label=label, n=int(mask.sum()))))
     return handles
@@ -584,8 +592,33 @@ def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang
                               label=_w("count", lang=lang, label=style.enum_name(kind, lang=lang), n=int(mask.sum()))))
     rest = ~cls.isin(list(style.TARGET_COLOURS)).to_numpy()
     if rest.any():
-        ax.scatter(pts.x[rest], pts.y[rest], marker="s", s=(4.5 * scale) ** 2, c="#5C6BC0", zorder=6)
+        ax.scatter(pts.x[rest], pts.y[rest], marker="s", s=(4.5 * scale) ** 2, c=style.LAYER_COLOURS["targets"], zorder=6)
     return handles
+
+
+def _draw_points(ax: Axes, gdf: gpd.GeoDataFrame | None, layer: str, scale: float, lang: str) -> list[Artist]:
+    """Shelters, water sources, depots: each in its symbol of the one scheme (style.SYMBOLS)."""
+    if gdf is None or not len(gdf):
+        return []
+    sym = style.symbol(layer)
+    pts = gdf.geometry.representative_point()
+    marker = style.MPL_MARKERS.get(sym.shape, "o")
+    ax.scatter(pts.x, pts.y, marker=marker, s=(sym.size * 0.9 * scale) ** 2, c=sym.fill, edgecolors="white",
+               linewidths=0.4 * scale, zorder=6)
+    return [Line2D([], [], linestyle="none", marker=marker, markersize=sym.size * 0.9, markerfacecolor=sym.fill,
+                   markeredgecolor="white",
+                   label=_w("count", lang=lang, label=style.layer_label(layer, lang=lang), n=len(gdf)))]
+
+
+def _draw_base(ax: Axes, project: Any, lay: Any) -> list[Artist]:
+    """Water, bridges, 乡镇 boundaries and place names under everything (yitu.maps.basemap)."""
+    from yitu.maps.basemap import draw_geography
+
+    try:
+        return draw_geography(ax, project, crs=lay.crs, scale=lay.scale, font=map_font(ax, size=8))
+    except Exception as exc:  # noqa: BLE001 - a map without base geography is still a map
+        log.warning("base geography not drawn: %s", exc)
+        return []
 
 
 def _title(project: Any, key: str, lang: str) -> str:
@@ -631,9 +664,12 @@ def _render_risk(
     lay = _layout(fig)
     assert lay is not None
     crs, scale = lay.crs, lay.scale
+    base_handles = _draw_base(ax, project, lay)
     have_parks = _draw_parks(ax, _to(parks, crs), scale)
     have_roads = _draw_roads(ax, _to(roads, crs), scale)
     target_handles = _draw_targets(ax, _in_view(_to(targets, crs), ax), scale, lang)
+    for name in ("shelters", "water_sources", "depots"):
+        target_handles += _draw_points(ax, _in_view(_to(project.read_optional(name), crs), ax), name, scale, lang)
     station_handles = _draw_stations(ax, _in_view(_to(stations, crs), ax), scale, lang)
 
     e = _in_view(_to(ent, crs), ax)
@@ -685,10 +721,11 @@ def _render_risk(
                            linestyle="--", label=_w("park", lang=lang)))
     if have_roads:
         other.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=_w("roads", lang=lang)))
+    other += base_handles
     add_legend(ax, [*handles, *size_handles, *station_handles, *target_handles, *other], lang=lang)
     add_scalebar(ax)
     add_north_arrow(ax)
-    add_notes(fig, data_date=data_date(ent, parks, stations, targets), source=project.settings.maps.source_note,
+    add_notes(fig, data_date=project_data_date(project), source=source_line(project, lang=lang),
               stale_months=project.settings.risk.stale_months)
     return fig
 
@@ -717,6 +754,7 @@ def _render_coverage(
     assert lay is not None
     crs, scale = lay.crs, lay.scale
     handles: list[Artist] = []
+    base_handles = _draw_base(ax, project, lay)
     iso_all = iso[iso["station_id"].astype(str) == "ALL"] if "station_id" in iso.columns else iso
     iso_all = _to(iso_all, crs)
     if iso_all is not None:
@@ -745,7 +783,7 @@ def _render_coverage(
                 part.boundary.plot(ax=ax, color=colour, linewidth=2.0 * scale, zorder=4)
                 handles.append(Patch(facecolor="none", edgecolor=colour, linewidth=2.0, label=_w(key, lang=lang)))
         prop = map_font(ax, size=8.5)
-        prop.set_weight("bold")
+        _embolden(prop)
         halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
         for geom, row in zip(pc.geometry, pc.itertuples(index=False)):
             b = geom.bounds
@@ -770,10 +808,11 @@ def _render_coverage(
                                   markeredgecolor=style.LAYER_COLOURS["fail"], markeredgewidth=1.2,
                                   label=_w("count", lang=lang, label=_w("fail_targets", lang=lang), n=len(failing))))
     handles += _draw_stations(ax, _to(stations, crs), scale, lang)
+    handles += base_handles
     add_legend(ax, handles, lang=lang)
     add_scalebar(ax)
     add_north_arrow(ax)
-    add_notes(fig, data_date=data_date(stations, parks), source=project.settings.maps.source_note)
+    add_notes(fig, data_date=project_data_date(project), source=source_line(project, lang=lang))
     return fig
 
 
@@ -815,14 +854,15 @@ def _render_enterprise(
         if zones.empty:
             zones = None
     if zones is None:
-        log.warning("enterprise %s has no risk zones; the map shows its location only", eid)
+        log.warning("enterprise %s has no risk zones: the map shows its surroundings (plants, rescue forces, "
+                    "targets within 1 km); import its zones with `yitu import DIR risk_zones FILE`", eid)
     crs = project.metric_crs()
     here = gpd.GeoSeries([row.geometry], crs="EPSG:4326")
     geoms = here if zones is None else pd.concat([here, zones.geometry], ignore_index=True)
     metric = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(crs)
     x0, y0, x1, y1 = metric.total_bounds
     size = max(x1 - x0, y1 - y0)
-    half = max(size * 0.6, 150.0)
+    half = max(size * 0.6, 150.0) if zones is not None else 1000.0  # no zones: 1 km of surroundings
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     box_m = (cx - half, cy - half, cx + half, cy + half)
     bounds_ll = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box_m)
@@ -831,6 +871,8 @@ def _render_enterprise(
     subtitle = f"{_w('enterprise_grade', lang=lang)}{'：' if lang == 'zh' else ': '}{grade_txt}"
     if zones is not None:
         subtitle += f"　{_w('zones', lang=lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
+    else:
+        subtitle += ("　" if lang == "zh" else "   ") + tr("maps.no_zones", lang=lang)
     fig, ax = map_axes(bounds_ll, crs=crs, project=project, paper=paper, lang=lang, font=font, pad=0.0,
                        orientation=orientation,
                        title=title or f"{name} {_w('enterprise_map_title', lang=lang)}", subtitle=subtitle)
@@ -838,7 +880,19 @@ def _render_enterprise(
     assert lay is not None
     scale = lay.scale
     view = gpd.GeoSeries.from_xy([box_m[0], box_m[2]], [box_m[1], box_m[3]], crs=crs).total_bounds
+    base_handles = _draw_base(ax, project, lay)
     have_roads = _draw_roads(ax, _to(project.read_optional("roads"), crs), scale * 2)
+    around: list[Artist] = []
+    if zones is None:  # the surroundings: other plants by grade, rescue forces, protected targets
+        near = _in_view(_to(ent[ent["id"].astype(str) != eid], crs), ax)
+        if near is not None:
+            key = _grade_key(near["grade"])
+            pts = near.geometry.representative_point()
+            ax.scatter(pts.x, pts.y, s=_marker_size(np.full(len(near), style.major_hazard_radius(0)), scale),
+                       c=[style.grade_colour(g or None) for g in key], edgecolors="#202020",
+                       linewidths=0.35 * scale, zorder=10)
+        around += _draw_stations(ax, _in_view(_to(project.read_optional("stations"), crs), ax), scale, lang)
+        around += _draw_targets(ax, _in_view(_to(project.read_optional("targets"), crs), ax), scale, lang)
     # neighbours' zones, pale, for context
     have_others = False
     if zones_all is not None:
@@ -889,10 +943,18 @@ def _render_enterprise(
         handles.append(Patch(facecolor="#BBBBBB", alpha=0.4, edgecolor="#888888", label=_w("other_zones", lang=lang)))
     if have_roads:
         handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.5, label=_w("roads", lang=lang)))
+    if zones is None:
+        for g in (1, 2, 3, 4):
+            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor=style.grade_colour(g),
+                                  markeredgecolor="#202020", label=style.grade_label(g, lang=lang)))
+        ax.text(0.5, 0.04, tr("maps.no_zones", lang=lang), transform=ax.transAxes, ha="center", va="bottom",
+                fontproperties=map_font(ax, size=9), zorder=30,
+                bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor="#616161", alpha=0.92))
+    handles += around + base_handles
     add_legend(ax, handles, lang=lang)
     add_scalebar(ax)
     add_north_arrow(ax)
-    add_notes(fig, data_date=data_date(match, zones), source=project.settings.maps.source_note,
+    add_notes(fig, data_date=project_data_date(project), source=source_line(project, lang=lang),
               stale_months=project.settings.risk.stale_months)
     return fig
 
