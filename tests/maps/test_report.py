@@ -74,9 +74,17 @@ def test_docx_has_real_tables_and_images(report_project):  # type: ignore[no-unt
     statuses = [r.cells[2].text for r in doc.tables[req[0]].rows[1:]]
     assert statuses == [("满足 MET" if s == "MET" else "不满足 NOT MET") for s in before.requirements["status"]]
     assert any(h == ["编号", "救援力量", "封闭前到场(分)", "封闭后到场(分)", "延误(分)", "变化"] for h in headers)
-    # timeline chart and map, before and after
-    assert len(doc.inline_shapes) == 4
+    # the park-check map (always), then timeline chart and map, before and after
+    assert len(doc.inline_shapes) == 5
     text = "\n".join(par.text for par in doc.paragraphs)
+    # A4 公文 style: page size, East Asian fonts, page number field, captions, no file paths
+    for sec in doc.sections:
+        dims = sorted([round(sec.page_width.mm), round(sec.page_height.mm)])
+        assert dims == [210, 297]
+    body = doc.styles["Normal"].element.rPr.rFonts
+    assert body.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
+    assert "PAGE" in doc.sections[0].footer._element.xml
+    assert "表1" in text and "图1" in text and "output/" not in text and ".csv" not in text
     assert "总体结论" in text and "calibration" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
 
 

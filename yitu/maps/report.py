@@ -200,6 +200,27 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
     return fig
 
 
+def _park_maps(project: Any, *, font: Any) -> list[tuple[str, bytes]]:
+    """The park-check map of each park (the first three): every report carries at least this image."""
+    import matplotlib.pyplot as plt
+
+    from yitu.maps import static
+
+    parks = project.read_optional("parks")
+    out: list[tuple[str, bytes]] = []
+    ids = [None] if parks is None or not len(parks) else [str(v) for v in parks["id"].head(3)]
+    for pid in ids:
+        try:
+            fig = static.render(project, what="risk", park_id=pid, font=font)
+        except Exception as exc:  # noqa: BLE001 - the report goes on without this image, saying so in the log
+            log.warning("park map %s not drawn: %s", pid, exc)
+            continue
+        name = "" if pid is None else str(parks.loc[parks["id"].astype(str) == pid, "name"].iloc[0])
+        out.append((f"{name}四色分布图（园区救援核查）" if name else "安全风险四色分布图", _png(fig, dpi=110)))
+        plt.close(fig)
+    return out
+
+
 def _png(fig: Figure, dpi: int = 150) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
@@ -405,6 +426,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     ps = _Section("二、化工园区救援圈核查 Park checks", [park_note])
     pcols = [c for c in PARK_LABELS if c in parks.columns]
     ps.items.append(_Table("园区核查", parks[pcols], PARK_LABELS))
+    ps.items.extend(_park_maps(project, font=font))
     sections.append(ps)
     if before is not None:
         sections.append(_drill_sections(project, before, after, font=font))
@@ -415,7 +437,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     gs.paragraphs.append(
         f"时限：园区内企业 {summary['park_limit_min']:g} 分钟（化工园区救援圈），其余企业、防护目标与村庄 "
         f"{summary['other_limit_min']:g} 分钟（建标152-2017 城市消防站 5 分钟标准）。按等级、人数排序；"
-        f"每表最多列 {_MAX_ROWS} 行，完整清单见 output/gaps/*.csv。"
+        f"每表最多列 {_MAX_ROWS} 行，完整清单见随报告提交的缺口清单（gaps.xlsx）。"
     )
     for key, title in (("enterprises", "时限外企业"), ("targets", "时限外防护目标"), ("villages", "时限外村庄")):
         df = gaps_result[key]
@@ -503,70 +525,11 @@ def _render_html(c: ReportContent) -> str:
     return "\n".join(parts)
 
 
-def _docx(c: ReportContent, path: Path) -> None:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+def _docx(c: ReportContent, path: Path, *, unit: str = "") -> None:
+    """The Word file: A4 公文 style (:mod:`yitu.maps.report_docx`)."""
+    from yitu.maps.report_docx import write_docx
 
-    from yitu.gis.io import atomic_path
-
-    doc = Document()
-    sec = doc.sections[0]
-    sec.left_margin = sec.right_margin = Cm(1.8)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Noto Sans CJK SC"
-    normal.font.size = Pt(10)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), "宋体")
-    doc.core_properties.title = c.title
-    doc.core_properties.author = f"yitu {__version__}"
-    doc.add_heading(c.title, level=0)
-    doc.add_paragraph(f"生成时间 {c.created} · yitu {__version__}")
-    p = doc.add_paragraph("总体结论：")
-    run = p.add_run(STATUS_ZH[c.verdict])
-    run.bold = True
-    run.font.color.rgb = RGBColor(0x2E, 0x7D, 0x32) if c.verdict == "PASS" else RGBColor(0xC6, 0x28, 0x28)
-    width = sec.page_width - sec.left_margin - sec.right_margin
-    for s in c.sections:
-        doc.add_heading(s.title, level=1)
-        for para in s.paragraphs:
-            doc.add_paragraph(para)
-        for item in s.items:
-            if isinstance(item, _Table):
-                doc.add_heading(item.title, level=2)
-                if item.note:
-                    doc.add_paragraph(item.note)
-                df = item.df.head(_MAX_ROWS)
-                cols = list(df.columns)
-                table = doc.add_table(rows=1, cols=len(cols))
-                table.style = "Table Grid"
-                for cell, col in zip(table.rows[0].cells, cols):
-                    cell.text = item.labels.get(col, str(col))
-                    for r in cell.paragraphs[0].runs:
-                        r.bold = True
-                for row in df.itertuples(index=False):
-                    cells = table.add_row().cells
-                    for cell, col, v in zip(cells, cols, row):
-                        cell.text = _fmt(v, col)
-                for r in table.rows:
-                    for cell in r.cells:
-                        for para in cell.paragraphs:
-                            for run in para.runs:
-                                run.font.size = Pt(7.5)
-                if len(item.df) > _MAX_ROWS:
-                    doc.add_paragraph(f"… 另有 {len(item.df) - _MAX_ROWS} 行（完整清单见 CSV）")
-            else:
-                cap, png = item
-                doc.add_picture(io.BytesIO(png), width=width)
-                cp = doc.add_paragraph(cap)
-                cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    with atomic_path(path) as tmp:
-        doc.save(str(tmp))
+    write_docx(c, path, status_words=STATUS_ZH, fmt=_fmt, unit=unit)
 
 
 def readiness_report(
@@ -623,6 +586,6 @@ def readiness_report(
     with atomic_path(html_path) as tmp:
         tmp.write_text(_render_html(content), encoding="utf-8")
     docx_path = out / "report.docx"
-    _docx(content, docx_path)
+    _docx(content, docx_path, unit=project.settings.project.name)
     log.info("readiness report: %s, %s (verdict %s)", html_path, docx_path, content.verdict)
     return {"html": html_path, "docx": docx_path, "verdict": content.verdict}
