@@ -20,7 +20,7 @@ def _rgba(h: str) -> str:
 def test_styles_table_with_valid_qml_for_each_layer(demo_copy):
     gpkg = demo_copy.path / "project.gpkg"
     con = sqlite3.connect(gpkg)
-    con.execute("CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT, f_table_schema TEXT,"
+    con.execute("CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT, f_table_schema TEXT,"
                 " f_table_name TEXT, f_geometry_column TEXT, styleName TEXT, styleQML TEXT, styleSLD TEXT,"
                 " useAsDefault BOOLEAN, description TEXT, owner TEXT, ui TEXT, update_time DATETIME)")
     con.execute("INSERT INTO layer_styles (f_table_name, styleName, styleQML, useAsDefault, owner) "

@@ -97,7 +97,7 @@ def test_html_is_offline_and_escaped(report_project):  # type: ignore[no-untyped
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", text, re.I)
     assert "<script" not in text.lower()
     assert EVIL not in text and html_escape(EVIL) in text
-    assert text.count("data:image/png;base64,") == 4
+    assert text.count("data:image/png;base64,") == 5  # the park-check map, timelines and routes
     assert "<table>" in text and "总体结论" in text
 
 
@@ -119,7 +119,7 @@ def test_report_opens_in_chromium(report_project):  # type: ignore[no-untyped-de
         assert console.dialogs == [] and console.errors == []
         assert page.locator("table").count() >= 10
         n_img = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length")
-        assert n_img == 4
+        assert n_img == 5
         assert EVIL in page.inner_text("body")
 
 
@@ -133,7 +133,8 @@ def test_report_without_drill_and_bad_input(demo_project, demo_network, tmp_path
     paths = readiness_report(demo_project, network=demo_network, out_dir=tmp_path / "r",
                              gaps_result=__import__("yitu.routing.gaps", fromlist=["gaps"]).gaps(demo_project, demo_network))
     doc = Document(str(paths["docx"]))
-    assert len(doc.inline_shapes) == 0 and len(doc.tables) == 1 + 1 + 4 + 5
+    # without --drill the report still carries the park-check map
+    assert len(doc.inline_shapes) == 1 and len(doc.tables) == 1 + 1 + 4 + 5
     html_text = paths["html"].read_text(encoding="utf-8")
     assert "未指定演练地点" in html_text
     # the settings table states the rule the builders apply: unlisted road classes are not driven

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from yitu.errors import InputError
-from yitu.gis.crs import from_wgs84
 from yitu.layers import grading
 from yitu.layers.schema import (
     GRADE_COLOURS,
@@ -31,6 +30,8 @@ from yitu.layers.schema import (
     VEHICLE_FIELDS,
 )
 from yitu.maps import style
+from yitu.words import tr
+from yitu.words.maps import LAYER_LABELS, POPUP_WORDS
 
 if TYPE_CHECKING:
     from yitu.layers.project import Project
@@ -58,73 +59,9 @@ LAYER_ORDER: tuple[str, ...] = (
     "park_check_fail",
 )
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "roads": ("道路", "Roads"),
-    "isochrones": ("等时圈(全部站点)", "Isochrones (all stations)"),
-    "responsibility": ("消防站责任区", "Station responsibility areas"),
-    "parks": ("化工园区", "Chemical parks"),
-    "park_check": ("园区救援核查", "Park rescue check"),
-    "risk_zones": ("企业内部风险分区", "Risk zones in plants"),
-    "enterprises": ("企业(按风险等级)", "Enterprises (by risk grade)"),
-    "stations": ("救援力量", "Rescue forces"),
-    "shelters": ("避难场所", "Shelters"),
-    "targets": ("防护目标", "Protected targets"),
-    "water_sources": ("消防水源", "Water sources"),
-    "depots": ("应急物资库", "Emergency depots"),
-    "park_check_fail": ("超时未达目标", "Targets missing the limit"),
-    "base_water": ("水系", "Water"),
-    "base_bridges": ("桥梁", "Bridges"),
-    "base_boundaries": ("乡镇界", "Town boundaries"),
-    "base_places": ("地名", "Place names"),
-}
-
-# Words used in popups and the legend that are not field labels.
-_WORDS: dict[str, tuple[str, str]] = {
-    "grade": ("风险等级", "Risk grade"),
-    "grade_source": ("定级依据", "Grade from"),
-    "given": ("填报", "given"),
-    "zones": ("分区最高等级", "highest zone grade"),
-    "lec": ("LEC 计算", "LEC"),
-    "matrix": ("风险矩阵", "risk matrix"),
-    "none": ("无", "none"),
-    "major_hazard": ("重大危险源", "Major hazard installation"),
-    "mh_none": ("无", "none"),
-    "enterprise": ("所属企业", "Enterprise"),
-    "vehicles": ("车辆", "Vehicles"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
-    "band": ("到达时间", "Reached within"),
-    "station": ("站点", "Station"),
-    "verdict": ("核查结论", "Verdict"),
-    "limit_min": ("时限(分钟)", "Limit (min)"),
-    "n_targets": ("核查点数", "Points checked"),
-    "n_fail": ("超时点数", "Points missing"),
-    "worst_miss_min": ("最大超时(分钟)", "Worst miss (min)"),
-    "covered_share": ("时限内覆盖面积", "Area covered in time"),
-    "kind": ("类型", "Kind"),
-    "arrival_min": ("到达时间(分钟)", "Arrival (min)"),
-    "miss_min": ("超时(分钟)", "Late by (min)"),
-    "nearest_station_id": ("最近站点", "Nearest station"),
-    "status": ("状态", "Status"),
-    "park_id": ("所属园区", "Park"),
-    "unreachable": ("不可达", "unreachable"),
-    "off_network": ("离路网过远", "off the road network"),
-    "ok": ("可达", "reachable"),
-    "kind_enterprise": ("企业", "enterprise"),
-    "kind_risk_zone": ("风险分区", "risk zone"),
-    "kind_boundary": ("园区边界点", "park boundary point"),
-    "late": ("超时 {m} 分钟", "{m} min late"),
-    "road_class": ("道路等级", "Road class"),
-    "road_name": ("道路名称", "Road name"),
-    "size_note": ("圆点大小 = 重大危险源等级", "Dot size = major hazard level"),
-    "mh_levels": ("一级 二级 三级 四级 无", "I II III IV none"),
-    "made": ("制图", "Made"),
-    "enterprises_n": ("企业 {n} 家，其中未定级 {u} 家", "{n} enterprises, {u} ungraded"),
-    "stale": ("超过 {m} 个月未更新", "not updated for over {m} months"),
-    "update_status": ("更新状态", "Update status"),
-    "enterprises_stale": ("，{s} 家超过 {m} 个月未更新", "; {s} not updated for over {m} months"),
-    "gcj_note": ("底图为 GCJ-02，图上要素已偏移显示", "GCJ-02 basemap: overlays shifted for display"),
-}
+# Layer names and popup words live in the one catalogue (yitu/words/maps.py): maps.layer.<key>, maps.popup.<key>.
+_LABELS = LAYER_LABELS
+_WORDS = POPUP_WORDS
 
 _PASS_COLOUR = style.LAYER_COLOURS["pass"]
 _FAIL_COLOUR = style.LAYER_COLOURS["fail"]
@@ -144,16 +81,14 @@ def esc(value: object) -> str:
 
 
 def _w(key: str, lang: str, **fmt: object) -> str:
-    zh, en = _WORDS[key]
-    return (zh if lang == "zh" else en).format(**fmt)
+    return tr(f"maps.popup.{key}", lang=lang, **fmt)
 
 
 def _label(key: str, lang: str) -> str:
     """The layer-control name of a layer key (overlays of other modules: their key)."""
     if key not in _LABELS:
         return style.layer_label(key, lang=lang)
-    zh, en = _LABELS[key]
-    return zh if lang == "zh" else en
+    return tr(f"maps.layer.{key}", lang=lang)
 
 
 def _field_label(layer: str, name: str, lang: str) -> str:

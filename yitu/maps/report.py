@@ -17,22 +17,14 @@ written atomically.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-import geopandas as gpd
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from yitu import __version__
 from yitu.errors import InputError
@@ -66,166 +58,7 @@ STATUS_ZH = {"reachable": "可达", "unreachable": "不可达", "off_network": "
              "MET": "满足 MET", "NOT MET": "不满足 NOT MET", "PASS": "通过 PASS", "FAIL": "不通过 FAIL"}
 _MAX_ROWS = 40
 
-
-# ------------------------------------------------------------------------------------ figures
-def _step(ax: Any, arrivals: np.ndarray, values: np.ndarray, horizon: float, **kw: Any) -> None:
-    order = np.argsort(arrivals, kind="stable")
-    x = np.concatenate([[0.0], arrivals[order], [horizon]])
-    y = np.concatenate([[0.0], np.cumsum(values[order]), [float(values.sum())]])
-    ax.step(x, y, where="post", **kw)
-
-
-def timeline_figure(result: Any, *, font: str | Path | None = None, lang: str = "zh") -> Figure:
-    """The force-arrival timeline: cumulative vehicles (top) and foam tonnes / crew (bottom) against
-    minutes after the alarm, with each requirement's deadline and amount marked (green met, red not).
-    """
-    from yitu.maps.fonts import cjk_rc
-    from yitu.routing.drill import AMOUNT_LABELS, VEHICLES
-
-    f = result.forces
-    reach = (f["status"] == "reachable").to_numpy()
-    arr = f["arrival_min"].to_numpy(dtype="float64")[reach]
-    reqs = result.requirements
-    horizon = float(max([30.0, *(arr.tolist() or [0.0]), *reqs.get("by_min", pd.Series(dtype=float)).tolist()]))
-    horizon = float(np.ceil(horizon + 1))
-    with mpl.rc_context(cjk_rc(font)):
-        fig = Figure(figsize=(8.0, 6.0))
-        FigureCanvasAgg(fig)
-        top, bottom = fig.subplots(2, 1, sharex=True)
-        right = bottom.twinx()
-        colours = {"vehicles": "#333333", "pumper": "#1565C0", "foam_tender": "#EF6C00", "aerial": "#6A1B9A",
-                   "rescue": "#2E7D32", "hazmat": "#C62828", "other_vehicles": "#757575"}
-        shown = ["vehicles"] + [v for v in VEHICLES if v in set(reqs["what"]) or v in ("foam_tender", "aerial")]
-        for col in dict.fromkeys(shown):
-            vals = f[col].to_numpy(dtype="float64")[reach]
-            _step(top, arr, vals, horizon, color=colours[col], linewidth=2.2 if col == "vehicles" else 1.4,
-                  label=AMOUNT_LABELS[col])
-        _step(bottom, arr, f["foam_t"].to_numpy(dtype="float64")[reach], horizon, color="#EF6C00", linewidth=1.8,
-              label=AMOUNT_LABELS["foam_t"])
-        _step(right, arr, f["personnel"].to_numpy(dtype="float64")[reach], horizon, color="#00838F", linewidth=1.4,
-              linestyle="--", label=AMOUNT_LABELS["personnel"])
-        stack: dict[tuple[int, float], int] = {}
-        for _, r in reqs.iterrows():
-            ax = top if r["what"] in (*VEHICLES, "vehicles", "forces") else (bottom if r["what"] == "foam_t" else right)
-            ok = r["status"] == "MET"
-            colour = "#2E7D32" if ok else "#C62828"
-            for a in (top, bottom):
-                a.axvline(float(r["by_min"]), color="#9E9E9E", linewidth=0.8, linestyle=":", zorder=0)
-            ax.plot([float(r["by_min"])], [float(r["required"])], marker="o" if ok else "X", markersize=9,
-                    color=colour, zorder=5, linestyle="none")
-            k = stack.setdefault((id(ax), float(r["by_min"])), 0)
-            stack[(id(ax), float(r["by_min"]))] = k + 1
-            ax.annotate(str(r["label"]) + ("" if ok else "（不满足）"), (float(r["by_min"]), float(r["required"])),
-                        textcoords="offset points", xytext=(6, 4 + 11 * k), fontsize=7.5, color=colour)
-        top.set_ylabel("累计车辆（辆）" if lang == "zh" else "vehicles on site")
-        bottom.set_ylabel("泡沫液（吨）" if lang == "zh" else "foam (t)")
-        right.set_ylabel("人员（人）" if lang == "zh" else "crew")
-        bottom.set_xlabel("接警后分钟" if lang == "zh" else "minutes after the alarm")
-        bottom.set_xlim(0, horizon)
-        top.legend(loc="upper left", fontsize=7.5, ncol=2)
-        h1, l1 = bottom.get_legend_handles_labels()
-        h2, l2 = right.get_legend_handles_labels()
-        bottom.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=7.5)
-        for a in (top, bottom):
-            a.grid(True, linewidth=0.4, alpha=0.5)
-        title = f"力量到场时间线 · {result.site.name}" + ("（道路封闭）" if result.closed_edges else "")
-        fig.suptitle(title, fontsize=11)
-        fig.set_label(title)
-        fig.tight_layout()
-    return fig
-
-
-def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = None, lang: str = "zh",
-                     paper: str = "A4") -> Figure:
-    """The drill map: roads, each force's route coloured by arrival order, stations, the site and closed roads."""
-    from matplotlib import colormaps
-    from matplotlib.patches import Patch
-
-    from yitu.maps import static
-
-    crs = project.metric_crs()
-    site = result.site.gdf().to_crs(crs)
-    routes = result.routes.to_crs(crs)
-    parts = [site.total_bounds]
-    if len(routes):
-        parts.append(routes.total_bounds)
-    b = np.array(parts)
-    bx = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-    pad = max(500.0, 0.05 * max(bx[2] - bx[0], bx[3] - bx[1]))
-    bbox_m = gpd.GeoSeries.from_xy([bx[0] - pad, bx[2] + pad], [bx[1] - pad, bx[3] + pad], crs=crs).to_crs(4326)
-    bounds_ll = (bbox_m.x.min(), bbox_m.y.min(), bbox_m.x.max(), bbox_m.y.max())
-    title = f"演练路线图 · {result.site.name}" if lang == "zh" else f"Drill routes · {result.site.name}"
-    sub = f"灾情类型 {result.hazard}" + (f" · 封闭 {'、'.join(result.closed_what)}" if result.closed_what else "")
-    fig, ax = static.map_axes(bounds_ll, project=project, paper=paper, title=title, subtitle=sub, lang=lang, font=font)
-    handles: list[Any] = []
-    roads = project.read_optional("roads")
-    if roads is not None and len(roads):
-        r = roads.cx[bounds_ll[0]:bounds_ll[2], bounds_ll[1]:bounds_ll[3]].to_crs(crs)
-        r.plot(ax=ax, color="#BDBDBD", linewidth=0.5, zorder=2)
-        handles.append(Line2D([], [], color="#BDBDBD", linewidth=1, label="道路" if lang == "zh" else "roads"))
-    if result.closed_lines is not None and len(result.closed_lines):
-        result.closed_lines.to_crs(crs).plot(ax=ax, color="#D50000", linewidth=3.2, zorder=9)
-        handles.append(Line2D([], [], color="#D50000", linewidth=3, label="封闭道路" if lang == "zh" else "closed road"))
-    if len(routes):
-        cmap = colormaps["viridis"]
-        n = len(routes)
-        for i, (geom, name, arr, rank) in enumerate(zip(routes.geometry, routes["station_name"], routes["arrival_min"],
-                                                        routes["rank"])):
-            colour = cmap(i / max(n - 1, 1))
-            ax.plot(*geom.xy, color=colour, linewidth=2.6 - 1.4 * i / max(n - 1, 1), alpha=0.9, zorder=10 + n - i)
-            if i < 8:
-                handles.append(Line2D([], [], color=colour, linewidth=2, label=f"{rank} {name} {arr:.1f} 分"))
-    st = project.read_optional("stations")
-    if st is not None and len(st):
-        st = st.to_crs(crs)
-        ax.scatter(st.geometry.x, st.geometry.y, marker="^", s=70, c="#C62828", edgecolors="black", linewidths=0.5,
-                   zorder=30)
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=8, markerfacecolor="#C62828",
-                              markeredgecolor="black", label="救援力量" if lang == "zh" else "rescue forces"))
-    sp = site.geometry.iloc[0]
-    sp = sp if sp.geom_type == "Point" else sp.representative_point()
-    ax.scatter([sp.x], [sp.y], marker="*", s=320, c="#FFD600", edgecolors="black", linewidths=0.8, zorder=40)
-    handles.append(Line2D([], [], linestyle="none", marker="*", markersize=13, markerfacecolor="#FFD600",
-                          markeredgecolor="black", label="演练地点" if lang == "zh" else "drill site"))
-    handles.insert(0, Patch(facecolor="none", edgecolor="none", label="到场顺序" if lang == "zh" else "arrival order",
-                            visible=False))
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    static.add_legend(ax, handles, font=font)
-    static.add_scalebar(ax, font=font)
-    static.add_north_arrow(ax, font=font)
-    from yitu.maps.sources import project_data_date, source_line
-
-    static.add_notes(fig, data_date=project_data_date(project), source=source_line(project), font=font)
-    return fig
-
-
-def _park_maps(project: Any, *, font: Any) -> list[tuple[str, bytes]]:
-    """The park-check map of each park (the first three): every report carries at least this image."""
-    import matplotlib.pyplot as plt
-
-    from yitu.maps import static
-
-    parks = project.read_optional("parks")
-    out: list[tuple[str, bytes]] = []
-    ids = [None] if parks is None or not len(parks) else [str(v) for v in parks["id"].head(3)]
-    for pid in ids:
-        try:
-            fig = static.render(project, what="risk", park_id=pid, font=font)
-        except Exception as exc:  # noqa: BLE001 - the report goes on without this image, saying so in the log
-            log.warning("park map %s not drawn: %s", pid, exc)
-            continue
-        name = "" if pid is None else str(parks.loc[parks["id"].astype(str) == pid, "name"].iloc[0])
-        out.append((f"{name}四色分布图（园区救援核查）" if name else "安全风险四色分布图", _png(fig, dpi=110)))
-        plt.close(fig)
-    return out
-
-
-def _png(fig: Figure, dpi: int = 150) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-    return buf.getvalue()
-
+from yitu.maps.report_figures import _park_maps, _png, drill_map_figure, timeline_figure  # noqa: E402
 
 # ------------------------------------------------------------------------------------ content
 @dataclass
@@ -304,8 +137,9 @@ def _drill_sections(project: Any, before: Any, after: Any | None, *, font: Any) 
             if exc.__class__.__name__ not in ("FontError", "InputError", "ProjectError"):
                 raise
             sec.paragraphs.append(f"路线图未生成：{exc}")
+        # the columns a reader needs (vehicle types are in the on-site table below): 10, on a landscape page
         cols = ["rank", "station_name", "station_type", "turnout_min", "travel_min", "arrival_min", "vehicles",
-                "foam_tender", "aerial", "personnel", "foam_t", "status", "reason"]
+                "foam_t", "status", "reason"]
         sec.items.append(_Table(f"救援力量到场排序{label}", res.forces[cols], FORCE_LABELS))
         sec.items.append(_Table(f"各时刻到场力量{label}", res.on_site[list(ONSITE_LABELS)], ONSITE_LABELS))
         sec.items.append(_Table(f"力量需求核查{label}（{res.hazard}）", res.requirements[list(REQ_LABELS)], REQ_LABELS))
@@ -456,75 +290,6 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     )
 
 
-# ----------------------------------------------------------------------------------- writers
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
-color:#222;line-height:1.5;padding:0 1em}
-h1{font-size:1.6em;border-bottom:3px solid #C62828;padding-bottom:.3em}
-h2{font-size:1.25em;margin-top:1.8em;border-left:6px solid #1565C0;padding-left:.5em}
-h3{font-size:1.05em;margin:1.2em 0 .4em}
-table{border-collapse:collapse;width:100%;font-size:.85em;margin:.4em 0 1em}
-th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#ECEFF1}
-tr:nth-child(even) td{background:#FAFAFA}
-.verdict{display:inline-block;padding:.2em .8em;border-radius:4px;color:#fff;font-weight:bold;font-size:1.2em}
-.PASS{background:#2E7D32}.FAIL{background:#C62828}
-td.MET{color:#2E7D32;font-weight:bold}td.NOTMET{color:#C62828;font-weight:bold}
-figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
-figcaption{font-size:.9em;color:#555}
-.meta{color:#666;font-size:.9em}.note{color:#666;font-size:.85em}
-"""
-
-
-def _html_table(t: _Table) -> str:
-    e = html.escape
-    out = [f"<h3>{e(t.title)}</h3>"]
-    if t.note:
-        out.append(f"<p class=\"note\">{e(t.note)}</p>")
-    df = t.df.head(_MAX_ROWS)
-    cols = list(df.columns)
-    out.append("<table><thead><tr>" + "".join(f"<th>{e(t.labels.get(c, str(c)))}</th>" for c in cols) + "</tr></thead><tbody>")
-    for row in df.itertuples(index=False):
-        cells = []
-        for c, v in zip(cols, row):
-            cls = ""
-            if c == "status" and str(v) in ("MET", "NOT MET"):
-                cls = f" class=\"{str(v).replace(' ', '')}\""
-            cells.append(f"<td{cls}>{e(_fmt(v, c))}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    if len(t.df) > _MAX_ROWS:
-        out.append(f"<p class=\"note\">… 另有 {len(t.df) - _MAX_ROWS} 行 (more rows in the CSV)</p>")
-    if not len(t.df):
-        out.append("<p class=\"note\">（无）</p>")
-    return "\n".join(out)
-
-
-def _render_html(c: ReportContent) -> str:
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>", "<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-        f"<title>{e(c.title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(c.title)}</h1>",
-        f"<p class=\"meta\">生成时间 {e(c.created)} · yitu {e(__version__)}</p>",
-        f"<p>总体结论 <span class=\"verdict {e(c.verdict)}\">{e(STATUS_ZH[c.verdict])}</span></p>",
-    ]
-    for sec in c.sections:
-        parts.append(f"<h2>{e(sec.title)}</h2>")
-        parts += [f"<p>{e(p)}</p>" for p in sec.paragraphs]
-        for item in sec.items:
-            if isinstance(item, _Table):
-                parts.append(_html_table(item))
-            else:
-                cap, png = item
-                b64 = base64.b64encode(png).decode("ascii")
-                parts.append(f"<figure><img alt=\"{e(cap)}\" src=\"data:image/png;base64,{b64}\">"
-                             f"<figcaption>{e(cap)}</figcaption></figure>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
 def _docx(c: ReportContent, path: Path, *, unit: str = "") -> None:
     """The Word file: A4 公文 style (:mod:`yitu.maps.report_docx`)."""
     from yitu.maps.report_docx import write_docx
@@ -584,7 +349,9 @@ def readiness_report(
     out.mkdir(parents=True, exist_ok=True)
     html_path = out / "report.html"
     with atomic_path(html_path) as tmp:
-        tmp.write_text(_render_html(content), encoding="utf-8")
+        from yitu.maps.report_html import render_html
+
+        tmp.write_text(render_html(content), encoding="utf-8")
     docx_path = out / "report.docx"
     _docx(content, docx_path, unit=project.settings.project.name)
     log.info("readiness report: %s, %s (verdict %s)", html_path, docx_path, content.verdict)

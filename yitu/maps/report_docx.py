@@ -176,7 +176,7 @@ def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, un
                 n_fig += 1
                 cp = doc.add_paragraph(f"图{n_fig}　{cap_text}", style="Caption")
                 cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for s in doc.sections:
+    for s in doc.sections[1:]:  # every page numbered by the first section's footer
         s.footer.is_linked_to_previous = True
     with atomic_path(path) as tmp:
         doc.save(str(tmp))
