@@ -84,6 +84,9 @@ def test_docx_has_real_tables_and_images(report_project):  # type: ignore[no-unt
     body = doc.styles["Normal"].element.rPr.rFonts
     assert body.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
     assert "PAGE" in doc.sections[0].footer._element.xml
+    head = doc.styles["Heading 1"].element.rPr.rFonts
+    assert head.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "黑体"
+    assert not any(k.endswith("Theme") for k in head.attrib)  # no theme font overriding 黑体
     assert "表1" in text and "图1" in text and "output/" not in text and ".csv" not in text
     assert "总体结论" in text and "calibration" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
 

@@ -88,6 +88,7 @@ def test_template_syntax_in_every_field_is_kept_as_text(poisoned, tmp_path, demo
 
 @needs_chromium
 @pytest.mark.browser
+@pytest.mark.slow
 def test_template_syntax_in_a_real_browser(poisoned, tmp_path):
     project, folder, _ = poisoned
     path = save_html(risk_map(project, title="{{7*7}}标题"), tmp_path / "m.html")

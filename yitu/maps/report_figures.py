@@ -135,8 +135,8 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
                               markeredgecolor="black", label="救援力量" if lang == "zh" else "rescue forces"))
     sp = site.geometry.iloc[0]
     sp = sp if sp.geom_type == "Point" else sp.representative_point()
-    ax.scatter([sp.x], [sp.y], marker="*", s=320, c="#FFD600", edgecolors="black", linewidths=0.8, zorder=40)
-    handles.append(Line2D([], [], linestyle="none", marker="*", markersize=13, markerfacecolor="#FFD600",
+    ax.scatter([sp.x], [sp.y], marker="*", s=320, c="#FFFFFF", edgecolors="black", linewidths=0.8, zorder=40)
+    handles.append(Line2D([], [], linestyle="none", marker="*", markersize=13, markerfacecolor="#FFFFFF",
                           markeredgecolor="black", label="演练地点" if lang == "zh" else "drill site"))
     handles.insert(0, Patch(facecolor="none", edgecolor="none", label="到场顺序" if lang == "zh" else "arrival order",
                             visible=False))

@@ -271,8 +271,8 @@ def _render_enterprise(
         if zones.empty:
             zones = None
     if zones is None:
-        log.warning("enterprise %s has no risk zones: the map shows its surroundings (plants, rescue forces, "
-                    "targets within 1 km); import its zones with `yitu import DIR risk_zones FILE`", eid)
+        log.warning("企业 %s 无风险分区数据，图中为其周边 1 km 的企业、救援力量与防护目标 (no risk zones: its "
+                    "surroundings are shown); 导入分区 import its zones with `yitu import DIR risk_zones FILE`", eid)
     crs = project.metric_crs()
     here = gpd.GeoSeries([row.geometry], crs="EPSG:4326")
     geoms = here if zones is None else pd.concat([here, zones.geometry], ignore_index=True)
