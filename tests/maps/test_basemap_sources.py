@@ -131,3 +131,11 @@ def test_big_layers_on_canvas_and_the_overlay_contract(demo_copy, monkeypatch, t
     assert ov["popupHtml"]["v"] == ["<b>甲</b>"] and ov["popup"]
     ent = next(ly for ly in doc["layers"] if ly["key"] == "enterprises")
     assert len(ent["xy"]) == 2 * ent["n"] and "d" in ent["fields"][1]  # flat coordinates, grades dictionary-encoded
+
+
+def test_nan_coordinates_are_not_drawn_and_do_not_break_the_page(demo_copy):
+    ent = demo_copy.read("enterprises")
+    ent.loc[ent.index[0], "geometry"] = shapely.Point(float("nan"), float("nan"))
+    demo_copy.write("enterprises", ent)
+    m = risk_map(demo_copy, qgis_styles=False)
+    assert m.yitu_counts["enterprises"] == len(ent) - 1

@@ -230,3 +230,25 @@ def test_report_says_when_the_park_check_is_older_than_the_stations(demo_copy, d
     stale = report_content(demo_copy, network=demo_network)
     note = [p for sec in stale.sections for p in sec.paragraphs if "已过期" in p]
     assert len(note) == 1 and "stations" in note[0] and "yitu check" in note[0]
+
+
+def test_docx_holds_control_characters_and_fits_wide_tables(tmp_path):
+    import pandas as pd
+    from docx import Document
+
+    from yitu.maps.report import ReportContent, Section, Table, _docx
+
+    wide = pd.DataFrame({f"c{i}": [f"江海\x0b化工{i}", "乙"] for i in range(10)})
+    narrow = pd.DataFrame({"name": ["一个很长很长的救援力量名称", "短"], "n": [1, 2]})
+    c = ReportContent(title="报告\x0b", verdict="PASS", counts={}, created="2026-01-01 08:00",
+                      sections=[Section("一、\x00测试", ["段落\x0c"], [Table("宽表", wide, {}), Table("窄表", narrow, {"name": "名称", "n": "数"})])])
+    path = tmp_path / "r.docx"
+    _docx(c, path, unit="青岚县")
+    doc = Document(str(path))
+    assert "江海 化工0" in doc.tables[0].rows[1].cells[0].text  # the vertical tab became a space
+    land = [s for s in doc.sections if s.page_width > s.page_height]
+    assert land and round(land[0].page_width.mm) == 297  # the 10-column table on a landscape A4 page
+    t = doc.tables[1]
+    w = [c.width for c in t.rows[0].cells]
+    assert w[0] > 2 * w[1]  # widths fitted to content, not equal
+    assert "青岚县" in "\n".join(p.text for p in doc.paragraphs[:3])  # the title block names the unit

@@ -152,6 +152,8 @@ class MapLayer:
         (column, label) pairs shown in the popup table, values as plain text (empty values skipped).
     shape
         Point shape of the layer (:data:`yitu.maps.style.SHAPES`).
+    label
+        Name in the layer control and the legend (default: the words for ``key``).
     """
 
     key: str
@@ -160,6 +162,7 @@ class MapLayer:
     show: bool = True
     fields: list[tuple[str, str]] | None = None
     shape: str = "circle"
+    label: str | None = None
 
 
 def _usable(gdf: gpd.GeoDataFrame | None, name: str) -> gpd.GeoDataFrame | None:
@@ -168,6 +171,10 @@ def _usable(gdf: gpd.GeoDataFrame | None, name: str) -> gpd.GeoDataFrame | None:
         return None
     geom = gdf.geometry.values
     ok = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+    if ok.any():  # NaN/inf coordinates (a GeoJSON with NaN) cannot be drawn: counted as missing
+        coords, idx = shapely.get_coordinates(geom[ok], return_index=True)
+        bad = np.unique(idx[~np.isfinite(coords).all(axis=1)])
+        ok[np.flatnonzero(ok)[bad]] = False
     if not ok.all():
         log.warning("%s: %d row(s) without geometry are not drawn", name, int((~ok).sum()))
     out = gdf.loc[ok].copy()

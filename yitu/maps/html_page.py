@@ -106,7 +106,8 @@ def _styles(col: pd.Series | None, n: int) -> tuple[list[dict[str, Any]], list[i
 def _encode_layer(ly: MapLayer, lang: str, geo_parts: list[str]) -> dict[str, Any]:
     gdf = ly.gdf
     n = len(gdf)
-    out: dict[str, Any] = {"key": ly.key, "label": esc(f"{_label(ly.key, lang)} ({n})"), "show": bool(ly.show), "n": n,
+    name = getattr(ly, "label", None) or _label(ly.key, lang)
+    out: dict[str, Any] = {"key": ly.key, "label": esc(f"{name} ({n})"), "show": bool(ly.show), "n": n,
                            "shape": ly.shape if ly.shape in (*style.SHAPES, "label") else "circle"}
     geoms = shapely.transform(np.asarray(gdf.geometry.values), lambda c: np.round(c, 6)) if n else np.array([])
     if n and (shapely.get_type_id(geoms) == 0).all():

@@ -10,6 +10,7 @@ tables in a landscape section; figures with captions 图1 …. No file paths.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,13 @@ import pandas as pd
 __all__ = ["write_docx"]
 
 _BODY_EA, _HEAD_EA, _LATIN = "仿宋", "黑体", "Noto Sans CJK SC"
+# characters XML 1.0 (and so Word) cannot hold: a vertical tab in a name must not crash the report
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _x(text: object) -> str:
+    """Text as Word can store it: control characters that XML forbids become a space."""
+    return _NOT_XML.sub(" ", str(text))
 _MAX_ROWS = 60
 
 
@@ -112,12 +120,12 @@ def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, un
     doc.styles["Title"].font.size = Pt(20)
     doc.styles["Heading 1"].font.size = Pt(15)
     doc.styles["Heading 2"].font.size = Pt(12.5)
-    doc.core_properties.title = c.title
+    doc.core_properties.title = _x(c.title)
     doc.core_properties.author = f"yitu {__version__}"
 
-    t = doc.add_paragraph(c.title, style="Title")
+    t = doc.add_paragraph(_x(c.title), style="Title")
     t.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    meta = doc.add_paragraph(f"{unit}　{str(c.created)[:10]}" if unit else str(c.created)[:10])
+    meta = doc.add_paragraph(_x(f"{unit}　{str(c.created)[:10]}" if unit else str(c.created)[:10]))
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p = doc.add_paragraph("总体结论：")
     run = p.add_run(status_words[c.verdict])
@@ -127,9 +135,9 @@ def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, un
     n_tab = n_fig = 0
     landscape = False
     for s in c.sections:
-        doc.add_heading(s.title, level=1)
+        doc.add_heading(_x(s.title), level=1)
         for para in s.paragraphs:
-            doc.add_paragraph(para)
+            doc.add_paragraph(_x(para))
         for item in s.items:
             if isinstance(item, _Table):
                 df = item.df.head(_MAX_ROWS)
@@ -139,10 +147,10 @@ def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, un
                     _a4(new, landscape=wide)
                     landscape = wide
                 n_tab += 1
-                cap = doc.add_paragraph(f"表{n_tab}　{item.title}", style="Caption")
+                cap = doc.add_paragraph(_x(f"表{n_tab}　{item.title}"), style="Caption")
                 cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if item.note:
-                    doc.add_paragraph(item.note)
+                    doc.add_paragraph(_x(item.note))
                 cols = list(df.columns)
                 headers = [str(item.labels.get(col, col)) for col in cols]
                 table = doc.add_table(rows=1, cols=len(cols))
@@ -152,13 +160,13 @@ def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, un
                 total = (cur.page_width - cur.left_margin - cur.right_margin) / Mm(1)
                 widths = _widths(df, headers, fmt, total)
                 for cell, head in zip(table.rows[0].cells, headers):
-                    cell.text = head
+                    cell.text = _x(head)
                     for r in cell.paragraphs[0].runs:
                         r.bold = True
                 for row in df.itertuples(index=False):
                     cells = table.add_row().cells
                     for cell, col, v in zip(cells, cols, row):
-                        cell.text = fmt(v, col)
+                        cell.text = _x(fmt(v, col))
                 for r in table.rows:
                     for cell, wmm in zip(r.cells, widths):
                         cell.width = Mm(wmm)
@@ -176,7 +184,7 @@ def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, un
                 cur = doc.sections[-1]
                 doc.add_picture(io.BytesIO(png), width=cur.page_width - cur.left_margin - cur.right_margin)
                 n_fig += 1
-                cp = doc.add_paragraph(f"图{n_fig}　{cap_text}", style="Caption")
+                cp = doc.add_paragraph(_x(f"图{n_fig}　{cap_text}"), style="Caption")
                 cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for s in doc.sections[1:]:  # every page numbered by the first section's footer
         s.footer.is_linked_to_previous = True

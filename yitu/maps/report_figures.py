@@ -109,6 +109,9 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
     sub = f"灾情类型 {result.hazard}" + (f" · 封闭 {'、'.join(result.closed_what)}" if result.closed_what else "")
     fig, ax = static.map_axes(bounds_ll, project=project, paper=paper, title=title, subtitle=sub, lang=lang, font=font)
     handles: list[Any] = []
+    from yitu.maps.static_draw import _draw_base
+
+    base = _draw_base(ax, project, static._layout(fig))  # water, bridges, towns: the story of a drill
     roads = project.read_optional("roads")
     if roads is not None and len(roads):
         r = roads.cx[bounds_ll[0]:bounds_ll[2], bounds_ll[1]:bounds_ll[3]].to_crs(crs)
@@ -142,7 +145,7 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
                             visible=False))
     ax.set_xlabel("")
     ax.set_ylabel("")
-    static.add_legend(ax, handles, font=font)
+    static.add_legend(ax, handles + base, font=font)
     static.add_scalebar(ax, font=font)
     static.add_north_arrow(ax, font=font)
     from yitu.maps.sources import project_data_date, source_line
