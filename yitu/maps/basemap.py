@@ -174,7 +174,7 @@ def _clip(gdf: gpd.GeoDataFrame, bounds: tuple[float, float, float, float] | Non
 
 def base_layers(project: Project, *, lang: str = "zh", bounds: tuple[float, float, float, float] | None = None) -> list[Any]:
     """Map layers of the base geography (bottom of the drawing order), empty when there is none."""
-    from yitu.maps.html_layers import MapLayer, _style_series
+    from yitu.maps.html_layers import MapLayer, _set_style
 
     geo = project_geography(project)
     if geo is None:
@@ -189,7 +189,7 @@ def base_layers(project: Project, *, lang: str = "zh", bounds: tuple[float, floa
         show = gdf.copy()
         show["_title"] = show["name"].fillna("").astype(str)
         show["_tip"] = show["_title"]
-        show["_style"] = _style_series(show.index, **st)
+        _set_style(show, **st)
         out.append(MapLayer(key, show, legend=legend, fields=[]))
 
     water = pd.concat([geo.water, geo.waterways], ignore_index=True) if len(geo.waterways) else geo.water
@@ -212,7 +212,7 @@ def base_layers(project: Project, *, lang: str = "zh", bounds: tuple[float, floa
         show = places.copy()
         show["_title"] = show["name"].fillna("").astype(str)
         show["_tip"] = show["_title"]
-        show["_style"] = _style_series(show.index, radius=0.0)
+        _set_style(show, radius=0.0)
         out.append(MapLayer("base_places", show, legend=[], fields=[], shape="label"))
     return out
 

@@ -123,11 +123,25 @@ def _fmt_value(v: Any, lang: str) -> str:
 
 
 def _fmt(s: pd.Series, lang: str) -> pd.Series:
-    if s.dtype == object or pd.api.types.is_string_dtype(s):
-        # the common case: text columns; vectorised (100,000 rows in milliseconds)
-        out = s.astype(object).where(s.notna(), "")
-        return out.map(lambda v: v if isinstance(v, str) else _fmt_value(v, lang)).astype(object)
-    return s.map(lambda v: _fmt_value(v, lang)).astype(object)
+    """Display texts of a column, vectorised by dtype (100,000 rows in well under a second)."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.map({True: _w("yes", lang), False: _w("no", lang)}).fillna("").astype(object)
+    if pd.api.types.is_numeric_dtype(s):
+        v = pd.to_numeric(s, errors="coerce").astype(float)
+        whole = v.notna() & np.isfinite(v) & (v == v.round())
+        out = pd.Series("", index=s.index, dtype=object)
+        if whole.any():
+            out[whole] = v[whole].round().astype("int64").astype(str)
+        frac = v.notna() & np.isfinite(v) & ~whole
+        if frac.any():
+            out[frac] = v[frac].round(2).map("{:.2f}".format).str.rstrip("0").str.rstrip(".")
+        return out
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+    out = s.astype(object).where(s.notna(), "")
+    if pd.api.types.infer_dtype(out, skipna=False) == "string":
+        return out
+    return out.map(lambda v: v if isinstance(v, str) else _fmt_value(v, lang)).astype(object)
 
 
 @dataclass
@@ -139,8 +153,8 @@ class MapLayer:
     key
         Layer key (see :data:`LAYER_ORDER`).
     gdf
-        GeoDataFrame, one row per feature drawn, with a ``_style`` column (Leaflet path options as
-        dicts; ``radius`` for points) and either plain-text columns ``_title``/``_tip`` plus the
+        GeoDataFrame, one row per feature drawn, with its Leaflet path options (``radius`` for points)
+        either as columns ``_s_<option>`` (:func:`_set_style`) or as a ``_style`` column of dicts, and either plain-text columns ``_title``/``_tip`` plus the
         columns named in ``fields`` (the popup is built in the browser with ``textContent``), or —
         the older contract of overlay modules — ``_popup``/``_tooltip`` holding *escaped* HTML.
     legend
@@ -190,17 +204,25 @@ def _require(gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str]) -> bool:
     return True
 
 
+STYLE_PREFIX = "_s_"
+
+
+def _set_style(df: pd.DataFrame, **cols: Any) -> None:
+    """Leaflet path options of each feature as columns ``_s_<option>`` (scalars or per-row values): the
+    page encodes them column-wise; :func:`_style_series` gives the older column of dicts for overlays."""
+    for k, v in cols.items():
+        df[STYLE_PREFIX + k] = np.asarray(v) if isinstance(v, (pd.Series, np.ndarray, list)) else v
+
+
 def _style_series(index: pd.Index, **cols: Any) -> pd.Series:
     """A Series of style dicts from scalar or per-row (Series/array) values."""
     n = len(index)
-    arrays = {k: (np.asarray(v, dtype=object) if isinstance(v, (pd.Series, np.ndarray, list)) else np.full(n, v, dtype=object))
-              for k, v in cols.items()}
-    keys = list(arrays)
-    out = [
-        {k: (float(arrays[k][i]) if isinstance(arrays[k][i], (np.floating, np.integer)) else arrays[k][i]) for k in keys}
-        for i in range(n)
-    ]
-    return pd.Series(out, index=index, dtype=object)
+    frame = pd.DataFrame({k: (np.asarray(v) if isinstance(v, (pd.Series, np.ndarray, list)) else np.full(n, v, dtype=object))
+                          for k, v in cols.items()}, index=pd.RangeIndex(n))
+    for k in frame.columns:  # numpy scalars -> Python floats (JSON)
+        if pd.api.types.is_numeric_dtype(frame[k]):
+            frame[k] = frame[k].astype(float)
+    return pd.Series(frame.to_dict("records"), index=index, dtype=object)
 
 
 def _grades(project: Project, settings: Settings) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
@@ -237,7 +259,7 @@ def _mh_text(level: pd.Series, lang: str) -> pd.Series:
     en = {1: "Level I", 2: "Level II", 3: "Level III", 4: "Level IV"}
     names = zh if lang == "zh" else en
     lv = pd.to_numeric(level, errors="coerce")
-    return lv.map(lambda v: names.get(int(v), _w("mh_none", lang)) if pd.notna(v) else "").astype(object)
+    return lv.map(names).where(lv.isna() | lv.isin(list(names)), _w("mh_none", lang)).fillna("").astype(object)
 
 
 def _name(df: pd.DataFrame, lang: str, col: str = "name") -> pd.Series:
@@ -290,15 +312,9 @@ def _enterprises(ent: gpd.GeoDataFrame, lang: str, stale_months: int = 12) -> Ma
     show["_tip"] = _joined(show["_title"], show["_grade_text"])
     colour = _grade_colour(grade)
     is_major = (mh.fillna(0) > 0).to_numpy()
-    show["_style"] = _style_series(
-        show.index,
-        radius=mh.map(style.major_hazard_radius).to_numpy(dtype=float),
-        color=np.where(is_major, "#000000", "#424242"),
-        weight=np.where(is_major, 2.0, 1.0),
-        fillColor=colour,
-        fillOpacity=0.9,
-        opacity=1.0,
-    )
+    radius = mh.map({lv: style.major_hazard_radius(lv) for lv in (1, 2, 3, 4)}).fillna(style.major_hazard_radius(0))
+    _set_style(show, radius=radius.to_numpy(dtype=float), color=np.where(is_major, "#000000", "#424242"),
+               weight=np.where(is_major, 2.0, 1.0), fillColor=colour, fillOpacity=0.9, opacity=1.0)
     return MapLayer("enterprises", show, legend=_grade_legend(lang), fields=fields, shape="circle")
 
 
@@ -318,8 +334,8 @@ def _risk_zones(zones: gpd.GeoDataFrame, ent: gpd.GeoDataFrame | None, lang: str
     show["_title"] = _name(show, lang)
     show["_tip"] = _joined(show["_title"], show["_grade_text"])
     colour = _grade_colour(show["grade"])
-    show["_style"] = _style_series(show.index, color=colour, weight=1.0, fillColor=colour, fillOpacity=0.55,
-                                   opacity=1.0, radius=5.0)
+    _set_style(show, color=colour, weight=1.0, fillColor=colour, fillOpacity=0.55,
+               opacity=1.0, radius=5.0)
     return MapLayer("risk_zones", show, legend=[], fields=fields)
 
 
@@ -348,8 +364,8 @@ def _points(
         size = cat.map(lambda c: syms[c].size).to_numpy(dtype=float)
     show["_title"] = _name(show, lang)
     show["_tip"] = show["_title"] if tip_extra is None else _joined(show["_title"], tip_extra)
-    show["_style"] = _style_series(show.index, radius=size, color=base.stroke, weight=1.5, fillColor=fill,
-                                   fillOpacity=0.95, opacity=1.0)
+    _set_style(show, radius=size, color=base.stroke, weight=1.5, fillColor=fill,
+               fillOpacity=0.95, opacity=1.0)
     return MapLayer(key, show, legend=legend or [(_label(key, lang), base.fill, base.shape)],
                     fields=[(f, _field_label(sch, f, lang)) for f in fields], shape=base.shape)
 
@@ -413,7 +429,7 @@ def _areas(key: str, gdf: gpd.GeoDataFrame, lang: str, fields: Sequence[tuple[st
                                 fillOpacity=fill_opacity, opacity=1.0)
     if dash:
         opts["dashArray"] = dash
-    show["_style"] = _style_series(show.index, **opts)
+    _set_style(show, **opts)
     return MapLayer(key, show, legend=legend or [], show=show_layer, fields=list(fields))
 
 
@@ -434,7 +450,7 @@ def _roads(roads: gpd.GeoDataFrame, lang: str) -> MapLayer:
     # a tooltip only (name · class · speed): popups for hundreds of road pieces would double the file size
     show["_tip"] = _joined(_joined(nm_txt, rc_txt), sp_txt)
     show["_title"] = ""
-    show["_style"] = _style_series(show.index, color=style.LAYER_COLOURS["roads"], weight=weight, opacity=0.8)
+    _set_style(show, color=style.LAYER_COLOURS["roads"], weight=weight, opacity=0.8)
     return MapLayer("roads", show, legend=[(_label("roads", lang), style.LAYER_COLOURS["roads"], "line")], fields=[])
 
 
@@ -530,8 +546,8 @@ def _park_fail(pt: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
         fail["name"] = fail.get("target_id", "")
     fail["_title"] = _name(fail, lang)
     fail["_tip"] = _joined(fail["_title"], _fmt(late, lang))
-    fail["_style"] = _style_series(fail.index, radius=sym.size, color=sym.stroke, weight=1.5, fillColor=sym.fill,
-                                   fillOpacity=1.0, opacity=1.0)
+    _set_style(fail, radius=sym.size, color=sym.stroke, weight=1.5, fillColor=sym.fill,
+               fillOpacity=1.0, opacity=1.0)
     return MapLayer("park_check_fail", fail, legend=legend, fields=fields, shape=sym.shape)
 
 

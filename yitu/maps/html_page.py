@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
 import folium
@@ -36,7 +37,7 @@ from branca.element import Element, MacroElement
 from yitu.errors import InputError
 from yitu.gis.crs import from_wgs84
 from yitu.maps import style
-from yitu.maps.html_layers import LAYER_ORDER, MapLayer, _fmt, _grade_legend, _label, _w, esc, map_layers
+from yitu.maps.html_layers import LAYER_ORDER, STYLE_PREFIX, MapLayer, _fmt, _grade_legend, _label, _w, esc, map_layers
 from yitu.maps.tiles import TileSource, resolve_tiles
 from yitu.words import tr
 
@@ -87,7 +88,9 @@ def safe_json(obj: Any) -> str:
 
 def _text_column(values: pd.Series) -> dict[str, Any]:
     """A column of display texts; dictionary-encoded when values repeat (``{"d": uniques, "c": codes}``)."""
-    v = values.astype(object).where(values.notna(), "").map(lambda x: x if isinstance(x, str) else str(x))
+    v = values.astype(object).where(values.notna(), "")
+    if pd.api.types.infer_dtype(v, skipna=False) != "string":
+        v = v.map(lambda x: x if isinstance(x, str) else str(x))
     if len(v) >= 8:
         codes, uniques = pd.factorize(v)
         if 2 * len(uniques) <= len(v):
@@ -95,12 +98,30 @@ def _text_column(values: pd.Series) -> dict[str, Any]:
     return {"v": v.tolist()}
 
 
-def _styles(col: pd.Series | None, n: int) -> tuple[list[dict[str, Any]], list[int]]:
-    if col is None or n == 0:
+def _styles(gdf: pd.DataFrame) -> tuple[list[dict[str, Any]], list[int]]:
+    """A table of the distinct styles and, per feature, the index of its style.
+
+    From the ``_s_<option>`` columns of the layers made here, else from a ``_style`` column of dicts.
+    """
+    n = len(gdf)
+    cols = [c for c in gdf.columns if str(c).startswith(STYLE_PREFIX)]
+    if cols:
+        frame = pd.DataFrame({c[len(STYLE_PREFIX):]: gdf[c].to_numpy() for c in cols}, index=pd.RangeIndex(n))
+        for c in frame.columns:
+            if pd.api.types.is_numeric_dtype(frame[c]):
+                frame[c] = frame[c].astype(float)
+    elif "_style" in gdf.columns and n:
+        frame = pd.DataFrame([s if isinstance(s, dict) else {} for s in gdf["_style"]], index=pd.RangeIndex(n))
+    else:
         return [{}], [0] * n
-    keys = [json.dumps(s if isinstance(s, dict) else {}, sort_keys=True) for s in col]
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
-    return [json.loads(u) for u in uniques], codes.tolist()
+    if n == 0 or frame.shape[1] == 0:
+        return [{}], [0] * n
+    keys = pd.util.hash_pandas_object(frame.astype(str), index=False)
+    codes, uniques = pd.factorize(keys)
+    first = pd.Series(np.arange(n)).groupby(codes).first().to_numpy()
+    table = [{k: v for k, v in rec.items() if not (isinstance(v, float) and math.isnan(v))}
+             for rec in frame.iloc[first].to_dict("records")]
+    return table, codes.tolist()
 
 
 def _encode_layer(ly: MapLayer, lang: str, geo_parts: list[str]) -> dict[str, Any]:
@@ -116,7 +137,7 @@ def _encode_layer(ly: MapLayer, lang: str, geo_parts: list[str]) -> dict[str, An
     else:
         geo_parts.append("[" + ",".join(shapely.to_geojson(geoms).tolist()) + "]")
         out["geo"] = f"@@GEO{len(geo_parts) - 1}@@"
-    out["styles"], out["s"] = _styles(gdf["_style"] if "_style" in gdf.columns else None, n)
+    out["styles"], out["s"] = _styles(gdf)
     if ly.fields is not None:
         blank = pd.Series("", index=gdf.index, dtype=object)
         out["title"] = _text_column(gdf["_title"] if "_title" in gdf.columns else blank)
