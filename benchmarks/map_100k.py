@@ -88,11 +88,13 @@ def main(argv: list[str] | None = None) -> None:
         secs = time.perf_counter() - t0
         if r.returncode:
             sys.exit(r.stdout + r.stderr)
-        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss_mb, cpu = ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime
         out = project.output_dir / "risk_map.html"
         mb = out.stat().st_size / 1e6
         print(f"enterprises      {args.n:>10,}")
-        print(f"yitu map         {secs:>10.1f} s (whole command, Python start included)")
+        print(f"yitu map         {secs:>10.1f} s wall, {cpu:.1f} s CPU (whole command, Python start included; "
+              f"load average {os.getloadavg()[0]:.1f})")
         print(f"peak memory      {rss_mb:>10.0f} MB")
         print(f"HTML file        {mb:>10.1f} MB")
         if not args.no_browser:
