@@ -255,6 +255,9 @@ def draw_geography(ax: Any, project: Project, *, crs: Any, scale: float = 1.0, f
         br.plot(ax=ax, color=c["bridge"], linewidth=3.5 * scale, alpha=0.6, zorder=2.5)
         handles.append(Line2D([], [], color=c["bridge"], linewidth=3.0, alpha=0.6, label=tr("maps.base.bridge")))
     pl = prep(geo.places)
+    parks = project.read_optional("parks")
+    if len(pl) and parks is not None and len(parks):  # a park names itself: no second label on top
+        pl = pl.loc[~pl.geometry.within(shapely.union_all(parks.to_crs(crs).geometry.values))]
     if labels and len(pl):
         halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
         rank = pl.get("kind", pd.Series("", index=pl.index)).map(_PLACE_RANK).fillna(6)

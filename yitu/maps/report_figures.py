@@ -12,8 +12,11 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+
+from yitu.maps import style
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +92,6 @@ def timeline_figure(result: Any, *, font: str | Path | None = None, lang: str = 
 def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = None, lang: str = "zh",
                      paper: str = "A4") -> Figure:
     """The drill map: roads, each force's route coloured by arrival order, stations, the site and closed roads."""
-    from matplotlib import colormaps
     from matplotlib.patches import Patch
 
     from yitu.maps import static
@@ -118,10 +120,11 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
         r.plot(ax=ax, color="#BDBDBD", linewidth=0.5, zorder=2)
         handles.append(Line2D([], [], color="#BDBDBD", linewidth=1, label="道路" if lang == "zh" else "roads"))
     if result.closed_lines is not None and len(result.closed_lines):
-        result.closed_lines.to_crs(crs).plot(ax=ax, color="#D50000", linewidth=3.2, zorder=9)
-        handles.append(Line2D([], [], color="#D50000", linewidth=3, label="封闭道路" if lang == "zh" else "closed road"))
+        result.closed_lines.to_crs(crs).plot(ax=ax, color="#000000", linewidth=3.2, linestyle=(0, (1.5, 1)), zorder=9)
+        handles.append(Line2D([], [], color="#000000", linewidth=3, linestyle=(0, (1.5, 1)), label="封闭道路" if lang == "zh" else "closed road"))
     if len(routes):
-        cmap = colormaps["viridis"]
+        # first to last arrival: dark green to purple (red/orange/yellow/blue mean a risk grade)
+        cmap = LinearSegmentedColormap.from_list("yitu_arrival", ["#1B5E20", "#80CBC4", "#6A1B9A"])
         n = len(routes)
         for i, (geom, name, arr, rank) in enumerate(zip(routes.geometry, routes["station_name"], routes["arrival_min"],
                                                         routes["rank"])):
@@ -132,9 +135,9 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
     st = project.read_optional("stations")
     if st is not None and len(st):
         st = st.to_crs(crs)
-        ax.scatter(st.geometry.x, st.geometry.y, marker="^", s=70, c="#C62828", edgecolors="black", linewidths=0.5,
+        ax.scatter(st.geometry.x, st.geometry.y, marker="^", s=55, c=style.STATION_DEFAULT, edgecolors="white", linewidths=0.5,
                    zorder=30)
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=8, markerfacecolor="#C62828",
+        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=7, markerfacecolor=style.STATION_DEFAULT,
                               markeredgecolor="black", label="救援力量" if lang == "zh" else "rescue forces"))
     sp = site.geometry.iloc[0]
     sp = sp if sp.geom_type == "Point" else sp.representative_point()

@@ -194,7 +194,7 @@ def _render_coverage(
     pc = _to(park_check, crs)
     if pc is not None:
         verdict = pc["verdict"].astype(str).str.upper() if "verdict" in pc.columns else pd.Series("", index=pc.index)
-        for v, key, colour in (("PASS", "pass_park", style.BAND_COLOURS[0]), ("FAIL", "fail_park", "#C62828")):
+        for v, key, colour in (("PASS", "pass_park", style.BAND_COLOURS[0]), ("FAIL", "fail_park", style.LAYER_COLOURS["fail"])):
             part = pc[verdict == v]
             if len(part):
                 part.boundary.plot(ax=ax, color=colour, linewidth=2.0 * scale, zorder=4)
