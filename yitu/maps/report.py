@@ -55,8 +55,16 @@ DISTRICT_LABELS: dict[str, str] = {"station_id": "编号", "station_name": "站�
                                    "district_km2": "辖区(km²)", "max_km2": "标准(km²)", "excess_km2": "超出(km²)",
                                    "source": "依据"}
 STATUS_ZH = {"reachable": "可达", "unreachable": "不可达", "off_network": "不在路网", "ok": "可达",
-             "MET": "满足 MET", "NOT MET": "不满足 NOT MET", "PASS": "通过 PASS", "FAIL": "不通过 FAIL"}
+             "MET": "满足", "NOT MET": "不满足", "PASS": "通过", "FAIL": "不通过"}
 _MAX_ROWS = 40
+
+
+def _word(prefix: str, code: object) -> str:
+    """Chinese words for a code of the drill (hazard, speed profile); an unknown code as stored."""
+    from yitu.words import has, tr
+
+    key = f"{prefix}.{code}"
+    return tr(key, lang="zh") if has(key) else str(code)
 
 from yitu.maps.report_figures import _park_maps, _png, drill_map_figure, timeline_figure  # noqa: E402
 
@@ -109,12 +117,12 @@ def _fmt(v: Any, col: str = "") -> str:
 def _drill_sections(project: Any, before: Any, after: Any | None, *, font: Any) -> _Section:
     from yitu.routing.drill import compare
 
-    sec = _Section("三、演练情景 Drill scenario")
+    sec = _Section("三、演练情景")
     s = before.site
     lon, lat = s.lonlat
     sec.paragraphs.append(
-        f"演练地点：{s.name}（{s.site_id}，{lon:.6f}, {lat:.6f}）；灾情类型：{before.hazard}；"
-        f"路网：{before.profile}；地点距道路 {before.site_snap_m:.0f} 米。"
+        f"演练地点：{s.name}（{s.site_id}，{lon:.6f}, {lat:.6f}）；灾情类型：{_word('maps.hazard', before.hazard)}；"
+        f"路网：{_word('maps.profile', before.profile)}；地点距道路 {before.site_snap_m:.0f} 米。"
     )
     if after is not None:
         sec.paragraphs.append(f"封闭道路：{'、'.join(after.closed_what)}（{after.closed_edges} 条有向路段）。")
@@ -151,9 +159,9 @@ def _drill_sections(project: Any, before: Any, after: Any | None, *, font: Any) 
 
 def _settings_section(project: Any, profile: str) -> _Section:
     s = project.settings
-    sec = _Section("五、计算设置 Settings used")
+    sec = _Section("五、计算设置")
     sec.paragraphs.append(
-        f"设置来源：{s.source}；yitu {__version__}。到场时间 = 出动时间 + 接驳（站点、地点至道路，按 "
+        f"设置来源：{Path(str(s.source)).name}；yitu {__version__}。到场时间 = 出动时间 + 接驳（站点、地点至道路，按 "
         f"{s.routing.access_speed_kmh:g} km/h）+ 路网行驶时间。"
     )
     lim = pd.DataFrame([
@@ -249,7 +257,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
         "辖区超标站点 stations over district area": len(gaps_result["districts"]),
     }
     sections: list[_Section] = []
-    summ = _Section("一、总体结论 Summary")
+    summ = _Section("一、总体结论")
     summ.paragraphs.append(
         "结论：" + STATUS_ZH[verdict] + "。判定规则：任一园区未通过救援圈核查或任一演练力量需求不满足即为不通过；"
         "缺口清单单列，不参与判定。"
@@ -257,7 +265,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     summ.items.append(_Table("统计", pd.DataFrame({"item": list(counts), "n": list(counts.values())}),
                              {"item": "项目", "n": "数量"}))
     sections.append(summ)
-    ps = _Section("二、化工园区救援圈核查 Park checks", [park_note])
+    ps = _Section("二、化工园区救援圈核查", [park_note])
     pcols = [c for c in PARK_LABELS if c in parks.columns]
     ps.items.append(_Table("园区核查", parks[pcols], PARK_LABELS))
     ps.items.extend(_park_maps(project, font=font))
@@ -265,8 +273,8 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     if before is not None:
         sections.append(_drill_sections(project, before, after, font=font))
     else:
-        sections.append(_Section("三、演练情景 Drill scenario", ["未指定演练地点（yitu report DIR --drill ENTERPRISE_ID）。"]))
-    gs = _Section("四、缺口清单 Gap list")
+        sections.append(_Section("三、演练情景", ["未指定演练地点（yitu report DIR --drill ENTERPRISE_ID）。"]))
+    gs = _Section("四、缺口清单")
     summary = gaps_result["summary"].iloc[0]
     gs.paragraphs.append(
         f"时限：园区内企业 {summary['park_limit_min']:g} 分钟（化工园区救援圈），其余企业、防护目标与村庄 "

@@ -92,6 +92,19 @@ def _widths(df: pd.DataFrame, headers: list[str], fmt: Any, total_mm: float) -> 
     return [total_mm * n / s for n in need]
 
 
+def _needs_landscape(df: pd.DataFrame, headers: list[str], fmt: Any, portrait_mm: float = 156.0) -> bool:
+    """Whether a table needs a landscape page: its content at 9 pt (about 1.6 mm per Latin character,
+    twice that per Chinese one, plus 2 mm of cell padding) is wider than the portrait text block."""
+    def w(s: str) -> float:
+        return sum(2.0 if ord(ch) > 0x2E80 else 1.0 for ch in s)
+
+    need = 0.0
+    for i, col in enumerate(df.columns):
+        cells = [w(fmt(v, col)) for v in df[col].head(_MAX_ROWS)]
+        need += min(max([w(headers[i]) * 0.6, *cells, 4.0]), 40.0) * 1.6 + 2.0
+    return need > portrait_mm
+
+
 def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, unit: str = "") -> None:
     """Write the report content ``c`` (:class:`yitu.maps.report.ReportContent`) as ``path``."""
     from docx import Document
@@ -141,7 +154,7 @@ def write_docx(c: Any, path: Path, *, status_words: dict[str, str], fmt: Any, un
         for item in s.items:
             if isinstance(item, _Table):
                 df = item.df.head(_MAX_ROWS)
-                wide = len(df.columns) > 7
+                wide = _needs_landscape(df, [str(item.labels.get(col, col)) for col in df.columns], fmt)
                 if wide != landscape:  # wide tables on a landscape page, back to portrait after
                     new = doc.add_section(WD_SECTION.NEW_PAGE)
                     _a4(new, landscape=wide)

@@ -114,5 +114,10 @@ register({
     "maps.source.osm": ("路网 © OpenStreetMap 贡献者", "Roads © OpenStreetMap contributors"),
     "maps.source.office": ("路网：{name}", "Roads: {name}"),
     "maps.date.unknown": ("未知", "unknown"),
+    "maps.hazard.fire": ("火灾", "fire"),
+    "maps.hazard.leak": ("泄漏", "leak"),
+    "maps.hazard.explosion": ("爆炸", "explosion"),
+    "maps.profile.fire_engine": ("消防车", "fire engine"),
+    "maps.profile.walking": ("步行", "walking"),
     "maps.no_zones": ("该企业无风险分区数据，图中为其周边情况", "No risk zones stored for this enterprise: its surroundings are shown"),
 })
