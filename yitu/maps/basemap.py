@@ -258,6 +258,9 @@ def draw_geography(ax: Any, project: Project, *, crs: Any, scale: float = 1.0, f
     parks = project.read_optional("parks")
     if len(pl) and parks is not None and len(parks):  # a park names itself: no second label on top
         pl = pl.loc[~pl.geometry.within(shapely.union_all(parks.to_crs(crs).geometry.values))]
+        if "name" in parks.columns:
+            names = [str(n) for n in parks["name"].dropna()]
+            pl = pl.loc[[not any(str(p) and str(p) in n for n in names) for p in pl["name"]]]
     if labels and len(pl):
         halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
         rank = pl.get("kind", pd.Series("", index=pl.index)).map(_PLACE_RANK).fillna(6)

@@ -124,10 +124,10 @@ def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, la
         sym = style.symbol("stations", kind)
         colour = sym.fill
         # never larger than the smallest plant dot beside it: risk first
-        ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(sym.size * 0.75 * scale) ** 2, c=colour, edgecolors="white",
+        ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(sym.size * 0.85 * scale) ** 2, c=colour, edgecolors="white",
                    linewidths=0.5 * scale, zorder=8)
         label = style.enum_name(kind, lang=lang)
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=sym.size * 0.75, markerfacecolor=colour,
+        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=sym.size * 0.85, markerfacecolor=colour,
                               markeredgecolor="black", markeredgewidth=0.5,
                               label=_w("count", lang=lang, label=label, n=int(mask.sum()))))
     return handles
