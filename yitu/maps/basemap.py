@@ -164,6 +164,17 @@ def project_geography(project: Project) -> Geography | None:
     return None if geo.is_empty() else geo
 
 
+def _without_park_names(project: Project, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Places other than the parks (a park is labelled with its own name: no second label on top)."""
+    parks = project.read_optional("parks")
+    if not len(places) or parks is None or not len(parks):
+        return places
+    inside = places.geometry.within(shapely.union_all(parks.to_crs(places.crs).geometry.values))
+    names = [str(n) for n in parks["name"].dropna()] if "name" in parks.columns else []
+    named = pd.Series([any(str(p) and str(p) in n for n in names) for p in places["name"]], index=places.index)
+    return places.loc[~inside & ~named]
+
+
 def _clip(gdf: gpd.GeoDataFrame, bounds: tuple[float, float, float, float] | None, margin: float = 0.05) -> gpd.GeoDataFrame:
     if bounds is None or not len(gdf):
         return gdf
@@ -207,7 +218,7 @@ def base_layers(project: Project, *, lang: str = "zh", bounds: tuple[float, floa
           color=c["boundary"], weight=1.5, dashArray="10 4 2 4", opacity=0.9)
     layer("base_bridges", geo.bridges, [(tr("maps.base.bridge", lang=lang), c["bridge"], "line")],
           color=c["bridge"], weight=7.0, opacity=0.55)
-    places = _clip(geo.places, bounds)
+    places = _without_park_names(project, _clip(geo.places, bounds))
     if len(places):
         show = places.copy()
         show["_title"] = show["name"].fillna("").astype(str)
@@ -255,12 +266,7 @@ def draw_geography(ax: Any, project: Project, *, crs: Any, scale: float = 1.0, f
         br.plot(ax=ax, color=c["bridge"], linewidth=3.5 * scale, alpha=0.6, zorder=2.5)
         handles.append(Line2D([], [], color=c["bridge"], linewidth=3.0, alpha=0.6, label=tr("maps.base.bridge")))
     pl = prep(geo.places)
-    parks = project.read_optional("parks")
-    if len(pl) and parks is not None and len(parks):  # a park names itself: no second label on top
-        pl = pl.loc[~pl.geometry.within(shapely.union_all(parks.to_crs(crs).geometry.values))]
-        if "name" in parks.columns:
-            names = [str(n) for n in parks["name"].dropna()]
-            pl = pl.loc[[not any(str(p) and str(p) in n for n in names) for p in pl["name"]]]
+    pl = _without_park_names(project, pl)
     if labels and len(pl):
         halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
         rank = pl.get("kind", pd.Series("", index=pl.index)).map(_PLACE_RANK).fillna(6)
