@@ -82,6 +82,9 @@ def test_osm_parses_and_matches_road_layer(demo):
     h = _Ways()
     h.apply_file(str(project.path / "inputs" / "roads.osm"))
     assert h.ways and all(set(refs) <= h.nodes for _, refs, _ in h.ways)
+    # the river and the canal are water ways for the maps' base geography, not roads
+    assert sorted(t.get("waterway", "") for _, _, t in h.ways if "highway" not in t) == ["canal", "river"]
+    h.ways = [w for w in h.ways if "highway" in w[2]]
     classes = {t["highway"] for _, _, t in h.ways}
     assert {"motorway", "motorway_link", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
             "service"} <= classes
