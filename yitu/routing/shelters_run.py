@@ -33,6 +33,7 @@ __all__ = ["run_shelters", "RESULT_ASSIGNMENT", "RESULT_LOAD", "store_results"]
 
 RESULT_ASSIGNMENT = "result_shelter_assignment"
 RESULT_LOAD = "result_shelter_load"
+RESULT_PROPOSALS = "result_shelter_proposals"
 
 
 def _share_rule(blocks: pd.DataFrame, sh: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -205,8 +206,9 @@ def run_shelters(
                          optimal=a.optimal, total_walk_min=total_min, route_kind=route_kind)
 
 
-def store_results(project: Any, res: ShelterResult) -> list[str]:
-    """Store ``result_shelter_assignment`` (routes, and unplaced blocks as points) and ``result_shelter_load``."""
+def store_results(project: Any, res: ShelterResult, *, proposals: pd.DataFrame | None = None) -> list[str]:
+    """Store ``result_shelter_assignment`` (routes, and unplaced blocks as points) and ``result_shelter_load``
+    (and ``result_shelter_proposals`` when new shelters were proposed)."""
     pairs = res.pairs.drop(columns=["block", "shelter"]).assign(kind="route")
     un = res.blocks[res.blocks["unplaced"] > 0]
     un_rows = gpd.GeoDataFrame({"block_id": un["id"], "block_name": un["name"], "people": un["unplaced"],
@@ -227,5 +229,11 @@ def store_results(project: Any, res: ShelterResult) -> list[str]:
         if c in load:
             load[c] = load[c].astype("string")
     project.write(RESULT_LOAD, gpd.GeoDataFrame(load, geometry="geometry", crs=4326))
-    return [RESULT_ASSIGNMENT, RESULT_LOAD]
+    names = [RESULT_ASSIGNMENT, RESULT_LOAD]
+    if proposals is not None and len(proposals):
+        g = gpd.GeoDataFrame(proposals.astype({"建议编号": "string", "场所类型": "string", "服务居民区": "string"}),
+                             geometry=gpd.points_from_xy(proposals["经度"], proposals["纬度"]), crs=4326)
+        project.write(RESULT_PROPOSALS, g)
+        names.append(RESULT_PROPOSALS)
+    return names
 
