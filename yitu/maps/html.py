@@ -167,6 +167,10 @@ def _w(key: str, lang: str, **fmt: object) -> str:
 
 
 def _label(key: str, lang: str) -> str:
+    if key not in _LABELS:  # an overlay of yitu/maps/overlays/: its name is the words entry map.layer.<key>
+        from yitu.words import has, tr
+
+        return tr(f"map.layer.{key}", lang=lang) if has(f"map.layer.{key}") else key
     zh, en = _LABELS[key]
     return zh if lang == "zh" else en
 

@@ -83,6 +83,10 @@ register({
     "shelters.layer.flagged": ("靠近危险源的避难场所", "Shelters near a hazard"),
     "shelters.layer.load": ("避难场所负荷", "Shelter load"),
     "shelters.layer.proposed": ("建议新增避难场所", "Proposed shelters"),
+    "map.layer.shelter_routes": ("疏散路线（按避难场所着色）", "Evacuation routes (by shelter)"),
+    "map.layer.shelter_unplaced": ("未安置人员", "People not placed"),
+    "map.layer.shelter_flagged": ("靠近危险源的避难场所", "Shelters near a hazard"),
+    "map.layer.shelter_proposed": ("建议新增避难场所", "Proposed shelters"),
     # evacuation map
     "evac.title": ("{village} 避险地图", "{village} evacuation map"),
     "evac.subtitle": ("{project} · 步行疏散路线与避难场所", "{project} · walking routes and shelters"),
