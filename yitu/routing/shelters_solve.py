@@ -6,8 +6,9 @@ the total walking time (people × seconds) is least; no shelter takes more than 
 
 Three exact solvers over the same sparse arcs (``Reach`` of shelters → blocks, transposed or not):
 
-- ``flow``: a min-cost max-flow (OR-Tools ``SimpleMinCostFlow.solve_max_flow_with_min_cost``) —
-  source → block (its people) → shelter (walking seconds per person) → sink (capacity);
+- ``flow``: a min-cost flow (OR-Tools ``SimpleMinCostFlow``) — source → block (its people) → shelter
+  (walking seconds per person) → sink (capacity), plus one source → sink arc for the people left out,
+  priced above any chain of walks so that placing people comes first;
 - ``lp``: the same problem as an LP in HiGHS (``scipy.optimize.linprog``) with an "unplaced"
   slack per block priced above any chain of walks, so that placing people comes first;
 - ``milp``: a block's people stay together (one shelter per block, or unplaced) — a
@@ -185,15 +186,17 @@ def _solve_flow(b: np.ndarray, s: np.ndarray, t: np.ndarray, d: np.ndarray, c: n
     f = min_cost_flow.SimpleMinCostFlow()
     blocks = np.arange(nb, dtype="int64")
     shel = np.arange(ns, dtype="int64")
-    tails = np.concatenate([np.full(nb, src), b, nb + shel])
-    heads = np.concatenate([blocks, nb + s, np.full(ns, snk)])
-    caps = np.concatenate([d, d[b], c])
-    costs = np.concatenate([np.zeros(nb, dtype="int64"), t, np.zeros(ns, dtype="int64")])
+    # one arc source -> sink priced above any chain of walks carries the people left out: a balanced
+    # min-cost flow (cost scaling) whose optimum places the most people, then walks the least
+    tails = np.concatenate([np.full(nb, src), b, nb + shel, [src]])
+    heads = np.concatenate([blocks, nb + s, np.full(ns, snk), [snk]])
+    caps = np.concatenate([d, d[b], c, [int(d.sum())]])
+    costs = np.concatenate([np.zeros(nb, dtype="int64"), t, np.zeros(ns, dtype="int64"), [int(_penalty(t, ns))]])
     f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     supplies = np.zeros(nb + ns + 2, dtype="int64")
     supplies[src], supplies[snk] = int(d.sum()), -int(d.sum())
     f.set_nodes_supplies(np.arange(nb + ns + 2), supplies)
-    st = f.solve_max_flow_with_min_cost()
+    st = f.solve()
     if st != f.OPTIMAL:
         raise RuntimeError(f"min-cost flow: status {st} (not optimal)")
     flows = f.flows(np.arange(nb, nb + b.size))

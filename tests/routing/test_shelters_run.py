@@ -1,0 +1,82 @@
+"""yitu shelters on the demo: the short village, the shelter near the park, counts that add up, the CLI."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from yitu.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def demo_result(demo_project):
+    from yitu.routing.build import build_network
+    from yitu.routing.shelters_run import run_shelters
+
+    build_network(demo_project, osm=demo_project.path / "inputs" / "roads.osm")
+    return run_shelters(demo_project)
+
+
+def test_demo_short_village_and_near_park_shelter(demo_result):
+    r = demo_result
+    short = r.villages[r.villages["unplaced"] > 0]
+    assert "北山村" in set(short["village"])
+    assert set(r.flagged["name"]) == {"园区南门广场"}
+    assert "park" in r.flagged["flags"].iloc[0]
+    # the flagged shelter takes nobody
+    assert int(r.shelters.loc[r.shelters["name"] == "园区南门广场", "load"].iloc[0]) == 0
+    assert any("footways" in n for n in r.notes)  # the demo OSM has none: said so
+
+
+def test_counts_add_up_and_capacities_hold(demo_result):
+    r = demo_result
+    b = r.blocks
+    assert (b["people"] == b["placed"] + b["unplaced"]).all()
+    assert int(r.pairs["people"].sum()) == int(b["placed"].sum())
+    assert int(r.villages["people"].sum()) == int(b["people"].sum())
+    assert int(r.villages["unplaced"].sum()) == int(b["unplaced"].sum())
+    assert (r.shelters["load"] <= r.shelters["capacity"]).all()
+    # the block with an empty population is listed as unknown, not placed as 0 people
+    assert "城北新苑（人口待核）" in set(r.unknown["name"])
+    assert "城北新苑（人口待核）" not in set(b["name"])
+    # routes are traced on the network
+    assert r.route_kind == "network" and r.pairs.geometry.notna().all()
+
+
+def test_capacity_rules():
+    from yitu.routing.shelters import shelter_capacity
+    from yitu.settings import default_settings
+
+    s = default_settings()
+    df = pd.DataFrame({"id": ["a", "b", "c"], "shelter_class": ["紧急", "固定", "中心"],
+                       "capacity": [100, None, None], "effective_area_m2": [5000.0, 3000.0, None]})
+    c = shelter_capacity(df, s)
+    assert c["capacity"].tolist() == [100, 1500, 0]
+    assert c["capacity_source"].tolist() == ["given", "area", "none"]
+    assert c["radius_m"].tolist() == [500.0, 2500.0, 5000.0]
+    bad = df.assign(shelter_class=["紧急", "超级", "中心"])
+    with pytest.raises(InputError, match="accepted: "):
+        shelter_capacity(bad, s)
+
+
+def test_cli_exit_3_and_xlsx(demo_copy):
+    from typer.testing import CliRunner
+
+    from yitu.cli import app
+    from yitu.routing.build import build_network
+
+    build_network(demo_copy, osm=demo_copy.path / "inputs" / "roads.osm")
+    res = CliRunner().invoke(app, ["shelters", str(demo_copy.path)])
+    assert res.exit_code == 3, res.output
+    assert "北山村" in res.output and "园区南门广场" in res.output
+    xlsx = demo_copy.path / "output" / "shelters" / "shelters.xlsx"
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert {"居民区安置", "避难场所负荷", "按村汇总", "容量缺口"} <= set(sheets)
+    assert "未安置" in sheets["居民区安置"].columns
+    assert demo_copy.has("result_shelter_assignment") and demo_copy.has("result_shelter_load")
+    # the 避险地图: legend lists every symbol drawn, no missing glyph
+    res2 = CliRunner().invoke(app, ["evacuation-map", str(demo_copy.path), "北山村", "--format", "pdf"])
+    assert res2.exit_code == 0, res2.output
+    assert (demo_copy.path / "output" / "evacuation" / "避险地图_北山村.pdf").stat().st_size > 10_000
+    bad = CliRunner().invoke(app, ["evacuation-map", str(demo_copy.path), "无此村"])
+    assert bad.exit_code != 0
