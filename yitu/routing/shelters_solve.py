@@ -6,9 +6,9 @@ the total walking time (people × seconds) is least; no shelter takes more than 
 
 Three exact solvers over the same sparse arcs (``Reach`` of shelters → blocks, transposed or not):
 
-- ``flow``: a min-cost flow (OR-Tools ``SimpleMinCostFlow``) — source → block (its people) → shelter
-  (walking seconds per person) → sink (capacity), plus one source → sink arc for the people left out,
-  priced above any chain of walks so that placing people comes first;
+- ``flow``: OR-Tools on source → block (its people) → shelter (walking seconds per person) → sink
+  (capacity): a max flow (``SimpleMaxFlow``: the most people that can be placed), then the min-cost
+  flow of exactly that many (``SimpleMinCostFlow``: least walking);
 - ``lp``: the same problem as an LP in HiGHS (``scipy.optimize.linprog``) with an "unplaced"
   slack per block priced above any chain of walks, so that placing people comes first;
 - ``milp``: a block's people stay together (one shelter per block, or unplaced) — a
@@ -137,7 +137,8 @@ def assign(
     solver
         ``flow`` (OR-Tools min-cost flow) or ``lp`` (HiGHS LP) for the splittable problem.
     time_limit_s
-        Time limit of the MILP; a result that is not proven optimal says so (``optimal`` False).
+        Time limit of the MILP (a result that is not proven optimal says so: ``optimal`` False) and of
+        the LP (which raises when it stops without an optimum).
 
     Returns
     -------
@@ -154,7 +155,7 @@ def assign(
     elif solver == "flow":
         res = _solve_flow(b, s, t, d, c)
     elif solver == "lp":
-        res = _solve_lp(b, s, t, d, c)
+        res = _solve_lp(b, s, t, d, c, time_limit_s)
     else:
         raise InputError(f"unknown assignment solver {solver!r}; use flow or lp ([shelters] solver)")
     x, status, optimal, name = res
@@ -177,24 +178,28 @@ def assign(
 # ------------------------------------------------------------------------------------ solvers
 def _solve_flow(b: np.ndarray, s: np.ndarray, t: np.ndarray, d: np.ndarray, c: np.ndarray
                 ) -> tuple[np.ndarray, str, bool, str]:
+    """Two OR-Tools solves on source → block → shelter → sink: the max flow (most people placed), then the
+    min-cost flow of exactly that many people (least walking)."""
     try:
-        from ortools.graph.python import min_cost_flow
+        from ortools.graph.python import max_flow, min_cost_flow
     except ImportError as exc:  # pragma: no cover - a dependency of yitu
         raise MissingDependencyError("the flow solver needs OR-Tools: pip install ortools") from exc
     nb, ns = d.size, c.size
     src, snk = nb + ns, nb + ns + 1
+    tails = np.concatenate([np.full(nb, src), b, nb + np.arange(ns, dtype="int64")])
+    heads = np.concatenate([np.arange(nb, dtype="int64"), nb + s, np.full(ns, snk)])
+    caps = np.concatenate([d, d[b], c])
+    mf = max_flow.SimpleMaxFlow()
+    mf.add_arcs_with_capacity(tails, heads, caps)
+    st = mf.solve(src, snk)
+    if st != mf.OPTIMAL:
+        raise RuntimeError(f"max flow: status {st} (not optimal)")
+    most = int(mf.optimal_flow())
     f = min_cost_flow.SimpleMinCostFlow()
-    blocks = np.arange(nb, dtype="int64")
-    shel = np.arange(ns, dtype="int64")
-    # one arc source -> sink priced above any chain of walks carries the people left out: a balanced
-    # min-cost flow (cost scaling) whose optimum places the most people, then walks the least
-    tails = np.concatenate([np.full(nb, src), b, nb + shel, [src]])
-    heads = np.concatenate([blocks, nb + s, np.full(ns, snk), [snk]])
-    caps = np.concatenate([d, d[b], c, [int(d.sum())]])
-    costs = np.concatenate([np.zeros(nb, dtype="int64"), t, np.zeros(ns, dtype="int64"), [int(_penalty(t, ns))]])
+    costs = np.concatenate([np.zeros(nb, dtype="int64"), t, np.zeros(ns, dtype="int64")])
     f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     supplies = np.zeros(nb + ns + 2, dtype="int64")
-    supplies[src], supplies[snk] = int(d.sum()), -int(d.sum())
+    supplies[src], supplies[snk] = most, -most
     f.set_nodes_supplies(np.arange(nb + ns + 2), supplies)
     st = f.solve()
     if st != f.OPTIMAL:
@@ -208,7 +213,7 @@ def _penalty(t: np.ndarray, ns: int) -> float:
     return float((int(t.max()) if t.size else 0) + 1) * (ns + 1) + 1.0
 
 
-def _solve_lp(b: np.ndarray, s: np.ndarray, t: np.ndarray, d: np.ndarray, c: np.ndarray
+def _solve_lp(b: np.ndarray, s: np.ndarray, t: np.ndarray, d: np.ndarray, c: np.ndarray, time_limit_s: float
               ) -> tuple[np.ndarray, str, bool, str]:
     from scipy.optimize import linprog
 
@@ -222,7 +227,7 @@ def _solve_lp(b: np.ndarray, s: np.ndarray, t: np.ndarray, d: np.ndarray, c: np.
     a_ub = sp.hstack([sp.csr_array((np.ones(m), (s, np.arange(m))), shape=(ns, m)),
                       sp.csr_array((ns, nb))], format="csr")
     res = linprog(cost, A_ub=a_ub, b_ub=c.astype("float64"), A_eq=a_eq, b_eq=d.astype("float64"),
-                  bounds=(0, None), method="highs")
+                  bounds=(0, None), method="highs", options={"time_limit": float(time_limit_s)})
     if res.status != 0:
         raise RuntimeError(f"HiGHS LP: {res.message}")
     x = res.x[:m]
