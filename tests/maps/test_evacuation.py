@@ -8,12 +8,16 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def evac_project(tmp_path_factory):
-    from yitu.layers.demo import build_demo_project
+def evac_project(demo_project, tmp_path_factory):
+    import shutil
+
+    from yitu.layers.project import Project
     from yitu.routing.build import build_network
     from yitu.routing.shelters_run import run_shelters, store_results
 
-    p, _ = build_demo_project(tmp_path_factory.mktemp("evac") / "q")
+    dst = tmp_path_factory.mktemp("evac") / "q"
+    shutil.copytree(demo_project.path, dst)
+    p = Project.open(dst)
     build_network(p, osm=p.path / "inputs" / "roads.osm")
     store_results(p, run_shelters(p))
     return p

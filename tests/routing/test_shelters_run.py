@@ -59,6 +59,7 @@ def test_capacity_rules():
         shelter_capacity(bad, s)
 
 
+@pytest.mark.slow
 def test_cli_exit_3_and_xlsx(demo_copy):
     from typer.testing import CliRunner
 
@@ -80,3 +81,54 @@ def test_cli_exit_3_and_xlsx(demo_copy):
     assert (demo_copy.path / "output" / "evacuation" / "避险地图_北山村.pdf").stat().st_size > 10_000
     bad = CliRunner().invoke(app, ["evacuation-map", str(demo_copy.path), "无此村"])
     assert bad.exit_code != 0
+
+
+def test_walking_network_with_footways(osm_monaco, demo_project):
+    from yitu.routing.osm import from_osm
+    from yitu.routing.shelters import has_footways
+    from yitu.settings import default_settings
+
+    s = default_settings()
+    walk = from_osm(osm_monaco, profile=s.profile("walking"))
+    assert has_footways(walk)
+    assert not (walk.road_class.astype(str) == "motorway").any()
+    drive = from_osm(demo_project.path / "inputs" / "roads.osm", profile=s.profile("walking"))
+    assert not has_footways(drive)
+
+
+def test_population_not_a_number_is_listed_as_unknown(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    from yitu.layers.load import import_layer
+    from yitu.layers.project import Project
+    from yitu.routing.shelters import residents
+
+    p = Project.init(tmp_path / "p")
+    src = tmp_path / "ra.csv"
+    pd.DataFrame({"小区": ["甲", "乙", "丙"], "常住人口": ["1200", "", "很多"], "行政村": ["A村", "A村", "B村"],
+                  "经度": [119.4, 119.41, 119.42], "纬度": [32.3, 32.3, 32.3]}).to_csv(src, index=False)
+    import_layer(p, "residential_areas", src)
+    people, unknown = residents(p, p.settings)
+    assert people["population"].notna().sum() == 1
+    assert len(unknown) == 2  # the empty one and the rejected "很多", neither counted as 0
+    assert any("很多" in str(r) for r in unknown["reason"])
+
+
+@pytest.mark.slow
+def test_overlay_layers_on_the_html_map(demo_copy):
+    from yitu.maps.overlays.shelters import ROUTE_COLOURS, layers
+    from yitu.maps.style import GRADE_COLOURS
+    from yitu.routing.build import build_network
+    from yitu.routing.shelters_run import run_shelters, store_results
+
+    assert layers(demo_copy, lang="zh") == []
+    build_network(demo_copy, osm=demo_copy.path / "inputs" / "roads.osm")
+    store_results(demo_copy, run_shelters(demo_copy))
+    keys = {ly.key for ly in layers(demo_copy, lang="zh")}
+    assert {"shelter_routes", "shelter_unplaced", "shelter_flagged"} <= keys
+    assert not set(ROUTE_COLOURS) & set(GRADE_COLOURS.values())
+    from yitu.maps.html import risk_map
+
+    m = risk_map(demo_copy, tiles="none", lang="zh")
+    assert m.yitu_counts["shelter_routes"] > 0  # type: ignore[attr-defined]
