@@ -34,8 +34,12 @@ def test_evacuation_png_legend_and_glyphs(evac_project, tmp_path, caplog):
     ax = fig.axes[0]
     legend = ax.get_legend()
     labels = [t.get_text() for t in legend.get_texts()]
-    for want in ("步行疏散路线", "紧急避难场所", "居民区（集合点）", "未安置人员", "道路"):
+    for want in ("步行路线 → 北山村文化广场", "紧急避难场所", "居民区（集合点）", "未安置人员", "道路"):
         assert want in labels
+    # one route entry per shelter walked to, in the colour drawn
+    route_lines = [ln for ln in ax.get_lines() if ln.get_linewidth() > 2]
+    route_handles = {h.get_color() for h in legend.legend_handles if h.get_label().startswith("步行路线")}
+    assert {ln.get_color() for ln in route_lines} <= route_handles
     # every marker style drawn on the map has a legend handle with the same marker and face colour
     drawn = set()
     for coll in ax.collections:
@@ -48,7 +52,7 @@ def test_evacuation_png_legend_and_glyphs(evac_project, tmp_path, caplog):
                     for h in legend.legend_handles if isinstance(h, Line2D) and h.get_marker() not in (None, "None", "")}
     assert drawn - {None} <= legend_faces | {(1.0, 1.0, 1.0)}
     assert any("北山村 避险地图" in t.get_text() for t in fig.texts)
-    assert any("119" in t.get_text() for t in ax.texts)  # phones from settings
+    assert any("119" in t.get_text() for t in fig.texts)  # phones from settings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = save_figure(fig, tmp_path / "evac.png", dpi=60)

@@ -39,6 +39,8 @@ __all__ = ["villages", "evacuation_map", "write_evacuation_maps"]
 
 _BLOCK_COLOUR = "#FFFFFF"
 _HAZARD_COLOUR = "#7B1FA2"
+# one marker per class (the class colours of yitu.maps.style are all greens: the shape tells them apart)
+_CLASS_MARKERS = {"紧急": "s", "固定": "p", "中心": "H", "临时疏散点": "D"}
 
 
 def _results(project: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -151,7 +153,7 @@ def _draw(ax: Any, project: Any, crs: Any, blocks: gpd.GeoDataFrame, routes: gpd
                        linewidths=0.5 * scale, zorder=6)
             handles.append(Line2D([], [], linestyle="none", marker="X", markersize=7, markerfacecolor=_HAZARD_COLOUR,
                                   markeredgecolor="white", label=tr("evac.hazard_ent", lang=lang)))
-    # routes, by shelter
+    # routes, by shelter: one legend entry per shelter the village walks to, in its colour
     if len(routes):
         r = routes.to_crs(crs)
         colours = route_colour(r["shelter_id"])
@@ -162,7 +164,11 @@ def _draw(ax: Any, project: Any, crs: Any, blocks: gpd.GeoDataFrame, routes: gpd
                 ax.annotate("", xy=xy[-1], xytext=xy[-2], arrowprops={"arrowstyle": "-|>", "color": c,
                                                                      "mutation_scale": 12 * scale, "lw": 0},
                             zorder=5)
-        handles.append(Line2D([], [], color=colours[0], linewidth=2.2, label=tr("evac.route", lang=lang)))
+        seen: dict[str, str] = {}
+        for name, c in zip(r["shelter_name"].astype(str), colours):
+            seen.setdefault(name, c)
+        for name, c in seen.items():
+            handles.append(Line2D([], [], color=c, linewidth=2.2, label=tr("evac.route_to", lang=lang, name=name)))
     # shelters (those the village uses, and any others in view), by class
     sh = _clip(load, ax, crs)
     if sh is not None:
@@ -172,7 +178,7 @@ def _draw(ax: Any, project: Any, crs: Any, blocks: gpd.GeoDataFrame, routes: gpd
             if not len(m):
                 continue
             colour = style.SHELTER_COLOURS.get(cls, "#2E7D32")
-            marker = "s" if cls != "临时疏散点" else "D"
+            marker = _CLASS_MARKERS.get(cls, "s")
             ax.scatter(m.geometry.x, m.geometry.y, marker=marker, s=(9 * scale) ** 2, c=colour, edgecolors="black",
                        linewidths=0.8 * scale, zorder=8)
             handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=9, markerfacecolor=colour,
@@ -213,15 +219,18 @@ def _draw(ax: Any, project: Any, crs: Any, blocks: gpd.GeoDataFrame, routes: gpd
 
 
 def _phones(fig: Figure, ax: Any, project: Any, lang: str) -> None:
+    """The emergency phones and the assembly note in the legend column (outside the map frame)."""
     phones = project.settings.shelters.phones
-    if not phones:
-        return
-    lines = [tr("evac.phones", lang=lang)] + [f"{k}：{v}" if lang == "zh" else f"{k}: {v}" for k, v in phones.items()]
-    lines += ["", tr("evac.note", lang=lang)]
-    prop = map_font(ax, size=9.0)
-    ax.text(0.012, 0.988, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontproperties=prop, zorder=30,
-            bbox={"boxstyle": "round,pad=0.5", "facecolor": "white", "edgecolor": "#444444", "alpha": 0.92},
-            wrap=True)
+    lines = []
+    if phones:
+        lines += [tr("evac.phones", lang=lang)] + [f"{k}：{v}" if lang == "zh" else f"{k}: {v}" for k, v in phones.items()]
+    import textwrap
+
+    lines += [""] + textwrap.wrap(tr("evac.note", lang=lang), 14 if lang == "zh" else 30)
+    pos = ax.get_position()
+    prop = map_font(ax, size=9.5)
+    fig.text(pos.x1 + 0.022, pos.y0 + 0.008, "\n".join(lines), ha="left", va="bottom", fontproperties=prop,
+             bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": "#444444"})
 
 
 def write_evacuation_maps(

@@ -22,7 +22,7 @@ import pandas as pd
 from yitu.errors import InputError
 from yitu.routing.engine import Reach, reach
 from yitu.routing.network import RoadNetwork
-from yitu.routing.snap import Snapped, snap
+from yitu.routing.snap import Snapped
 from yitu.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -92,6 +92,7 @@ register({
     "evac.subtitle": ("{project} · 步行疏散路线与避难场所", "{project} · walking routes and shelters"),
     "evac.blocks": ("居民区（集合点）", "Residential block (assembly point)"),
     "evac.route": ("步行疏散路线", "Walking route"),
+    "evac.route_to": ("步行路线 → {name}", "Walk → {name}"),
     "evac.shelter": ("{cls}避难场所", "Shelter ({cls})"),
     "evac.shelter_label": ("{name}\n{cls} · 可容纳 {cap}", "{name}\n{cls} · holds {cap}"),
     "evac.hazard_ent": ("重大危险源企业（避开）", "Major-hazard enterprise (avoid)"),
