@@ -25,7 +25,7 @@ def test_demo_short_village_and_near_park_shelter(demo_result):
     assert "park" in r.flagged["flags"].iloc[0]
     # the flagged shelter takes nobody
     assert int(r.shelters.loc[r.shelters["name"] == "园区南门广场", "load"].iloc[0]) == 0
-    assert any("footways" in n for n in r.notes)  # the demo OSM has none: said so
+    assert any("人行道" in n for n in r.notes)  # the demo OSM has no footways: said so
 
 
 def test_counts_add_up_and_capacities_hold(demo_result):

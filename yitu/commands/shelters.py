@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
         """避难场所安置 Assign residents to shelters on the walking network (capacities kept); list who is left out and shelters near hazards; exit 3 if any."""
         from yitu.layers.project import Project
         from yitu.routing.shelters_run import run_shelters, store_results
-        from yitu.routing.shelters_tables import block_table, shelter_table, shortfall_table, village_table, \
-            write_shelters_xlsx
+        from yitu.routing.shelters_tables import block_table, off_network_table, shelter_table, shortfall_table, \
+            unknown_table, village_table, write_shelters_xlsx
         from yitu.words import tr, use_lang
 
         p = Project.open(directory)
@@ -73,9 +73,9 @@ def register(app: typer.Typer) -> None:
             if len(flagged):
                 _print_table(console, flagged.iloc[:, [0, 1, 2, 4, 12, 13]], title=tr("shelters.flagged"))
             if len(res.unknown):
-                _print_table(console, res.unknown, title=tr("shelters.sheet.unknown"))
+                _print_table(console, unknown_table(res), title=tr("shelters.sheet.unknown"))
             if len(res.off_network):
-                _print_table(console, res.off_network, title=tr("shelters.sheet.off_network"))
+                _print_table(console, off_network_table(res), title=tr("shelters.sheet.off_network"))
             if proposals is not None:
                 _print_table(console, proposals, title=tr("shelters.sheet.proposals"))
             with _working("写入中 writing results…"):

@@ -90,7 +90,7 @@ def residents(project: Any, settings: Settings, *, targets: bool = True) -> tupl
         Residents (columns ``layer, id, name, town, village, population, households, geometry``; rows with a
         missing population are kept with ``population`` NaN) and the rows whose population is unknown: those
         kept with NaN and those the import rejected for their population (``layer, id, name, town, village,
-        reason``), never counted as 0 people.
+        reason``: ``missing`` or the import's rejection), never counted as 0 people.
     """
     parts: list[gpd.GeoDataFrame] = []
     unknown: list[pd.DataFrame] = []
@@ -117,7 +117,7 @@ def residents(project: Any, settings: Settings, *, targets: bool = True) -> tupl
     out["households"] = _num(out, "households")
     for c in ("town", "village", "name", "id"):
         out[c] = out[c].astype("string")
-    miss = out.loc[out["population"].isna(), cols[:5]].assign(reason="人口缺失 population missing")
+    miss = out.loc[out["population"].isna(), cols[:5]].assign(reason="missing")
     unknown.insert(0, miss)
     unk = pd.concat([u for u in unknown if len(u)], ignore_index=True) if any(len(u) for u in unknown) else \
         pd.DataFrame(columns=[*cols[:5], "reason"])

@@ -26,6 +26,7 @@ from yitu.routing.shelters import (
 from yitu.routing.shelters_hazards import hazard_flags
 from yitu.routing.shelters_solve import assign
 from yitu.routing.snap import points_in_network_crs, snap
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +106,11 @@ def run_shelters(
     cap = shelter_capacity(sh, settings)
     sh = sh.rename(columns={"capacity": "capacity_given"}).join(cap)
     for _, r in sh[sh["capacity_source"] == "none"].iterrows():
-        notes.append(f"避难场所 {r['id']} {r['name']} 既无容纳人数也无有效面积：按容量 0 计 (no capacity nor area: used with 0)")
+        notes.append(tr("shelters.note.no_capacity", id=r["id"], name=r["name"]))
     sh = sh.join(hazard_flags(sh, project, settings))
     net = load_network(project, profile="walking")
     if not has_footways(net):
-        notes.append("步行路网没有人行道/小路（footway、path、steps、pedestrian）：按可通行的车行道路计算步行 "
-                     "(the walking network has no footways: the driving roads are used for walking)")
+        notes.append(tr("shelters.note.no_footways"))
     max_snap = settings.routing.max_snap_m
     s_pts = points_in_network_crs(net, sh)
     sn_s = snap(net, s_pts, max_snap_m=max_snap)
@@ -124,18 +124,17 @@ def run_shelters(
     off_network = pd.DataFrame(off, columns=["layer", "id", "name", "dist_m"])
     usable = sn_s.ok & ((sh["flags"] == "") | use_flagged).to_numpy()
     if not use_flagged and (sh["flags"] != "").any():
-        notes.append(f"{int((sh['flags'] != '').sum())} 处避难场所靠近危险源，未用于安置 "
-                     "(shelters flagged near a hazard are not used; --use-flagged to use them)")
+        notes.append(tr("shelters.note.flagged_unused", n=int((sh["flags"] != "").sum())))
     radius = sh["radius_m"].to_numpy(dtype="float64")
     radius_used = np.where(usable, radius, np.nan)
     r = walking_reach(net, sn_s, sn_p, radius_m=np.nan_to_num(radius_used, nan=-1.0), walking_kmh=s.walking_kmh)
     demand = known["population"].round().astype("int64").to_numpy()
     if (known["population"] != known["population"].round()).any():
-        notes.append("部分人口不是整数，已四舍五入 (populations rounded to whole people)")
+        notes.append(tr("shelters.note.rounded"))
     a = assign(r, demand=demand, capacity=np.where(usable, sh["capacity"].to_numpy(), 0), split=split, solver=solver,
                time_limit_s=s.milp_time_limit_s)
     if not a.optimal:
-        notes.append(f"求解未证明最优 solver status: {a.status}")
+        notes.append(tr("shelters.note.not_optimal", status=a.status))
     # ------------------------------------------------------------------ tables
     v = s.walking_kmh / 3.6
     pairs = pd.DataFrame({"block": a.block, "shelter": a.shelter, "people": a.people, "walk_min": a.time_s / 60.0})
@@ -159,7 +158,7 @@ def run_shelters(
             if len(pairs) else np.zeros(0, dtype=object)
         geoms = fallback if geoms is None else np.where(pd.isna(pd.Series(geoms)), fallback, geoms)
         if route_kind == "straight":
-            notes.append("路线为直线示意（未沿路网追踪）(routes drawn as straight lines, not traced)")
+            notes.append(tr("shelters.note.straight"))
     pairs_g = gpd.GeoDataFrame(pairs, geometry=list(geoms), crs=net.crs).to_crs(4326)
     # per block
     blocks = known.copy()

@@ -16,7 +16,8 @@ from yitu.words import tr
 from yitu.words.numbers import rounded
 from yitu.words.status import status_text
 
-__all__ = ["block_table", "shelter_table", "village_table", "shortfall_table", "pair_table", "write_shelters_xlsx"]
+__all__ = ["block_table", "shelter_table", "village_table", "shortfall_table", "pair_table", "unknown_table",
+           "off_network_table", "write_shelters_xlsx"]
 
 
 def _head(df: pd.DataFrame, cols: list[str], lang: str | None) -> pd.DataFrame:
@@ -29,6 +30,13 @@ def _round(df: pd.DataFrame, spec: dict[str, str]) -> pd.DataFrame:
         if c in out:
             out[c] = [rounded(v, q) for v in out[c]]
     return out
+
+
+def _layer(v: Any, lang: str | None) -> str:
+    from yitu.layers.schema import SCHEMAS
+    from yitu.words import get_lang
+
+    return SCHEMAS[v].label if (lang or get_lang()) == "zh" and v in SCHEMAS else str(v)
 
 
 def _status(v: Any, lang: str | None) -> str:
@@ -44,6 +52,9 @@ def block_table(res: ShelterResult, *, lang: str | None = None) -> pd.DataFrame:
     b = _round(b, {"people": "people", "placed": "people", "unplaced": "people", "walk_min": "min",
                    "max_walk_min": "min"})
     b = b.rename(columns={"id": "block_id", "name": "block_name"})
+    b["layer"] = [_layer(v, lang) for v in b["layer"]]
+    for c in ("town", "village"):
+        b[c] = b[c].astype(object).where(b[c].notna(), "")
     return _head(b, ["block_id", "block_name", "layer", "town", "village", "people", "placed", "unplaced", "status",
                      "reason", "shelters", "shelter_names", "walk_min", "max_walk_min"], lang)
 
@@ -81,15 +92,25 @@ def shortfall_table(res: ShelterResult, *, lang: str | None = None) -> pd.DataFr
                      "status"], lang)
 
 
+def unknown_table(res: ShelterResult, *, lang: str | None = None) -> pd.DataFrame:
+    unk = res.unknown.rename(columns={"id": "block_id", "name": "block_name"})
+    unk = unk.assign(layer=[_layer(v, lang) for v in unk["layer"]],
+                     reason=[tr("shelters.reason.missing", lang=lang) if r == "missing" else r for r in unk["reason"]])
+    return _head(unk, ["layer", "block_id", "block_name", "town", "village", "reason"], lang)
+
+
+def off_network_table(res: ShelterResult, *, lang: str | None = None) -> pd.DataFrame:
+    off = res.off_network.assign(layer=[_layer(v, lang) for v in res.off_network["layer"]])
+    return _head(_round(off, {"dist_m": "m"}), ["layer", "id", "name", "dist_m"], lang)
+
+
 def write_shelters_xlsx(res: ShelterResult, path: str | Path, *, lang: str | None = None,
                         proposals: pd.DataFrame | None = None) -> Path:
     """Write the workbook: blocks, routes, shelter load, villages, shortfall, unknown population, off-network, notes."""
     from yitu.gis.io import write_xlsx
 
-    unk = res.unknown.rename(columns={"id": "block_id", "name": "block_name"})
-    unk = _head(unk, ["layer", "block_id", "block_name", "town", "village", "reason"], lang)
-    off = _round(res.off_network, {"dist_m": "m"})
-    off = _head(off, ["layer", "id", "name", "dist_m"], lang)
+    unk = unknown_table(res, lang=lang)
+    off = off_network_table(res, lang=lang)
     notes = pd.DataFrame({tr("shelters.sheet.notes", lang=lang): [
         *res.notes, f"{tr('shelters.layer.routes', lang=lang)}: {tr(f'shelters.route_kind.{res.route_kind}', lang=lang)}",
         f"solver: {res.solver} ({'optimal' if res.optimal else 'not proven optimal'})"]})

@@ -57,6 +57,7 @@ register({
     # values
     "shelters.reason.full": ("可达避难场所已满", "shelters in reach are full"),
     "shelters.reason.none_in_reach": ("服务半径内无可用避难场所", "no usable shelter within reach"),
+    "shelters.reason.missing": ("人口缺失", "population missing"),
     "shelters.reason.off_network": ("距步行路网过远", "too far from any walkable way"),
     "shelters.status.partly": ("部分安置", "partly placed"),
     "shelters.source.given": ("容纳人数", "given"),
@@ -69,6 +70,16 @@ register({
     "shelters.no_village": ("（未填村/社区）", "(no village given)"),
     "shelters.yes": ("是", "yes"),
     "shelters.no": ("否", "no"),
+    # notes of a run
+    "shelters.note.no_footways": ("步行路网没有人行道/小路（footway、path、steps、pedestrian 等）：按可通行的车行道路计算步行",
+                                  "the walking network has no footways (footway, path, steps, pedestrian ...): the driving roads are used for walking"),
+    "shelters.note.flagged_unused": ("{n} 处避难场所靠近危险源，未用于安置（--use-flagged 可使用）",
+                                     "{n} shelter(s) near a hazard are not used (--use-flagged to use them)"),
+    "shelters.note.no_capacity": ("避难场所 {id} {name} 既无容纳人数也无有效面积：按容量 0 计",
+                                  "shelter {id} {name} has neither capacity nor effective area: used with capacity 0"),
+    "shelters.note.rounded": ("部分人口不是整数，已四舍五入", "populations rounded to whole people"),
+    "shelters.note.not_optimal": ("求解未证明最优：{status}", "the solver did not prove optimality: {status}"),
+    "shelters.note.straight": ("路线为直线示意（未沿路网追踪）", "routes drawn as straight lines (not traced)"),
     # summaries
     "shelters.title": ("避难场所安置分析", "Shelter assignment"),
     "shelters.summary": ("居民 {people} 人：已安置 {placed} 人，未安置 {unplaced} 人；人口缺失的居民区 {unknown} 个",
