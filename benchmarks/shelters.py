@@ -40,7 +40,8 @@ def assignment_instance(n_blocks: int, n_shelters: int, *, seed: int = 0, side_m
 def bench_assignment(n_blocks: int, n_shelters: int, *, lp_limit_s: float = 300.0) -> list[tuple[str, float, str]]:
     from yitu.routing.shelters_solve import assign
 
-    m, d, c = assignment_instance(n_blocks, n_shelters)
+    # the same density of blocks and shelters at every size: the square grows with the blocks
+    m, d, c = assignment_instance(n_blocks, n_shelters, side_m=30_000.0 * (n_blocks / 50_000) ** 0.5)
     out = []
     totals = {}
     for solver in ("flow", "lp"):
@@ -69,16 +70,18 @@ def bench_walking(n_nodes: int, n_shelters: int, n_blocks: int, radius_m: float 
 
     t0 = time.perf_counter()
     net = synthetic_network(n_nodes, profile="walking")
+    net = net.edge_subset(np.isfinite(net.time_s) & (net.speed_kmh > 0))  # classes not walked (motorways)
     t_net = time.perf_counter() - t0
     sh = snap(net, np.asarray(random_points(net, n_shelters, seed=1).values, dtype=object), max_snap_m=500.0)
     bl = snap(net, np.asarray(random_points(net, n_blocks, seed=2).values, dtype=object), max_snap_m=500.0)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     r = walking_reach(net, sh, bl, radius_m=np.full(len(sh), radius_m), walking_kmh=4.0)
     dt = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [(f"synthetic walking network {net.n_nodes:,} nodes / {net.n_edges:,} edges (build)", t_net, ""),
             (f"walking searches: {n_shelters} shelters → {n_blocks:,} blocks, radius {radius_m:g} m", dt,
-             f"{r.nnz:,} pairs kept; peak RSS {rss:,.0f} MB")]
+             f"{r.nnz:,} pairs kept; peak RSS {rss0:,.0f} MB before the searches, {rss:,.0f} MB after")]
 
 
 def main() -> None:
@@ -90,7 +93,10 @@ def main() -> None:
     ap.add_argument("--skip-walking", action="store_true")
     ap.add_argument("--skip-assignment", action="store_true")
     args = ap.parse_args()
-    rows = [] if args.skip_assignment else bench_assignment(args.blocks, args.shelters, lp_limit_s=args.lp_limit)
+    rows = []
+    if not args.skip_assignment:  # a tenth of the size first (where the LP finishes), then the full size
+        for nb, ns in ((args.blocks // 10, max(args.shelters // 10, 1)), (args.blocks, args.shelters)):
+            rows += bench_assignment(nb, ns, lp_limit_s=args.lp_limit)
     if not args.skip_walking:
         rows += bench_walking(args.nodes, args.shelters, args.blocks)
     w = max(len(r[0]) for r in rows)
