@@ -132,3 +132,22 @@ def test_overlay_layers_on_the_html_map(demo_copy):
 
     m = risk_map(demo_copy, tiles="none", lang="zh")
     assert m.yitu_counts["shelter_routes"] > 0  # type: ignore[attr-defined]
+
+
+def test_cli_bad_input_exit_2(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    from yitu.cli import main
+    from yitu.layers.project import Project
+
+    p = Project.init(tmp_path / "p")
+    with pytest.raises(SystemExit) as e:
+        main(["shelters", str(p.path)])
+    assert e.value.code == 2  # no shelters layer: one line, exit 2
+    sh = gpd.GeoDataFrame({"id": ["H1"], "name": ["甲"], "shelter_class": ["紧急"], "capacity": [10]},
+                          geometry=[shapely.Point(119.4, 32.3)], crs=4326)
+    p.write("shelters", sh)
+    with pytest.raises(SystemExit) as e:
+        main(["shelters", str(p.path)])
+    assert e.value.code == 2  # no residents
