@@ -120,8 +120,30 @@ class ShelterSettings:
 
 @dataclass(frozen=True)
 class SafetyDistanceSettings:
+    """``[safety_distance]``: GB 36894-2018 risk criteria, GB 36894 target classes, screening code
+    distances and general distance rules for ``yitu distances`` (each number's clause in defaults.toml)."""
+
     default_m: float = 0.0
     railway_corridor_m: float = 500.0
+    # individual risk per year that a protected target of each class may bear (new / existing installations)
+    individual_risk_new: dict[str, float] = field(default_factory=dict)
+    individual_risk_existing: dict[str, float] = field(default_factory=dict)
+    # GB 36894 annex A: 一般 targets split into 一类/二类/三类 by size
+    residential_class1_households: float = 30.0
+    residential_class1_people: float = 100.0
+    residential_class2_households: float = 10.0
+    residential_class2_people: float = 30.0
+    public_class1_area_m2: float = 5000.0
+    public_class2_area_m2: float = 1500.0
+    public_class1_people: float = 100.0
+    public_class2_people: float = 30.0
+    # screening distances (m) by installation kind where neither an assessment nor contours were given
+    code_distance_m: dict[str, float] = field(default_factory=dict)
+    code_distance_source: dict[str, str] = field(default_factory=dict)
+    # a contour farther than this from its own installation/enterprise is reported (wrong CRS or county?)
+    contour_max_offset_m: float = 2000.0
+    # general distance rules: [[safety_distance.rules]] name, a, a_filter, b, b_filter, min_m, source
+    rules: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +285,15 @@ def _check_numbers(s: Settings, source: str) -> None:
     ]
     checks += [(f'[rescue.turnout_min] "{k}"', v, ">=0") for k, v in s.rescue.turnout_min.items()]
     checks += [(f"[routing] isochrone_bands_min[{i}]", v, ">0") for i, v in enumerate(s.routing.isochrone_bands_min)]
+    sd = s.safety_distance
+    checks += [(f'[safety_distance.individual_risk_new] "{k}"', v, ">0") for k, v in sd.individual_risk_new.items()]
+    checks += [(f'[safety_distance.individual_risk_existing] "{k}"', v, ">0")
+               for k, v in sd.individual_risk_existing.items()]
+    checks += [(f'[safety_distance.code_distance_m] "{k}"', v, ">0") for k, v in sd.code_distance_m.items()]
+    checks += [(f"[safety_distance] {k}", getattr(sd, k), ">0") for k in (
+        "residential_class1_households", "residential_class1_people", "residential_class2_households",
+        "residential_class2_people", "public_class1_area_m2", "public_class2_area_m2", "public_class1_people",
+        "public_class2_people", "contour_max_offset_m")]
     for name, p in s.profiles.items():
         checks += [(f"[profiles.{name}] calibration", p.calibration, ">0"),
                    (f"[profiles.{name}] default_kmh", p.default_kmh, ">=0"),

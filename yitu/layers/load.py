@@ -33,7 +33,7 @@ __all__ = ["LoadResult", "load", "REJECTED_COLUMNS", "empty_layer"]
 REJECTED_COLUMNS = ["file", "row", "field", "value", "reason"]
 _ID_PREFIX = {
     "enterprises": "E", "risk_zones": "Z", "stations": "S", "shelters": "H", "parks": "P",
-    "targets": "T", "water_sources": "W", "depots": "D", "hazards": "K",
+    "targets": "T", "water_sources": "W", "depots": "D", "hazards": "K", "installations": "I", "risk_contours": "C",
 }
 _POLYGONAL = ("Polygon", "MultiPolygon")
 

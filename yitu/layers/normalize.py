@@ -95,6 +95,8 @@ def _coerce_number(values: pd.Series, field: Field) -> tuple[pd.Series, pd.Serie
     problems[nums.isna() & ~empty] = "not a number"
     if field.minimum is not None:
         problems[nums < field.minimum] = f"below the minimum {field.minimum:g}"
+    if field.above is not None:
+        problems[nums <= field.above] = f"must be greater than {field.above:g}; leave the cell empty when there is no value"
     if field.kind == "int":
         frac = nums.notna() & (nums % 1 != 0)
         problems[frac & problems.isna()] = "not a whole number"

@@ -167,7 +167,7 @@ def _w(key: str, lang: str, **fmt: object) -> str:
 
 
 def _label(key: str, lang: str) -> str:
-    if key not in _LABELS:  # an overlay of yitu/maps/overlays/: its name is the words entry map.layer.<key>
+    if key not in _LABELS:  # an overlay of yitu/maps/overlays: its name from the words catalogue
         from yitu.words import has, tr
 
         return tr(f"map.layer.{key}", lang=lang) if has(f"map.layer.{key}") else key
