@@ -150,6 +150,29 @@ class SafetyDistanceSettings:
 class SitingSettings:
     """``[siting]``: demand weights, candidate exclusions and solver choices for ``yitu site``."""
 
+    grade_weight: dict[str, float] = field(default_factory=dict)
+    major_hazard_weight: dict[str, float] = field(default_factory=dict)
+    risk_zone_weight: float = 2.0
+    boundary_weight: float = 1.0
+    target_weight_per_person: float = 0.01
+    target_min_weight: float = 1.0
+    hazchem_setback_m: float = 200.0
+    hazchem_roles: tuple[str, ...] = ("生产", "储存")
+    crowded_setback_m: float = 50.0
+    crowded_target_types: tuple[str, ...] = ("学校", "医院", "养老机构", "人员密集场所")
+    prevailing_wind_from_deg: float = -1.0
+    downwind_half_angle_deg: float = 45.0
+    downwind_check_m: float = 1000.0
+    excluded_road_classes: tuple[str, ...] = ("motorway", "motorway_link")
+    exclude_in_risk_zones: bool = True
+    default_station_type: str = "一级站"
+    grid_m: float = 300.0
+    study_buffer_m: float = 3000.0
+    search_factor: float = 2.0
+    tradeoff_max_p: int = 6
+    solver: str = "highs"
+    time_limit_s: float = 60.0
+
 
 @dataclass(frozen=True)
 class BatchSettings:
@@ -303,6 +326,13 @@ def _check_numbers(s: Settings, source: str) -> None:
         for i, line in enumerate(lines, 1):
             checks += [(f"[[drill.requirements.{hazard}]] #{i} min", line.min, ">=0"),
                        (f"[[drill.requirements.{hazard}]] #{i} by_min", line.by_min, ">=0")]
+    sg = s.siting
+    checks += [(f"[siting] {k}", getattr(sg, k), ">=0") for k in (
+        "risk_zone_weight", "boundary_weight", "target_weight_per_person", "target_min_weight", "hazchem_setback_m",
+        "crowded_setback_m", "downwind_check_m", "study_buffer_m")]
+    checks += [(f"[siting] {k}", getattr(sg, k), ">0") for k in ("grid_m", "search_factor", "time_limit_s")]
+    checks += [(f'[siting.grade_weight] "{k}"', v, ">=0") for k, v in sg.grade_weight.items()]
+    checks += [(f'[siting.major_hazard_weight] "{k}"', v, ">=0") for k, v in sg.major_hazard_weight.items()]
     for key, v, rule in checks:
         ok = _is_number(v) and (v > 0 if rule == ">0" else v >= 0)
         if not ok:

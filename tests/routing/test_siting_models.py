@@ -131,7 +131,8 @@ def _best_placement(t, demand, cap, open_idx, limit):
     return -res.fun
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(2))
 def test_capacitated_coverage_equals_brute_force(seed):
     t, _ = instance(seed, n_c=7, n_d=15, reach_s=900.0)
     rng = np.random.default_rng(seed + 100)

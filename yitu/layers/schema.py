@@ -354,9 +354,24 @@ HAZARDS = LayerSchema(
     (),  # a table: located through enterprise_id, no geometry of its own
 )
 
+CANDIDATES = LayerSchema(
+    "candidates",
+    "候选点",
+    (
+        _f("id", "str", "地块编号", "id", "编号", "候选点编号", "地块号", "序号", "ID"),
+        _f("name", "str", "候选点名称", "name", "名称", "地块名称", "候选点"),
+        _f("cost", "float", "建设成本", "cost", "成本", "建设成本(万元)", "造价", minimum=0),
+        _f("station_type", "enum", "站点类型", "station_type", "类型", "拟建站点类型", enum=STATION_TYPES,
+           enum_aliases=STATIONS.field("station_type").enum_aliases),
+        _TOWN,
+        _f("note", "str", "备注", "note", "说明"),
+    ),
+    ("Point", "Polygon"),
+)
+
 SCHEMAS: dict[str, LayerSchema] = {
     s.name: s
-    for s in (ENTERPRISES, RISK_ZONES, STATIONS, SHELTERS, PARKS, TARGETS, WATER_SOURCES, DEPOTS, HAZARDS)
+    for s in (ENTERPRISES, RISK_ZONES, STATIONS, SHELTERS, PARKS, TARGETS, WATER_SOURCES, DEPOTS, HAZARDS, CANDIDATES)
 }
 
 # --- external safety distances (GB/T 37243-2019, GB 36894-2018) ----------------------------------

@@ -312,8 +312,16 @@ def mclp(
     hi = np.concatenate([np.zeros(n_g), [p]])
     c = np.concatenate([np.zeros(n_f), -gw])
     integ = np.concatenate([np.ones(n_f), np.zeros(n_g)])  # y integral at an integral x
+    start = None
+    if solver == "highs" and n_g and p:  # the heuristic's answer as HiGHS's first incumbent
+        from yitu.routing.siting_heuristic import mclp_heuristic
+
+        h = mclp_heuristic(G, gw, p, time_limit_s=min(2.0, time_limit_s / 4))
+        xs = np.zeros(n_f)
+        xs[h.chosen] = 1.0
+        start = np.concatenate([xs, (G @ xs > 0).astype("float64")])
     res = solve_milp(c, A, lo, hi, integrality=integ, lb=np.zeros(n_f + n_g), ub=np.ones(n_f + n_g), solver=solver,
-                     time_limit_s=time_limit_s, mip_gap=mip_gap)
+                     time_limit_s=time_limit_s, mip_gap=mip_gap, start=start)
     if res.x is None:
         raise SolverError(f"MCLP: solver {res.solver} stopped with status {res.status} and no solution")
     open_ = fx.copy()

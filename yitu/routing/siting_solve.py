@@ -1,7 +1,8 @@
-"""One MILP interface for the siting models: HiGHS (scipy.optimize.milp) or CBC (the binary PuLP ships).
+"""One MILP interface for the siting models: HiGHS (highspy) or CBC (the binary PuLP ships).
 
 A model is ``min c·x`` subject to ``row_lb <= A x <= row_ub``, ``lb <= x <= ub`` and integrality
-per column — built once from sparse arrays. HiGHS gets it through :func:`scipy.optimize.milp`;
+per column — built once from sparse arrays. HiGHS gets it through highspy (with an optional
+starting answer);
 CBC gets the same model written as MPS (by highspy) and solved by the ``cbc`` binary bundled with
 PuLP, so both solvers see exactly the same problem. The result says whether it is proven optimal,
 and its bound and gap when it is not.
@@ -72,36 +73,11 @@ def _gap(obj: float, bound: float) -> float:
     return float(abs(obj - bound) / max(abs(obj), 1e-9))
 
 
-def _highs(c, A, row_lb, row_ub, integrality, lb, ub, time_limit_s, mip_gap) -> SolverResult:
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    t0 = time.perf_counter()
-    cons = [LinearConstraint(A, row_lb, row_ub)] if A.shape[0] else []
-    res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(lb, ub),
-               options={"time_limit": float(time_limit_s), "mip_rel_gap": float(mip_gap), "disp": False})
-    dt = time.perf_counter() - t0
-    x = None if res.x is None else np.asarray(res.x)
-    obj = float(c @ x) if x is not None else float("nan")
-    bound = float(getattr(res, "mip_dual_bound", np.nan) or np.nan) if x is not None else float("nan")
-    if res.status == 0 and x is not None:
-        status = "optimal"
-        if not np.isfinite(bound) or not np.any(integrality):
-            bound = obj
-    elif res.status == 1:
-        status = "time_limit" if x is not None else "no_solution"
-    elif res.status == 2:
-        status = "infeasible"
-    else:
-        status = "error" if x is None else "time_limit"
-    gap = 0.0 if status == "optimal" and _gap(obj, bound) <= max(mip_gap, 1e-9) * 1.0001 else _gap(obj, bound)
-    return SolverResult(x, status, obj, bound, gap, "highs", dt)
-
-
-def _write_mps(path: Path, c, A, row_lb, row_ub, integrality, lb, ub) -> None:
+def _lp(c, A, row_lb, row_ub, integrality, lb, ub):  # type: ignore[no-untyped-def]
     try:
         import highspy
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise MissingDependencyError("the CBC route writes its model with highspy: pip install highspy") from exc
+        raise MissingDependencyError("the siting models need highspy: pip install highspy") from exc
     Ac = sp.csc_array(A)
     lp = highspy.HighsLp()
     lp.num_col_ = int(A.shape[1])
@@ -118,8 +94,68 @@ def _write_mps(path: Path, c, A, row_lb, row_ub, integrality, lb, ub) -> None:
     lp.a_matrix_.value_ = Ac.data.astype("float64")
     lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                        for i in np.asarray(integrality)]
-    h = highspy.Highs()
+    return highspy, lp
+
+
+def _quiet_highs(hs):  # type: ignore[no-untyped-def]
+    """A ``Highs`` object without the banner its constructor prints on stdout (our stdout is for results)."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = hs.Highs()
+            h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+def _highs(c, A, row_lb, row_ub, integrality, lb, ub, time_limit_s, mip_gap, start=None) -> SolverResult:
+    hs, lp = _lp(c, A, row_lb, row_ub, integrality, lb, ub)
+    t0 = time.perf_counter()
+    h = _quiet_highs(hs)
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    h.setOptionValue("threads", 1)
+    h.passModel(lp)
+    if start is not None:  # a feasible answer (e.g. the heuristic's) as the first incumbent
+        sol = hs.HighsSolution()
+        sol.col_value = [float(v) for v in start]
+        h.setSolution(sol)
+    h.run()
+    dt = time.perf_counter() - t0
+    ms = h.getModelStatus()
+    info = h.getInfo()
+    has = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible
+    x = np.asarray(h.getSolution().col_value, dtype="float64") if has else None
+    obj = float(c @ x) if x is not None else float("nan")
+    is_mip = bool(np.any(integrality))
+    bound = float(info.mip_dual_bound) if is_mip else obj
+    if ms == hs.HighsModelStatus.kOptimal and x is not None:
+        status = "optimal"
+    elif ms == hs.HighsModelStatus.kInfeasible:
+        status, x = "infeasible", None
+    elif x is not None:
+        status = "time_limit"
+    else:
+        status = "no_solution" if ms == hs.HighsModelStatus.kTimeLimit else "error"
+    if not np.isfinite(bound):
+        bound = obj if status == "optimal" else float("nan")
+    gap = _gap(obj, bound)
+    if status == "optimal" and mip_gap <= 0:
+        gap = 0.0
+    return SolverResult(x, status, obj, bound, gap, "highs", dt)
+
+
+def _write_mps(path: Path, c, A, row_lb, row_ub, integrality, lb, ub) -> None:
+    hs, lp = _lp(c, A, row_lb, row_ub, integrality, lb, ub)
+    h = _quiet_highs(hs)
     h.passModel(lp)
     h.writeModel(str(path))
 
@@ -135,7 +171,7 @@ def _cbc_path() -> str:
     return str(path)
 
 
-def _cbc(c, A, row_lb, row_ub, integrality, lb, ub, time_limit_s, mip_gap) -> SolverResult:
+def _cbc(c, A, row_lb, row_ub, integrality, lb, ub, time_limit_s, mip_gap, start=None) -> SolverResult:
     exe = _cbc_path()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="yitu-cbc-") as tmp:
@@ -143,7 +179,12 @@ def _cbc(c, A, row_lb, row_ub, integrality, lb, ub, time_limit_s, mip_gap) -> So
         _write_mps(mps, c, A, row_lb, row_ub, integrality, lb, ub)
         args = [exe, str(mps), "-sec", f"{float(time_limit_s):g}", "-ratio", f"{float(mip_gap):g}",
                 "-threads", "1", "-solve", "-solu", str(sol)]
-        run = subprocess.run(args, capture_output=True, text=True, timeout=float(time_limit_s) + 60)
+        try:
+            run = subprocess.run(args, capture_output=True, text=True, timeout=float(time_limit_s) + 10)
+        except subprocess.TimeoutExpired:  # CBC does not check its clock inside the root LP
+            log.warning("cbc did not stop within %g s of its time limit; killed", float(time_limit_s) + 10)
+            return SolverResult(None, "no_solution", float("nan"), float("nan"), float("nan"), "cbc",
+                                time.perf_counter() - t0)
         dt = time.perf_counter() - t0
         if not sol.exists():
             log.warning("cbc wrote no solution: %s", run.stdout[-500:])
@@ -191,17 +232,20 @@ def solve_milp(
     solver: str = "highs",
     time_limit_s: float = 60.0,
     mip_gap: float = 0.0,
+    start: np.ndarray | None = None,
 ) -> SolverResult:
     """Solve ``min c·x, row_lb <= A x <= row_ub, lb <= x <= ub`` (integer where ``integrality`` is 1).
 
     Parameters
     ----------
     solver
-        ``"highs"`` (scipy.optimize.milp) or ``"cbc"`` (PuLP's bundled CBC on the same model as MPS).
+        ``"highs"`` (highspy) or ``"cbc"`` (PuLP's bundled CBC on the same model as MPS).
     time_limit_s
         Stop after this many seconds; the result then says ``"time_limit"`` with its bound and gap.
     mip_gap
         Relative gap at which the solver may stop (0: prove optimality).
+    start
+        A feasible answer to start from (HiGHS only; CBC starts from scratch).
     """
     if solver not in SOLVERS:
         raise InputError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
@@ -209,6 +253,6 @@ def solve_milp(
     args = (np.asarray(c, dtype="float64"), A, np.asarray(row_lb, dtype="float64"),
             np.asarray(row_ub, dtype="float64"), np.asarray(integrality, dtype="int8"),
             np.asarray(lb, dtype="float64"), np.asarray(ub, dtype="float64"), time_limit_s, mip_gap)
-    res = _highs(*args) if solver == "highs" else _cbc(*args)
+    res = _highs(*args, start=start) if solver == "highs" else _cbc(*args)
     log.debug("%s: %s in %.2f s, objective %s, bound %s", res.solver, res.status, res.seconds, res.objective, res.bound)
     return res
