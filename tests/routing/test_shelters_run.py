@@ -151,3 +151,13 @@ def test_cli_bad_input_exit_2(tmp_path):
     with pytest.raises(SystemExit) as e:
         main(["shelters", str(p.path)])
     assert e.value.code == 2  # no residents
+
+
+def test_proposed_shelter_closes_the_short_village(demo_project, demo_result):
+    from yitu.routing.shelters_siting import propose_shelters
+
+    out = propose_shelters(demo_project, demo_result, p_new=1)
+    assert len(out) == 1 and out.attrs["status"] == "optimal"
+    assert "北山村二组" in out["服务居民区"].iloc[0] and "北山村三组" in out["服务居民区"].iloc[0]
+    short = int(demo_result.blocks.loc[demo_result.blocks["village"] == "北山村", "unplaced"].sum())
+    assert int(out["安置人数"].iloc[0]) == short  # the new 紧急 shelter takes every person 北山村 had left out
