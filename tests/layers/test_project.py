@@ -86,7 +86,7 @@ def test_cli_init_import_validate_info(tmp_path, data_dir):
     assert r.exit_code == 0 and "enterprises" in r.output
     r = runner.invoke(app, ["validate", str(d)])
     assert r.exit_code == 3  # the micro station in the file has no vehicles
-    assert "S0003" in r.output and "no vehicles" in r.output
+    assert "S0003" in r.output and "无车辆" in r.output
 
 
 def test_cli_user_error_is_one_line_exit_2(tmp_path, capsys):

@@ -45,11 +45,11 @@ def test_run_drill_stores_layers_and_files(report_project):  # type: ignore[no-u
     out = p.output_dir / "drill"
     for name in ("forces.csv", "forces_after.csv", "curve.csv", "requirements.csv", "compare.csv", "drill.xlsx"):
         assert (out / name).is_file(), name
-    csv = pd.read_csv(out / "forces.csv", encoding="utf-8-sig")
-    assert csv["station_id"].tolist() == before.forces["station_id"].tolist()
+    csv = pd.read_csv(out / "forces.csv", encoding="utf-8-sig", dtype={"站点编号": str})
+    assert csv["站点编号"].tolist() == before.forces["station_id"].tolist()
     with pd.ExcelFile(out / "drill.xlsx") as xf:
         sheets = xf.sheet_names
-    assert {"forces", "forces_after", "compare", "requirements"} <= set(sheets)
+    assert {"力量到场排序", "力量到场排序（封闭后）", "封闭前后对比", "力量需求"} <= set(sheets)
     # the gap tables are written beside the report
     assert (p.output_dir / "gaps" / "enterprises.csv").is_file()
 
@@ -154,11 +154,11 @@ def test_cli_drill_gaps_report_exit_codes(report_project, capsys, tmp_path):  # 
     d = str(p.path)
     assert _run(["-q", "drill", d, "--at", "E0001"]) == 0  # every fire line met
     out = capsys.readouterr().out
-    assert "救援力量到场排序" in out and "MET" in out and "PASS" in out and "(0 requirement line(s) NOT MET)" in out
+    assert "救援力量到场排序" in out and "达标" in out and "全部满足" in out and "不满足 0 项，无法判定 0 项" in out
     # explosion: 2 rescue vehicles within 15 min is not met on the demo -> exit 3
     assert _run(["-q", "drill", d, "--at", "E0001", "--hazard", "explosion", "--closed", "岚江大桥"]) == 3
     out = capsys.readouterr().out
-    assert "NOT MET" in out and "封闭前后对比" in out and "岚江大桥" in out
+    assert "不达标" in out and "封闭前后对比" in out and "岚江大桥" in out
     for bad in (["--at", "E9999"], ["--at", "116.4,39.9"], ["--at", "E0001", "--closed", "不存在路"],
                 ["--at", "E0001", "--hazard", "flood"]):
         assert _run(["-q", "drill", d, *bad]) == 2, bad
@@ -174,7 +174,7 @@ def test_cli_drill_gaps_report_exit_codes(report_project, capsys, tmp_path):  # 
     assert (tmp_path / "rep" / "report.docx").is_file() and (tmp_path / "rep" / "report.html").is_file()
     # the exit code follows the verdict the report states (3 = FAIL, as for check and drill)
     said = capsys.readouterr().out
-    assert ("不通过 FAIL" in said and code == 3) or ("通过 PASS" in said and code == 0), (code, said)
+    assert ("总体结论：不通过" in said and code == 3) or ("总体结论：通过" in said and code == 0), (code, said)
     html_verdict = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8").split("一、总体结论")[0]
     assert ("不通过 FAIL" in html_verdict) == (code == 3)
 
