@@ -102,10 +102,22 @@ class SpeedProfile:
 
 @dataclass(frozen=True)
 class ShelterSettings:
+    """``[shelters]``: capacities, radii and rules of ``yitu shelters`` (each number's clause in defaults.toml)."""
+
     per_capita_m2: dict[str, float] = field(default_factory=dict)
     service_radius_m: dict[str, float] = field(default_factory=dict)
     walking_kmh: float = 4.0
     min_effective_area_m2: dict[str, float] = field(default_factory=dict)
+    required_share: dict[str, float] = field(default_factory=dict)
+    share_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    allow_split: bool = True
+    solver: str = "flow"
+    milp_time_limit_s: float = 60.0
+    resident_target_types: tuple[str, ...] = ()
+    park_buffer_m: float = 500.0
+    hazard_distance_m: float = 300.0
+    fire_source_distance_m: float = 30.0
+    phones: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

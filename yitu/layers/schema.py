@@ -422,6 +422,25 @@ RISK_CONTOURS = LayerSchema(
 )
 
 SCHEMAS.update({s.name: s for s in (INSTALLATIONS, RISK_CONTOURS)})
+
+# Residential areas for evacuation (yitu shelters): blocks, 小区 and villages with their population. An empty or
+# non-numeric population is loaded as missing (counted as unknown by the assignment, never as 0 people).
+RESIDENTIAL_AREAS = LayerSchema(
+    "residential_areas",
+    "居民区",
+    (
+        _ID,
+        _NAME("居民区名称", "居民区", "小区", "小区名称", "村庄", "村庄名称", "自然村", "居民点"),
+        _TOWN,
+        _f("village", "str", "所属村(社区)", "village", "行政村", "村", "社区", "村委会", "所属村", "所属社区", "村(社区)"),
+        _f("population", "int", "人口", "population", "常住人口", "人数", "居住人口", "户籍人口", minimum=0),
+        _f("households", "int", "户数", "households", "住户数", "总户数", minimum=0),
+        _UPDATED,
+    ),
+    ("Point", "Polygon"),
+)
+
+SCHEMAS[RESIDENTIAL_AREAS.name] = RESIDENTIAL_AREAS
 LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 
 # Coordinate column aliases (lon, lat), in the order they are tried.
