@@ -69,13 +69,25 @@ def render_cmd(
     out: Annotated[
         Optional[Path], typer.Option("--out", help="输出文件 Output file (default DIR/output/images/<what>.<format>).")
     ] = None,
+    safety: Annotated[
+        Optional[str], typer.Option(help="企业编号 外部安全防护距离示意图 of this plant (A3; `all` = the county overview).")
+    ] = None,
+    evacuation: Annotated[
+        Optional[str], typer.Option(help="村庄 The 避险地图 of this village (A3; `all` = one per village), after `yitu shelters`.")
+    ] = None,
 ) -> None:
-    """地图图片 Render a map image (PNG/SVG/PDF on A4…A0) for reports: risk, coverage or one enterprise."""
+    """地图图片 Render a map image (PNG/SVG/PDF on A4…A0) for reports: risk, coverage, one enterprise, a plant's safety distances or a village's 避险地图."""
     from yitu.errors import InputError
     from yitu.layers.project import Project
     from yitu.maps.static import FORMATS, render, save_figure
 
     p = Project.open(directory)
+    if safety is not None or evacuation is not None:
+        if safety is not None and evacuation is not None:
+            raise InputError(tr("cli.render_one_kind"))
+        _render_planning(p, safety=safety, evacuation=evacuation, fmt=fmt, paper=paper, dpi=dpi, font=font,
+                         lang=lang or state.lang or p.settings.maps.lang or "zh", out=out)
+        return
     if enterprise:
         what = "enterprise"
     if fmt is None:
@@ -96,6 +108,37 @@ def render_cmd(
                      park_id=park)
         path = save_figure(fig, out, dpi=dpi or p.settings.maps.dpi)
     say(path)
+
+
+def _render_planning(p, *, safety, evacuation, fmt, paper, dpi, font, lang, out):  # type: ignore[no-untyped-def]
+    """``render --safety`` (yitu.maps.safety_render) and ``render --evacuation`` (yitu.maps.evacuation)."""
+    from yitu.errors import InputError
+    from yitu.maps.static import save_figure
+
+    fmt = (fmt or (out.suffix.lstrip(".") if out is not None and out.suffix else "png")).lower().lstrip(".")
+    with use_lang(lang):
+        if evacuation is not None:
+            from yitu.maps.evacuation import write_evacuation_maps
+
+            every = evacuation.lower() == "all"
+            with _working(tr("cli.rendering", name=evacuation)):
+                paths = write_evacuation_maps(p, village=None if every else evacuation, all_villages=every,
+                                              paper=paper or "A3", fmt=fmt, dpi=dpi, font=font,
+                                              out_dir=out if out is not None and not out.suffix else None, lang=lang)
+            for path in paths:
+                say(path)
+            return
+        from yitu.maps.safety_render import render_safety
+
+        if fmt not in ("png", "svg", "pdf"):
+            raise InputError(f"unknown format {fmt!r}; use png, svg or pdf")
+        enterprise = None if safety.lower() == "all" else safety
+        stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", f"safety_{enterprise or 'county'}")
+        path = out or p.output_dir / "images" / f"{stem}.{fmt}"
+        with _working(tr("cli.rendering", name=path.name)):
+            fig = render_safety(p, enterprise, paper=paper or "A3", lang=lang, font=font)
+            path = save_figure(fig, path, dpi=dpi or p.settings.maps.dpi)
+        say(path)
 
 
 def lists_cmd(

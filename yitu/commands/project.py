@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from yitu.layers.schema import SCHEMAS
+
 from yitu.cli import EXIT_FAIL, ProjectDir, _table, clean, console, say, warn
 from yitu.words import has, tr
 
@@ -39,7 +41,7 @@ def init_cmd(
 
 def import_cmd(
     directory: ProjectDir,
-    layer: Annotated[str, typer.Argument(metavar="LAYER", help="图层 Layer: enterprises, risk_zones, stations, shelters, parks, targets, water_sources, depots, hazards.")],
+    layer: Annotated[str, typer.Argument(metavar="LAYER", help="图层 Layer: " + ", ".join(SCHEMAS) + ".")],
     file: Annotated[Path, typer.Argument(metavar="FILE", help="数据文件 CSV, XLSX, GeoJSON, GeoPackage or Shapefile.")],
     crs: Annotated[Optional[str], typer.Option(help="坐标系 wgs84 | cgcs2000 | gcj02 (高德) | bd09 (百度) | EPSG:xxxx.")] = None,
     sheet: Annotated[Optional[str], typer.Option(help="工作表 XLSX sheet name.")] = None,

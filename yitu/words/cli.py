@@ -132,6 +132,7 @@ register({
     "cli.map.no_roads": ("道路未绘制：请先构建道路网络（yitu network build {path} --osm FILE）",
                          "no roads drawn: build the network first (yitu network build {path} --osm FILE)"),
     "cli.rendering": ("绘制 {name}…", "rendering {name}…"),
+    "cli.render_one_kind": ("--safety 与 --evacuation 只能选一个", "give --safety or --evacuation, not both"),
     "cli.writing_lists": ("生成两单…", "writing the lists…"),
     "cli.lists.by_grade": ("企业风险等级 · {name}", "enterprises by grade · {name}"),
     "cli.lists.by_town": ("各乡镇街道（较大以上 = 红 + 橙）", "by town (较大以上 = red + orange)"),
