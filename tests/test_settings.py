@@ -6,6 +6,7 @@ import tomllib
 import pytest
 
 from yitu.errors import InputError, YituError
+from yitu.words import use_lang
 from yitu.settings import (
     _from_dict,
     default_settings,
@@ -129,19 +130,19 @@ def test_defaults_text_is_the_commented_file():
 
 @pytest.mark.parametrize("text, match", [
     ("[profiles.fire_engine]\ncalibration = 0\n", r"\[profiles.fire_engine\] calibration = 0: must be a number greater than 0"),
-    ("[profiles.fire_engine]\ncalibration = \"0.8\"\n", r"calibration = '0.8'.*without quotes"),
+    ("[profiles.fire_engine]\ncalibration = \"0.8\"\n", r'calibration = "0.8".*without quotes'),
     ("[profiles.walking.speeds_kmh]\nfootway = -4\n", r"speeds_kmh\] \"footway\" = -4: must be a number ≥ 0"),
     ("[routing]\naccess_speed_kmh = 0\n", r"access_speed_kmh = 0"),
     ("[rescue]\npark_limit_min = -15\n", r"park_limit_min = -15"),
     ("[rescue.turnout_min]\n\"一级站\" = -2\n", r"turnout_min\] \"一级站\" = -2"),
     ("[[drill.requirements.gas]]\nlabel = \"x\"\nwhat = \"pumper\"\nmin = 2\n",
-     r"\[\[drill.requirements.gas\]\]: missing setting\(s\) by_min"),
+     r"\[\[drill.requirements.gas\]\] #1: missing setting\(s\) by_min"),
     ("[[drill.requirements.gas]]\nlabel = \"x\"\nwhat = \"pumper\"\nmin = \"2\"\nby_min = 15\n",
-     r"\[\[drill.requirements.gas\]\] #1 min = '2'.*without quotes"),
+     r'\[\[drill.requirements.gas\]\] #1 min = "2".*without quotes'),
 ])
 def test_bad_numbers_are_input_errors(tmp_path, text, match):
     # a zero/negative/quoted speed factor, turnout or limit gave tracebacks or impossible minutes later on
     toml = tmp_path / "yitu.toml"
     toml.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=match):
+    with use_lang("en"), pytest.raises(InputError, match=match):
         load_settings(toml)

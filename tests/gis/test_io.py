@@ -7,6 +7,7 @@ import pytest
 import shapely
 
 from yitu.errors import CRSError, InputError
+from yitu.words import use_lang
 from yitu.gis.io import (
     atomic_path,
     list_layers,
@@ -20,6 +21,13 @@ from yitu.gis.io import (
 
 NAMES = ["青岚化工有限公司", "东港仓储物流", "南塘加油站", "北洲精细化工", "西岭建材厂"]
 
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # messages matched in English here; Chinese is the default (test_io_readers checks one in Chinese)
+    with use_lang("en"):
+        yield
 
 @pytest.fixture
 def gis(data_dir):

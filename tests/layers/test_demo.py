@@ -33,8 +33,7 @@ def test_only_the_deliberate_rows_are_rejected(demo):
     _, results = demo
     assert {k: r.n_rejected for k, r in results.items() if r.n_rejected} == {"enterprises": 3}
     rej = results["enterprises"].rejected
-    assert set(rej["reason"].str.split(";").str[0]) == {
-        "missing coordinate", "unknown risk grade", "duplicate id (first at row 10)"}
+    assert set(rej["reason"].str.split("；").str[0]) == {"缺少坐标", "未知的风险等级", "编号重复（首次出现在第 10 行）"}
     for r in results.values():
         assert len(r.gdf) + r.n_rejected == r.n_input
 
@@ -83,6 +82,9 @@ def test_osm_parses_and_matches_road_layer(demo):
     h = _Ways()
     h.apply_file(str(project.path / "inputs" / "roads.osm"))
     assert h.ways and all(set(refs) <= h.nodes for _, refs, _ in h.ways)
+    # the river and the canal are water ways for the maps' base geography, not roads
+    assert sorted(t.get("waterway", "") for _, _, t in h.ways if "highway" not in t) == ["canal", "river"]
+    h.ways = [w for w in h.ways if "highway" in w[2]]
     classes = {t["highway"] for _, _, t in h.ways}
     assert {"motorway", "motorway_link", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
             "service"} <= classes

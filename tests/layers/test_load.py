@@ -8,8 +8,16 @@ from yitu.errors import InputError, SchemaError
 from yitu.layers.load import load
 from yitu.layers.normalize import parse_grade
 from yitu.layers.schema import GRADE_SPELLINGS
+from yitu.words import use_lang
 
 GEOD = pyproj.Geod(ellps="WGS84")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # the reasons below are matched in English; the Chinese words (the default) are checked in test_load_values.py
+    with use_lang("en"):
+        yield
 
 
 @pytest.fixture

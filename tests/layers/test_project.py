@@ -76,17 +76,17 @@ def test_cli_init_import_validate_info(tmp_path, data_dir):
     assert "青岚县第一小学" in Project.open(d).read("targets")["name"].tolist()
     r = runner.invoke(app, ["import", str(d), "enterprises", str(data_dir / "layers" / "enterprises_bad.csv")])
     assert r.exit_code == 0
-    assert "duplicate id" in r.output
+    assert "编号重复" in r.output
     rej = pd.read_csv(d / "rejected" / "enterprises.csv", encoding="utf-8-sig")
-    assert list(rej.columns) == ["file", "row", "field", "value", "reason"]
-    assert rej["row"].nunique() == 7
+    assert list(rej.columns) == ["文件", "行", "字段", "值", "原因"]
+    assert rej["行"].nunique() == 7
     r = runner.invoke(app, ["import", str(d), "stations", str(data_dir / "layers" / "stations_gcj02_gbk.csv"), "--crs", "gcj02"])
     assert r.exit_code == 0
     r = runner.invoke(app, ["info", str(d)])
     assert r.exit_code == 0 and "enterprises" in r.output
     r = runner.invoke(app, ["validate", str(d)])
     assert r.exit_code == 3  # the micro station in the file has no vehicles
-    assert "S0003" in r.output and "no vehicles" in r.output
+    assert "S0003" in r.output and "无车辆" in r.output
 
 
 def test_cli_user_error_is_one_line_exit_2(tmp_path, capsys):
@@ -97,7 +97,7 @@ def test_cli_user_error_is_one_line_exit_2(tmp_path, capsys):
         main(["import", str(tmp_path / "p"), "enterprises", str(tmp_path / "missing.csv")])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "missing.csv: file not found" in err and "Traceback" not in err
+    assert "missing.csv：文件不存在" in err and "Traceback" not in err
 
 
 def test_bounds_from_layers_without_bbox_setting(tmp_path, data_dir):
@@ -123,7 +123,7 @@ def test_append_files_without_ids_generates_new_ids(tmp_path):
     ent = p.read("enterprises")
     assert list(ent["id"]) == ["E0001", "E0002", "E0003"]
     assert list(ent["name"]) == ["甲", "乙", "丙"]
-    assert any("ids generated (E0003" in w for w in r.warnings)
+    assert any("已生成（E0003" in w for w in r.warnings)
 
 
 def test_init_writes_the_name_and_bbox_as_given(tmp_path):

@@ -41,7 +41,8 @@ def _rows(path: Path, sheet: str | None = None):
     wb = openpyxl.load_workbook(path)
     ws = wb[sheet] if sheet else wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
-    return ws, [str(h) for h in rows[0]], rows[1:]
+    top = 2 if rows and rows[0][0] in ("安全风险分级管控清单", "隐患排查治理台账") else 0  # title and 填报单位 rows
+    return ws, [str(h) for h in rows[top]], rows[top + 1:]
 
 
 def test_risk_register_lists_every_enterprise(demo_project):
@@ -79,13 +80,13 @@ def test_risk_register_xlsx(written, demo_project):
     assert header == RISK_REGISTER_COLUMNS
     reg = risk_register(demo_project, today=TODAY)
     assert len(rows) == len(reg)
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:P{len(rows) + 1}"
+    assert ws.freeze_panes == "A4"  # title, 填报单位 and header rows stay in view
+    assert ws.auto_filter.ref == f"A3:S{len(rows) + 3}"
     gcol = header.index("风险等级")
     grades = [r[gcol] for r in rows]
     assert [ORDER[g] for g in grades] == sorted(ORDER[g] for g in grades)
     assert {r[header.index("企业编号")] for r in rows} == set(demo_project.read("enterprises")["id"])
-    for i, g in enumerate(grades, start=2):
+    for i, g in enumerate(grades, start=4):
         assert ws.cell(i, gcol + 1).fill.fgColor.rgb == FILL[g], (i, g)
     assert UNGRADED_LABEL in grades
     names = [r[header.index("单位名称")] for r in rows]
@@ -100,9 +101,9 @@ def test_hazard_register_xlsx(written, demo_project):
     ws, header, rows = _rows(written["hazard_register"])
     assert header == HAZARD_REGISTER_COLUMNS
     assert len(rows) == len(demo_project.read("hazards"))
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "A4"
     col = header.index("企业风险等级") + 1
-    for i in range(2, len(rows) + 2):
+    for i in range(4, len(rows) + 4):
         assert ws.cell(i, col).fill.fgColor.rgb == FILL[ws.cell(i, col).value]
 
 
@@ -155,7 +156,7 @@ def test_enterprises_only_project_without_grades(demo_project, tmp_path):
     assert len(rows) == 20
     col = header.index("风险等级")
     assert {r[col] for r in rows} == {UNGRADED_LABEL}
-    assert all(ws.cell(i, col + 1).fill.fgColor.rgb == FILL[UNGRADED_LABEL] for i in range(2, 22))
+    assert all(ws.cell(i, col + 1).fill.fgColor.rgb == FILL[UNGRADED_LABEL] for i in range(4, 24))
     _, _, srows = _rows(paths["statistics"], "总体")
     assert {r[0]: r[2] for r in srows}[UNGRADED_LABEL] == 20
 
@@ -210,3 +211,21 @@ def test_register_from_layers_with_an_orphan_zone():
     assert reg.at[0, "企业风险等级"] == "一般风险"  # the given enterprise grade wins over its red zone
     assert reg.at[2, "风险点/区域"] == ENTERPRISE_LEVEL and reg.at[2, "是否过期"] == "是"
     assert reg.at[0, "是否过期"] == "无日期"
+
+
+def test_registers_have_title_rows_print_setup_and_the_template_columns(written):
+    for key, title, fill in (("risk_register", "安全风险分级管控清单", ("事故类型", "管控层级", "责任部门", "管控措施", "责任人")),
+                             ("hazard_register", "隐患排查治理台账", ("整改措施", "整改期限", "整改责任人", "验收人", "验收日期"))):
+        wb = openpyxl.load_workbook(written[key])
+        ws = wb.worksheets[0]
+        assert ws["A1"].value == title and ws["A1"].font.bold
+        assert str(ws["A2"].value).startswith("填报单位：") and any(
+            str(c.value).startswith("填报日期：") for c in ws[2] if c.value)
+        header = [c.value for c in ws[3]]
+        assert header[0] == "序号" and set(fill) <= set(header)
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$3" and ws.freeze_panes == "A4"
+        assert ws.auto_filter.ref.startswith("A3:")
+    wb = openpyxl.load_workbook(written["statistics"])
+    assert all(w.page_setup.orientation == "landscape" for w in wb.worksheets if w.title != "统计图")

@@ -21,7 +21,8 @@ from tests.browser import browser_session, needs_chromium, open_page
 from yitu.cli import app
 from yitu.errors import InputError
 from yitu.gis.crs import wgs84_to_gcj02
-from yitu.maps.html import LAYER_ORDER, risk_map
+from yitu.maps.html import LAYER_ORDER, layer_features, risk_map
+from yitu.maps import style
 from yitu.maps.offline import external_urls, inline_assets_check, save_html
 
 POINT_AND_AREA_LAYERS = ("parks", "risk_zones", "enterprises", "stations", "shelters", "targets", "water_sources", "depots")
@@ -32,6 +33,7 @@ EVIL = ["<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "`${alert
 COUNT_JS = """() => {
     const out = {};
     for (const [key, group] of Object.entries(window.yitu.groups)) {
+        if (key.startsWith('base_')) { continue; }
         let n = 0, drawn = 0;
         const walk = (l) => {
             if (l.getLayers) { l.getLayers().forEach(walk); }
@@ -98,13 +100,8 @@ def add_results(project) -> dict[str, int]:
     return {"isochrones": 3, "responsibility": 2, "park_check": 1, "park_check_fail": 2}
 
 
-def _geojson_of(m: folium.Map, key: str) -> dict:
-    groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
-    reg = next(c for c in m._children.values() if type(c).__name__ == "_Registry")
-    var = dict(reg.groups)[key]
-    fg = next(g for g in groups if g.get_name() == var)
-    gj = next(c for c in fg._children.values() if isinstance(c, folium.GeoJson))
-    return gj.data
+def _features(m: folium.Map, key: str) -> list[dict]:
+    return layer_features(m, key)
 
 
 # -- without a browser ----------------------------------------------------------------------------
@@ -129,20 +126,20 @@ def test_every_layer_with_its_row_count(demo_map, demo_project, demo_network):
 
 def test_ungraded_enterprises_are_grey_and_counted(demo_map, demo_project):
     m, _ = demo_map
-    feats = _geojson_of(m, "enterprises")["features"]
+    feats = _features(m, "enterprises")
     ent = demo_project.read("enterprises")
     assert len(feats) == len(ent)
-    colours = pd.Series([f["properties"]["style"]["fillColor"] for f in feats])
+    colours = pd.Series([f["style"]["fillColor"] for f in feats])
     grey = int((colours == "#9E9E9E").sum())
     assert grey >= 1 and grey <= int(ent["risk_grade"].isna().sum())
     assert set(colours) <= {"#E60012", "#FF8C00", "#FFE600", "#0070C0", "#9E9E9E"}
     # marker size grows with the 重大危险源 level
-    radius = pd.Series([f["properties"]["style"]["radius"] for f in feats])
+    radius = pd.Series([f["style"]["radius"] for f in feats])
     level = pd.to_numeric(ent["major_hazard_level"], errors="coerce").fillna(0).to_numpy()
     assert radius[level == 1].min() > radius[level == 4].max() > radius[level == 0].max()
     # maps older than 12 months are flagged (年度更新制度)
     old = pd.to_datetime(ent["updated_at"]) < pd.Timestamp.today().normalize() - pd.DateOffset(months=12)
-    flagged = [("超过 12 个月未更新" in f["properties"]["_popup"]) for f in feats]
+    flagged = [("超过 12 个月未更新" in f["rows"].values()) for f in feats]
     assert sum(flagged) == int(old.sum()) > 0
 
 
@@ -178,25 +175,25 @@ def test_user_text_is_escaped_in_the_file(demo_copy, tmp_path):
     text = save_html(m, tmp_path / "m.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in text and "<img src=x" not in text and "alert(5)</script>" not in text
     assert "&lt;script&gt;alert(5)&lt;/script&gt;" in text  # the title, as text
-    props = [f["properties"] for f in _geojson_of(m, "enterprises")["features"]]
-    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in p["_popup"] for p in props)
-    assert any("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in p["_tooltip"] for p in props)
+    feats = _features(m, "enterprises")
+    assert any(f["title"] == EVIL[0] for f in feats)  # kept as typed: the page sets it with textContent
+    assert any(f["tip"].startswith(EVIL[1]) for f in feats)
 
 
 def test_gaode_tiles_shift_every_overlay_to_gcj02(demo_project):
     wgs = risk_map(demo_project, tiles="none")
     gcj = risk_map(demo_project, tiles="gaode")
     assert gcj.yitu_tiles.datum == "gcj02" and gcj.yitu_counts == wgs.yitu_counts
-    a = np.array([f["geometry"]["coordinates"] for f in _geojson_of(wgs, "enterprises")["features"]])
-    b = np.array([f["geometry"]["coordinates"] for f in _geojson_of(gcj, "enterprises")["features"]])
+    a = np.array([f["geometry"]["coordinates"] for f in _features(wgs, "enterprises")])
+    b = np.array([f["geometry"]["coordinates"] for f in _features(gcj, "enterprises")])
     ent = demo_project.read("enterprises")
     np.testing.assert_allclose(a, np.column_stack([ent.geometry.x, ent.geometry.y]), atol=1e-6)
     lon, lat = wgs84_to_gcj02(a[:, 0], a[:, 1])
     np.testing.assert_allclose(b, np.column_stack([lon, lat]), atol=2e-6)
     _, _, dist = pyproj.Geod(ellps="WGS84").inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
     assert 200 < dist.min() and dist.max() < 1000  # the GCJ offset in eastern China: a few hundred metres
-    park_w = np.array(_geojson_of(wgs, "parks")["features"][0]["geometry"]["coordinates"][0])
-    park_g = np.array(_geojson_of(gcj, "parks")["features"][0]["geometry"]["coordinates"][0])
+    park_w = np.array(_features(wgs, "parks")[0]["geometry"]["coordinates"][0])
+    park_g = np.array(_features(gcj, "parks")[0]["geometry"]["coordinates"][0])
     assert np.abs(park_g - park_w).max() > 1e-3  # polygons move too
     assert "autonavi.com" in gcj.get_root().render()
 
@@ -206,12 +203,16 @@ def test_result_layers_of_check_are_drawn(demo_copy):
     m = risk_map(demo_copy)
     for key, n in exp.items():
         assert m.yitu_counts[key] == n, key
-    tips = [f["properties"]["_tooltip"] for f in _geojson_of(m, "park_check_fail")["features"]]
+    feats = _features(m, "park_check_fail")
+    tips = [f["tip"] for f in feats]
     assert tips == ["边界点2 · 超时 3.5 分钟", "边界点4 · 不可达"]  # the failing targets say by how much / why
     text = m.get_root().render()
     assert "15 分钟可达" in text and "未达标" in text  # in the legend
-    bands = [f["properties"]["style"]["fillColor"] for f in _geojson_of(m, "isochrones")["features"]]
-    assert bands == ["#D9EF8B", "#91CF60", "#1A9850"]  # 15, 10, 5 min: the near band drawn on top
+    # the failing boundary point reached late says 超时 (not 可达), and 编号 appears once
+    assert feats[0]["rows"]["状态"] == "超时" and feats[1]["rows"]["状态"] == "不可达"
+    assert feats[0]["rows"]["编号"] == "B2" and feats[0]["rows"]["所属园区"]
+    bands = [f["style"]["fillColor"] for f in _features(m, "isochrones")]
+    assert bands == list(style.BAND_COLOURS[:3])[::-1]  # 15, 10, 5 min: the near band drawn on top
 
 
 def test_english_legend(demo_project):
@@ -336,20 +337,20 @@ def test_browser_escapes_hostile_names(browser, demo_copy, tmp_path):
     demo_copy.write("targets", tg)
     path = save_html(risk_map(demo_copy, title=EVIL[0]), tmp_path / "evil.html")
     js = """([key, needle]) => {
-        const out = [];
-        const walk = (l) => { if (l.getLayers) { l.getLayers().forEach(walk); return; }
-            if (l.feature && l.feature.properties._tooltip.includes(needle)) { out.push(l); } };
-        walk(window.yitu.groups[key]);
-        const l = out[0];
-        l.openPopup();
-        const pop = l.getPopup().getElement().querySelector('.leaflet-popup-content');
-        const res = {n: out.length, popupText: pop.innerText, popupHtml: pop.innerHTML,
+        const leaves = window.yitu.leaves[key];
+        const idx = [];
+        leaves.forEach((l, i) => { if (window.yitu.tip(key, i).textContent.includes(needle)) { idx.push(i); } });
+        const l = leaves[idx[0]];
+        window.yitu.map.setView(l.getLatLng(), 15, {animate: false});
+        l.fire('click', {latlng: l.getLatLng(), originalEvent: {}}, true);
+        const pop = window.yitu.groups[key].getPopup().getElement().querySelector('.leaflet-popup-content');
+        const res = {n: idx.length, popupText: pop.innerText, popupHtml: pop.innerHTML,
                      scripts: pop.querySelectorAll('script, img').length};
-        l.closePopup();
-        l.openTooltip();
-        const tip = l.getTooltip().getElement();
+        window.yitu.map.closePopup();
+        l.fire('mouseover', {latlng: l.getLatLng(), originalEvent: {}}, true);
+        const tip = window.yitu.groups[key].getTooltip().getElement();
         res.tipText = tip.innerText; res.tipTags = tip.querySelectorAll('script, img').length;
-        l.closeTooltip();
+        l.fire('mouseout', {latlng: l.getLatLng(), originalEvent: {}}, true);
         return res;
     }"""
     with open_page(path, browser=browser, wait_for="window.yitu") as (page, console, blocked):
@@ -395,3 +396,36 @@ def test_empty_project_says_what_to_do(tmp_path):
     p = Project.init(tmp_path / "empty")
     with pytest.raises(ProjectError, match="yitu import"):
         risk_map(p)
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_browser_legend_fits_a_1366x768_window(browser, demo_copy, tmp_path):
+    add_results(demo_copy)
+    path = save_html(risk_map(demo_copy), tmp_path / "legend.html")
+    with open_page(path, browser=browser, viewport=(1366, 768), wait_for="window.yitu") as (page, console, blocked):
+        box = page.evaluate("""() => { const e = document.getElementById('yitu-legend'); const r = e.getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, scroll: e.scrollHeight, client: e.clientHeight,
+                    groups: e.querySelectorAll('details details').length}; }""")
+        assert box["top"] >= 0 and box["bottom"] <= 768 and box["left"] >= 0 and box["right"] <= 1366, box
+        assert box["scroll"] <= box["client"] + 1, box  # nothing cut, no scrolling inside
+        assert box["groups"] >= 4  # grouped: grades, forces, resources/targets, analysis ...
+        page.click("#yitu-legend > summary")  # the whole legend folds away
+        assert page.evaluate("document.getElementById('yitu-legend').open") is False
+    assert console.errors == []
+
+
+def test_symbols_keep_grade_colours_for_grades():
+    from yitu.maps.html_page import _SHAPE_POINTS
+
+    grade_hues = {c.upper() for c in style.GRADE_HUES}
+    others = [*style.STATION_COLOURS.values(), *style.SHELTER_COLOURS.values(), *style.TARGET_COLOURS.values(),
+              *style.BAND_COLOURS, *style.RESP_COLOURS, *(s.fill for s in style.SYMBOLS.values() if s.shape != "circle")]
+    assert not {c.upper() for c in others} & grade_hues
+    # stations, hydrants, shelters, targets, depots: their own shapes, none a circle, all different
+    shapes = [style.symbol(k).shape for k in ("stations", "water_sources", "shelters", "targets", "depots")]
+    assert len(set(shapes)) == 5 and "circle" not in shapes and set(shapes) <= set(_SHAPE_POINTS)
+    assert style.TARGET_COLOURS["高敏感"] != style.STATION_COLOURS["企业专职队"]
+    assert style.symbol("water_sources").fill.upper() != style.GRADE_COLOURS[4].upper()
+    # risk first: the smallest plant dot is not smaller than any station symbol
+    assert min(style.major_hazard_radius(v) for v in (0, 1, 2, 3, 4)) >= max(style.STATION_SIZES.values())

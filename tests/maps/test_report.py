@@ -45,11 +45,11 @@ def test_run_drill_stores_layers_and_files(report_project):  # type: ignore[no-u
     out = p.output_dir / "drill"
     for name in ("forces.csv", "forces_after.csv", "curve.csv", "requirements.csv", "compare.csv", "drill.xlsx"):
         assert (out / name).is_file(), name
-    csv = pd.read_csv(out / "forces.csv", encoding="utf-8-sig")
-    assert csv["station_id"].tolist() == before.forces["station_id"].tolist()
+    csv = pd.read_csv(out / "forces.csv", encoding="utf-8-sig", dtype={"站点编号": str})
+    assert csv["站点编号"].tolist() == before.forces["station_id"].tolist()
     with pd.ExcelFile(out / "drill.xlsx") as xf:
         sheets = xf.sheet_names
-    assert {"forces", "forces_after", "compare", "requirements"} <= set(sheets)
+    assert {"力量到场排序", "力量到场排序（封闭后）", "封闭前后对比", "力量需求"} <= set(sheets)
     # the gap tables are written beside the report
     assert (p.output_dir / "gaps" / "enterprises.csv").is_file()
 
@@ -72,11 +72,22 @@ def test_docx_has_real_tables_and_images(report_project):  # type: ignore[no-unt
     req = [i for i, h in enumerate(headers) if h == ["要求", "时限内到场", "结论", "说明"]]
     assert len(req) == 2
     statuses = [r.cells[2].text for r in doc.tables[req[0]].rows[1:]]
-    assert statuses == [("满足 MET" if s == "MET" else "不满足 NOT MET") for s in before.requirements["status"]]
+    assert statuses == [("满足" if s == "MET" else "不满足") for s in before.requirements["status"]]
     assert any(h == ["编号", "救援力量", "封闭前到场(分)", "封闭后到场(分)", "延误(分)", "变化"] for h in headers)
-    # timeline chart and map, before and after
-    assert len(doc.inline_shapes) == 4
+    # the park-check map (always), then timeline chart and map, before and after
+    assert len(doc.inline_shapes) == 5
     text = "\n".join(par.text for par in doc.paragraphs)
+    # A4 公文 style: page size, East Asian fonts, page number field, captions, no file paths
+    for sec in doc.sections:
+        dims = sorted([round(sec.page_width.mm), round(sec.page_height.mm)])
+        assert dims == [210, 297]
+    body = doc.styles["Normal"].element.rPr.rFonts
+    assert body.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
+    assert "PAGE" in doc.sections[0].footer._element.xml
+    head = doc.styles["Heading 1"].element.rPr.rFonts
+    assert head.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "黑体"
+    assert not any(k.endswith("Theme") for k in head.attrib)  # no theme font overriding 黑体
+    assert "表1" in text and "图1" in text and "output/" not in text and ".csv" not in text
     assert "总体结论" in text and "calibration" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
 
 
@@ -89,7 +100,7 @@ def test_html_is_offline_and_escaped(report_project):  # type: ignore[no-untyped
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", text, re.I)
     assert "<script" not in text.lower()
     assert EVIL not in text and html_escape(EVIL) in text
-    assert text.count("data:image/png;base64,") == 4
+    assert text.count("data:image/png;base64,") == 5  # the park-check map, timelines and routes
     assert "<table>" in text and "总体结论" in text
 
 
@@ -111,7 +122,7 @@ def test_report_opens_in_chromium(report_project):  # type: ignore[no-untyped-de
         assert console.dialogs == [] and console.errors == []
         assert page.locator("table").count() >= 10
         n_img = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length")
-        assert n_img == 4
+        assert n_img == 5
         assert EVIL in page.inner_text("body")
 
 
@@ -125,7 +136,8 @@ def test_report_without_drill_and_bad_input(demo_project, demo_network, tmp_path
     paths = readiness_report(demo_project, network=demo_network, out_dir=tmp_path / "r",
                              gaps_result=__import__("yitu.routing.gaps", fromlist=["gaps"]).gaps(demo_project, demo_network))
     doc = Document(str(paths["docx"]))
-    assert len(doc.inline_shapes) == 0 and len(doc.tables) == 1 + 1 + 4 + 5
+    # without --drill the report still carries the park-check map
+    assert len(doc.inline_shapes) == 1 and len(doc.tables) == 1 + 1 + 4 + 5
     html_text = paths["html"].read_text(encoding="utf-8")
     assert "未指定演练地点" in html_text
     # the settings table states the rule the builders apply: unlisted road classes are not driven
@@ -154,11 +166,11 @@ def test_cli_drill_gaps_report_exit_codes(report_project, capsys, tmp_path):  # 
     d = str(p.path)
     assert _run(["-q", "drill", d, "--at", "E0001"]) == 0  # every fire line met
     out = capsys.readouterr().out
-    assert "救援力量到场排序" in out and "MET" in out and "PASS" in out and "(0 requirement line(s) NOT MET)" in out
+    assert "救援力量到场排序" in out and "达标" in out and "全部满足" in out and "不满足 0 项，无法判定 0 项" in out
     # explosion: 2 rescue vehicles within 15 min is not met on the demo -> exit 3
     assert _run(["-q", "drill", d, "--at", "E0001", "--hazard", "explosion", "--closed", "岚江大桥"]) == 3
     out = capsys.readouterr().out
-    assert "NOT MET" in out and "封闭前后对比" in out and "岚江大桥" in out
+    assert "不达标" in out and "封闭前后对比" in out and "岚江大桥" in out
     for bad in (["--at", "E9999"], ["--at", "116.4,39.9"], ["--at", "E0001", "--closed", "不存在路"],
                 ["--at", "E0001", "--hazard", "flood"]):
         assert _run(["-q", "drill", d, *bad]) == 2, bad
@@ -174,9 +186,9 @@ def test_cli_drill_gaps_report_exit_codes(report_project, capsys, tmp_path):  # 
     assert (tmp_path / "rep" / "report.docx").is_file() and (tmp_path / "rep" / "report.html").is_file()
     # the exit code follows the verdict the report states (3 = FAIL, as for check and drill)
     said = capsys.readouterr().out
-    assert ("不通过 FAIL" in said and code == 3) or ("通过 PASS" in said and code == 0), (code, said)
+    assert ("总体结论：不通过" in said and code == 3) or ("总体结论：通过" in said and code == 0), (code, said)
     html_verdict = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8").split("一、总体结论")[0]
-    assert ("不通过 FAIL" in html_verdict) == (code == 3)
+    assert ("不通过" in html_verdict) == (code == 3)
 
 
 def test_report_uses_stored_park_check(demo_copy, demo_network, tmp_path):  # type: ignore[no-untyped-def]
@@ -193,10 +205,10 @@ def test_report_uses_stored_park_check(demo_copy, demo_network, tmp_path):  # ty
     paths = readiness_report(demo_copy, network=demo_network, out_dir=tmp_path / "r")
     doc = Document(str(paths["docx"]))
     park = [t for t in doc.tables if t.rows[0].cells[0].text == "园区编号"][0]
-    assert [c.text for c in park.rows[1].cells][:4] == ["P01", "青岚化工园区（演示）", "通过 PASS", "15.0"]
+    assert [c.text for c in park.rows[1].cells][:4] == ["P01", "青岚化工园区（演示）", "通过", "15.0"]
     assert park.rows[1].cells[7].text == "100%"
     # no park fails and no drill: PASS
-    assert "通过 PASS" in paths["html"].read_text(encoding="utf-8").split("一、总体结论")[0]
+    assert "通过" in paths["html"].read_text(encoding="utf-8").split("一、总体结论")[0]
 
 
 def test_report_says_when_the_park_check_is_older_than_the_stations(demo_copy, demo_network, tmp_path):  # type: ignore[no-untyped-def]
@@ -218,3 +230,25 @@ def test_report_says_when_the_park_check_is_older_than_the_stations(demo_copy, d
     stale = report_content(demo_copy, network=demo_network)
     note = [p for sec in stale.sections for p in sec.paragraphs if "已过期" in p]
     assert len(note) == 1 and "stations" in note[0] and "yitu check" in note[0]
+
+
+def test_docx_holds_control_characters_and_fits_wide_tables(tmp_path):
+    import pandas as pd
+    from docx import Document
+
+    from yitu.maps.report import ReportContent, Section, Table, _docx
+
+    wide = pd.DataFrame({f"c{i}": [f"江海\x0b化工{i}", "乙"] for i in range(10)})
+    narrow = pd.DataFrame({"name": ["一个很长很长的救援力量名称", "短"], "n": [1, 2]})
+    c = ReportContent(title="报告\x0b", verdict="PASS", counts={}, created="2026-01-01 08:00",
+                      sections=[Section("一、\x00测试", ["段落\x0c"], [Table("宽表", wide, {}), Table("窄表", narrow, {"name": "名称", "n": "数"})])])
+    path = tmp_path / "r.docx"
+    _docx(c, path, unit="青岚县")
+    doc = Document(str(path))
+    assert "江海 化工0" in doc.tables[0].rows[1].cells[0].text  # the vertical tab became a space
+    land = [s for s in doc.sections if s.page_width > s.page_height]
+    assert land and round(land[0].page_width.mm) == 297  # the 10-column table on a landscape A4 page
+    t = doc.tables[1]
+    w = [c.width for c in t.rows[0].cells]
+    assert w[0] > 2 * w[1]  # widths fitted to content, not equal
+    assert "青岚县" in "\n".join(p.text for p in doc.paragraphs[:3])  # the title block names the unit

@@ -325,10 +325,11 @@ def test_enterprise_footprint_polygon_and_plant_without_zones(demo_copy, tmp_pat
 
 
 def test_stale_data_is_flagged_in_the_notes(demo_copy) -> None:  # type: ignore[no-untyped-def]
-    for name in ("enterprises", "parks", "stations", "targets"):
+    for name in demo_copy.layers():  # the data date is one date for the whole project
         layer = demo_copy.read(name)
-        layer["updated_at"] = "2020-01-15"
-        demo_copy.write(name, layer)
+        if "updated_at" in layer.columns:
+            layer["updated_at"] = "2020-01-15"
+            demo_copy.write(name, layer)
     fig = static.render(demo_copy, what="risk")
     notes = [t for t in _all_text(fig) if t.startswith("数据日期")]
     assert notes and "2020-01-15" in notes[0] and "超过 12 个月未更新" in notes[0]
@@ -389,11 +390,13 @@ def test_emoji_in_a_name_is_one_log_line_not_a_warning_per_glyph(tmp_path, caplo
 
 def test_enterprise_map_with_an_empty_enterprises_layer_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # every row rejected: the message read "(0 enterprises; e.g. )"
-    from yitu.layers.load import import_layer
+    from yitu.layers.load import AllRejectedError, empty_layer, import_layer
     from yitu.layers.project import Project
 
     p = Project.init(tmp_path / "p")
-    import_layer(p, "enterprises", pd.DataFrame({"企业名称": [""], "经度": ["118.10"], "纬度": ["32.10"]}))
+    with pytest.raises(AllRejectedError):  # an import that rejects every row stores nothing ...
+        import_layer(p, "enterprises", pd.DataFrame({"企业名称": [""], "经度": ["118.10"], "纬度": ["32.10"]}))
+    p.write("enterprises", empty_layer("enterprises"))  # ... so the empty layer is written here
     with pytest.raises(InputError, match="the enterprises layer is empty.*rejected.*yitu import"):
         static.render(p, enterprise_id="1")
 

@@ -135,7 +135,7 @@ def test_cli_build_and_info(demo_copy, capsys):
     d = str(demo_copy.path)
     code, out, err = _cli(["network", "build", d, "--osm", str(demo_copy.path / "inputs" / "roads.osm")], capsys)
     assert code == 0, err
-    assert "节点 nodes" in out and "245" in out and "单行路段 one-way edges" in out and "缓存 cache" in out
+    assert "节点" in out and "245" in out and "单行路段" in out and "缓存" in out
     code, out, err = _cli(["network", "info", d], capsys)
     assert code == 0 and "roads.osm" in out and "fire_engine" in out
 

@@ -31,7 +31,7 @@ def test_places_outside_their_limit_and_only_those(demo_project, demo_network, r
     park_rows = e[e["park_id"] == "P01"]
     assert len(park_rows) and (park_rows["limit_min"] == 15.0).all() and (park_rows["arrival_min"] > 15.0).all()
     assert (e.loc[e["park_id"] != "P01", "limit_min"] == 5.0).all()
-    ok = e["status"] == "ok"
+    ok = e["status"] == "late"  # one status of an arrival against its limit (yitu.routing.arrival)
     np.testing.assert_allclose(e.loc[ok, "miss_min"], e.loc[ok, "arrival_min"] - e.loc[ok, "limit_min"])
     assert (e.loc[~ok, "status"].isin(["off_network", "unreachable"])).all()
     # protected targets and villages: outside the urban limit, and only those
@@ -62,7 +62,7 @@ def test_park_from_enterprises_when_no_check_result(result):  # type: ignore[no-
     parks = result["parks"]
     assert parks["park_id"].tolist() == ["P01"] and parks["verdict"].iloc[0] == "FAIL"
     assert parks["n_fail"].iloc[0] == int((result["enterprises"]["park_id"] == "P01").sum())
-    assert "yitu check" in parks["source"].iloc[0]
+    assert "尚未做园区救援圈检查" in parks["source"].iloc[0]
 
 
 def test_parks_and_districts_from_result_layers(demo_project, demo_network):  # type: ignore[no-untyped-def]
@@ -99,7 +99,7 @@ def test_no_stations(demo_network, demo_project):  # type: ignore[no-untyped-def
 
 def test_districts_computed_when_no_check_result(result, demo_project):  # type: ignore[no-untyped-def]
     d = result["districts"]
-    assert len(d) and d["source"].str.contains("computed").all()
+    assert len(d) and d["source"].str.contains("现算").all()
     limits = demo_project.settings.rescue.district_km2
     assert (d["district_km2"] > d["station_type"].map(limits)).all()
     np.testing.assert_allclose(d["excess_km2"], d["district_km2"] - d["max_km2"])
@@ -108,10 +108,12 @@ def test_districts_computed_when_no_check_result(result, demo_project):  # type:
 
 
 def test_summary_is_a_sentence_with_integer_counts(result):  # type: ignore[no-untyped-def]
-    text = _summary_text(result["summary"])
+    text = _summary_text(result["summary"], lang="en")
     n = len(result["enterprises"])
     assert text.startswith(f"gaps: {n} enterprise(s), {len(result['targets'])} protected target(s)")
     assert "15 min in a park" in text and ".0 " not in text and "{" not in text
+    zh = _summary_text(result["summary"])
+    assert zh.startswith(f"缺口：时限外企业 {n} 家") and "园区内 15 分钟" in zh
 
 
 def test_enterprise_inside_a_park_without_park_id_has_the_park_limit(demo_project, demo_network):  # type: ignore[no-untyped-def]
@@ -141,7 +143,7 @@ def test_districts_recomputed_when_the_stored_ones_belong_to_other_stations(demo
     layers = {"stations": five, "result_responsibility": old}
     out = gaps(layers, demo_network, settings=demo_project.settings, metric_crs=demo_project.metric_crs())
     d = out["districts"]
-    assert len(d) and d["source"].str.contains("computed").all()
+    assert len(d) and d["source"].str.contains("现算").all()
     assert set(d["station_id"]) <= set(five["id"])
     fresh = responsibility_areas(demo_network, five, settings=demo_project.settings)
     area = fresh.to_crs(demo_project.metric_crs()).set_index("station_id").geometry.area / 1e6

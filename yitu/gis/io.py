@@ -32,6 +32,7 @@ import pandas as pd
 import pyogrio
 
 from yitu.errors import CRSError, InputError
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,23 @@ _ENCODINGS = ("utf-8-sig", "gb18030")
 
 def _check_exists(path: Path) -> None:
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError(tr("io.not_found", path=path))
     if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+        raise InputError(tr("io.is_folder", path=path))
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the bytes look like UTF-16 without a byte-order mark (a NUL in
+    every other byte of the first kilobytes), else ``None``: such a file decodes as "UTF-8" full of NULs."""
+    head = raw[:4096]
+    if len(head) < 4 or head.count(b"\x00") < len(head) // 4:
+        return None
+    odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
+    if odd > 3 * max(even, 1):
+        return "utf-16-le"
+    if even > 3 * max(odd, 1):
+        return "utf-16-be"
+    return None
 
 
 def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
@@ -72,10 +87,16 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         try:
             return raw.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"{path}: cannot be read as {encoding} ({exc}); try --encoding utf-8 or gbk") from None
+            raise InputError(tr("io.bad_encoding", path=path, encoding=encoding, exc=exc)) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel/WPS "Unicode 文本": UTF-16 with a BOM
         try:
             return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return raw.decode(utf16), utf16
         except UnicodeDecodeError:
             pass
     for enc in _ENCODINGS:
@@ -86,9 +107,7 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         if enc == "utf-8-sig":
             return text, "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
         return text, "gbk"
-    raise InputError(
-        f"{path}: not valid UTF-8 or GBK/GB18030 text; save it as UTF-8 CSV, or name the encoding with --encoding"
-    )
+    raise InputError(tr("io.not_text", path=path))
 
 
 def _header_score(cells: list[str], hint: set[str]) -> int:
@@ -180,8 +199,12 @@ def _frame(
 def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> pd.DataFrame:
     raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(tr("io.empty", path=path))
     text, enc = _decode(raw, path, encoding)
+    # a NUL is a character to clean later (yitu.layers.load says so), never the end of a value; the
+    # csv module keeps it, GDAL and SQLite would cut the text there
+    if not text.strip("\ufeff \r\n\t\x00"):
+        raise InputError(tr("io.empty", path=path))
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -195,7 +218,7 @@ def _read_csv(path: Path, encoding: str | None, header_hint: Iterable[str]) -> p
         rows.append(row)
         numbers.append(reader.line_num)
     if not rows:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(tr("io.empty", path=path))
     df = _frame(rows, numbers, _find_header(rows, header_hint), path, overflow=True, hint=header_hint)
     df.attrs["encoding"] = enc
     df.attrs["delimiter"] = delim
@@ -215,33 +238,123 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
+
+
+def _merged_ranges(path: Path, ws: Any) -> list[str]:
+    """The merged ranges of a sheet (``E2:E4`` ...), read from the sheet's XML (openpyxl's read-only
+    mode, which keeps memory flat on large workbooks, does not give them)."""
+    import zipfile
+
+    member = str(getattr(ws, "_worksheet_path", "") or "").lstrip("/")
+    if not member:
+        return []
+    refs: dict[bytes, None] = {}
+    try:
+        with zipfile.ZipFile(path) as z, z.open(member) as f:
+            tail = b""
+            while chunk := f.read(1 << 20):
+                buf = tail + chunk
+                refs.update(dict.fromkeys(_MERGE_REF.findall(buf)))
+                tail = buf[-256:]
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [r.decode("ascii") for r in refs]
+
+
+def _fill_merged(rows: list[list[str]], ranges: list[str]) -> list[str]:
+    """Fill each merged range spanning several rows down its first column with the top-left value (a
+    merged 乡镇 cell E2:E4 holds the town of rows 2, 3 and 4; Excel keeps the value in E2 only).
+    Returns the ranges filled."""
+    from openpyxl.utils.cell import range_boundaries
+
+    filled = []
+    for ref in ranges:
+        c1, r1, _c2, r2 = range_boundaries(ref)
+        if r2 <= r1 or r1 > len(rows):
+            continue
+        top = rows[r1 - 1][c1 - 1] if c1 - 1 < len(rows[r1 - 1]) else ""
+        if not str(top).strip():
+            continue
+        changed = False
+        for r in range(r1, min(r2, len(rows))):
+            row = rows[r]
+            if len(row) < c1:
+                row.extend([""] * (c1 - len(row)))
+            if not str(row[c1 - 1]).strip():
+                row[c1 - 1] = top
+                changed = True
+        if changed:
+            filled.append(ref)
+    return filled
+
+
 def _read_xlsx(path: Path, sheet: str | None, header_hint: Iterable[str]) -> pd.DataFrame:
     import openpyxl
 
+    fh = path.open("rb")  # a file object: openpyxl refuses a workbook by its name when that is not .xlsx
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken file
-        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        fh.close()
+        raise InputError(tr("io.bad_xlsx", path=path, exc=exc)) from None
     try:
         names = wb.sheetnames
+        states = {n: getattr(wb[n], "sheet_state", "visible") for n in names}
+        visible = [n for n in names if states[n] == "visible"]
+        hidden_skipped: list[str] = []
         if sheet is None:
-            ws = wb[names[0]]
+            chosen = visible[0] if visible else names[0]
+            hidden_skipped = [n for n in names[: names.index(chosen)] if states[n] != "visible"]
+            ws = wb[chosen]
         elif sheet in names:
             ws = wb[sheet]
         else:
-            raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(names)} (use --sheet NAME)")
-        rows = [[_cell(c) for c in r] for r in ws.iter_rows(values_only=True)]
+            raise InputError(tr("io.no_sheet", path=path, sheet=repr(sheet), sheets=", ".join(names)))
+        rows = [[_cell(c) for c in r] for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+        merged = _merged_ranges(path, ws)
     finally:
         wb.close()
+        fh.close()
     numbers = list(range(1, len(rows) + 1))
     if not any(any(c.strip() for c in r) for r in rows):
-        raise InputError(f"{path}: sheet {ws.title!r} is empty")
+        others = [n for n in names if n != ws.title]
+        if others:
+            listed = ", ".join(repr(n) + (tr("io.hidden") if states[n] != "visible" else "") for n in others)
+            raise InputError(tr("io.sheet_empty_others", path=path, sheet=repr(ws.title), others=listed))
+        raise InputError(tr("io.sheet_empty", path=path, sheet=repr(ws.title)))
+    filled = _fill_merged(rows, merged) if merged else []
     df = _frame(rows, numbers, _find_header(rows, header_hint), path, hint=header_hint)
     df.attrs["encoding"] = "xlsx"
     df.attrs["sheet"] = ws.title
     df.attrs["sheets"] = list(names)
     df.attrs["first_sheet_by_default"] = sheet is None
+    df.attrs["hidden_skipped"] = hidden_skipped
+    # merged ranges that reach the data rows (a merged title above the header is no news)
+    header_row = int(df.attrs["header_row"]) + 1  # 1-based Excel row of the (last) header row
+    df.attrs["merged_filled"] = [r for r in filled if _range_last_row(r) > header_row]
     return df
+
+
+def _range_last_row(ref: str) -> int:
+    from openpyxl.utils.cell import range_boundaries
+
+    return int(range_boundaries(ref)[3])
+
+
+def _sniff(path: Path) -> str:
+    """What a table file holds, from its first bytes: ``xlsx`` (a zip), ``xls`` (an OLE2 compound file:
+    old Excel or WPS), ``html`` (a web page saved as .xls), else ``text``."""
+    with path.open("rb") as f:
+        head = f.read(2048)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return "html"
+    return "text"
 
 
 def read_table(
@@ -280,10 +393,24 @@ def read_table(
     p = Path(path)
     _check_exists(p)
     suffix = p.suffix.lower()
-    if suffix == ".xls":
-        raise InputError(f"{p}: old Excel .xls is not read; open it in Excel/WPS and save as .xlsx")
-    if suffix in (".xlsx", ".xlsm"):
+    kind = _sniff(p)  # what the file holds, whatever its name says
+    if kind == "xls":
+        raise InputError(tr("io.old_xls", path=p))
+    if kind == "html":
+        raise InputError(tr("io.html", path=p, name=p.name))
+    if kind == "xlsx":
+        if suffix not in (".xlsx", ".xlsm"):
+            df = _read_xlsx(p, sheet, header_hint)
+            df.attrs["real_format"] = ("XLSX", suffix or "(no suffix)")
+            return df
         return _read_xlsx(p, sheet, header_hint)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            df = _read_csv(p, encoding, header_hint)  # a CSV or text table named .xlsx: read what it is
+        except InputError:
+            raise InputError(tr("io.neither", path=p)) from None
+        df.attrs["real_format"] = ("CSV", suffix)
+        return df
     return _read_csv(p, encoding, header_hint)
 
 
@@ -305,7 +432,7 @@ def _read_shp_cut_names(p: Path, kw: dict[str, Any], enc: str) -> gpd.GeoDataFra
     try:
         gdf = pyogrio.read_dataframe(p, **{k: v for k, v in kw.items() if k != "encoding"})
     except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError and others
-        raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
+        raise InputError(tr("io.bad_vector", path=p, exc=exc)) from None
     finally:
         pyogrio.set_gdal_config_options({"SHAPE_ENCODING": before})
 
@@ -318,7 +445,7 @@ def _read_shp_cut_names(p: Path, kw: dict[str, Any], enc: str) -> gpd.GeoDataFra
             if c != geom and not pd.api.types.is_numeric_dtype(gdf[c]):
                 gdf[c] = gdf[c].astype(object).map(lambda v: fix(v, "strict") if isinstance(v, str) else v)
     except UnicodeError:
-        raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8") from None
+        raise InputError(tr("io.bad_text", path=p, encoding=enc)) from None
     names: list[str] = []
     for c in gdf.columns:
         name = c if c == geom else fix(c, "ignore")
@@ -370,6 +497,43 @@ def _shp_bytes_are_utf8(path: Path) -> bool:
     return True
 
 
+def _dbf_text_with_nul(path: Path, enc: str) -> dict[int, dict[int, str]]:
+    """Text fields of a Shapefile's .dbf whose values hold a NUL inside (``江海\\0化工``): GDAL reads a
+    value as a C string and cuts it at the NUL (``江海``). Returns field position -> {record position
+    (deleted records skipped, as GDAL does) -> the whole value, NUL kept for yitu.layers.load to clean
+    and report}; empty when no value has an inner NUL."""
+    dbf = next((d for d in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if d.exists()), None)
+    if dbf is None:
+        return {}
+    data = dbf.read_bytes()
+    if len(data) < 32:
+        return {}
+    n, hlen, rlen = (int.from_bytes(data[4:8], "little"), int.from_bytes(data[8:10], "little"),
+                     int.from_bytes(data[10:12], "little"))
+    if b"\x00" not in data[hlen:] or rlen <= 1:
+        return {}
+    fields: list[tuple[str, int, int]] = []
+    off, pos = 32, 1
+    while off + 32 <= hlen and data[off] != 0x0D:
+        flen = data[off + 16]
+        fields.append((chr(data[off + 11]), pos, flen))
+        pos, off = pos + flen, off + 32
+    live = [r for r in range(n) if data[hlen + r * rlen: hlen + r * rlen + 1] != b"*"]
+    out: dict[int, dict[int, str]] = {}
+    for i, (ftype, fpos, flen) in enumerate(fields):
+        if ftype != "C":
+            continue
+        for k, r in enumerate(live):
+            start = hlen + r * rlen + fpos
+            core = data[start: start + flen].rstrip(b" \x00")
+            if b"\x00" in core:
+                try:
+                    out.setdefault(i, {})[k] = core.decode(enc).strip()
+                except (UnicodeDecodeError, LookupError):
+                    continue
+    return out
+
+
 def read_vector(
     path: str | Path,
     *,
@@ -395,13 +559,13 @@ def read_vector(
     if suffix == ".gpkg":
         layers = list_layers(p)
         if not layers:
-            raise InputError(f"{p}: the GeoPackage has no layers")
+            raise InputError(tr("io.gpkg_empty", path=p))
         if layer is None:
             if len(layers) > 1:
-                raise InputError(f"{p}: holds several layers ({', '.join(layers)}); name one with --layer")
+                raise InputError(tr("io.gpkg_several", path=p, layers=", ".join(layers)))
             layer = layers[0]
         elif layer not in layers:
-            raise InputError(f"{p}: no layer {layer!r}; layers: {', '.join(layers)}")
+            raise InputError(tr("io.gpkg_no_layer", path=p, layer=repr(layer), layers=", ".join(layers)))
         kw["layer"] = layer
     if suffix == ".shp":
         enc = enc or _shp_encoding(p) or ("utf-8" if _shp_bytes_are_utf8(p) else "gbk")
@@ -413,16 +577,24 @@ def read_vector(
         gdf = pyogrio.read_dataframe(p, **kw)
     except UnicodeDecodeError:
         if suffix != ".shp" or not enc:
-            raise InputError(f"{p}: text does not decode as {enc or 'utf-8'}; name the encoding with --encoding") from None
+            raise InputError(tr("io.bad_text", path=p, encoding=enc or "utf-8")) from None
         gdf = _read_shp_cut_names(p, kw, enc)
     except Exception as exc:  # pyogrio raises DataSourceError/DataLayerError and others
-        raise InputError(f"{p}: cannot be read as a vector file ({exc})") from None
+        raise InputError(tr("io.bad_vector", path=p, exc=exc)) from None
     if suffix == ".shp" and _looks_mojibake(gdf):
-        raise InputError(f"{p}: text does not decode as {enc}; name the encoding with --encoding gbk or utf-8")
+        raise InputError(tr("io.bad_text", path=p, encoding=enc))
+    if suffix == ".shp" and isinstance(gdf, gpd.GeoDataFrame):
+        cols = [c for c in gdf.columns if c != gdf.geometry.name]
+        for i, values in _dbf_text_with_nul(p, enc or "utf-8").items():
+            if i < len(cols) and max(values) < len(gdf):
+                col = gdf[cols[i]].astype(object).copy()
+                for k, v in values.items():
+                    col.iloc[k] = v
+                gdf[cols[i]] = col
     feature_ids = _geojson_feature_ids(p) if suffix in (".geojson", ".json") else None
     if not isinstance(gdf, gpd.GeoDataFrame):  # an attribute table (a GeoPackage table without geometry)
         if not table_ok:
-            raise InputError(f"{p}: {layer or 'the layer'} is a table without geometry")
+            raise InputError(tr("io.no_geometry", path=p, layer=layer or "layer"))
         df = pd.DataFrame(gdf)
         df.insert(0, ROW, pd.Series(range(1, len(df) + 1), index=df.index, dtype="int64"))
         df.attrs.update(source=str(p), encoding=enc or "utf-8", header_row=0)
@@ -433,10 +605,8 @@ def read_vector(
         elif suffix in (".geojson", ".json"):
             gdf = gdf.set_crs(4326)
         else:
-            raise CRSError(
-                f"{p}: the file declares no coordinate system (no .prj); say which with --crs wgs84 | cgcs2000 | "
-                "gcj02 | bd09 | EPSG:xxxx"
-            )
+            # English on purpose for now: yitu.routing.drill recognises this error by its words
+            raise CRSError(tr("io.no_crs", lang="en", path=p))
     gdf.insert(0, ROW, pd.Series(range(1, len(gdf) + 1), index=gdf.index, dtype="int64"))
     if feature_ids is not None and len(feature_ids) == len(gdf):
         gdf.attrs["feature_ids"] = feature_ids
@@ -459,10 +629,8 @@ def read_any(path: str | Path, **kw: Any) -> pd.DataFrame | gpd.GeoDataFrame:
     if suffix in VECTOR_SUFFIXES:
         return read_vector(p, table_ok=True, **{k: v for k, v in kw.items() if k in ("layer", "encoding", "crs")})
     _check_exists(p)
-    raise InputError(
-        f"{p}: unsupported format {suffix or '(no suffix)'}; use one of "
-        + ", ".join(TABLE_SUFFIXES + VECTOR_SUFFIXES)
-    )
+    raise InputError(tr("io.unsupported", path=p, suffix=suffix or "(no suffix)",
+                        known=", ".join(TABLE_SUFFIXES + VECTOR_SUFFIXES)))
 
 
 @contextlib.contextmanager

@@ -224,9 +224,40 @@ def _write_osm(R: _Roads, path: Path) -> None:
             if w.get(k):
                 lines.append(f"    <tag k=\"{k}\" v={quoteattr(str(w[k]))}/>")
         lines.append("  </way>")
+    lines += _geography_osm(len(R.nodes) + 1000, 100000 + len(R.ways) + 1000)
     lines.append("</osm>")
     with atomic_path(path) as tmp:
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _geography_osm(nid: int, wid: int) -> list[str]:
+    """The 岚江 river, the park canal and place names (no roads: routing ignores them; maps draw them)."""
+    xs = np.arange(-14000.0, 14001.0, 250.0)
+    river = list(zip(xs, _river(xs)))
+    canal = [(CANAL_X, -6500.0), (CANAL_X, -4500.0), (CANAL_X, -2500.0), (CANAL_X, float(_river(CANAL_X)))]
+    places = [((0.0, 3300.0), "town", "青岚镇"), ((-8000.0, -1800.0), "village", "西渡村"),
+              ((9000.0, -1800.0), "village", "东岚村"), ((6200.0, -2500.0), "neighbourhood", "青岚化工园区"),
+              ((-6000.0, 5500.0), "village", "北岗村")]
+    out: list[str] = []
+    refs: list[list[int]] = []
+    pts = [*river, *canal]
+    lon, lat = to_lonlat(np.array([p[0] for p in pts]), np.array([p[1] for p in pts]))
+    ids = list(range(nid, nid + len(pts)))
+    for i, x, y in zip(ids, lon, lat):
+        out.append(f"  <node id=\"{i}\" version=\"1\" lat=\"{y:.7f}\" lon=\"{x:.7f}\"/>")
+    refs = [ids[:len(river)], ids[len(river):]]
+    nid += len(pts)
+    plon, plat = to_lonlat(np.array([p[0][0] for p in places]), np.array([p[0][1] for p in places]))
+    for (_, kind, name), x, y in zip(places, plon, plat):
+        out += [f"  <node id=\"{nid}\" version=\"1\" lat=\"{y:.7f}\" lon=\"{x:.7f}\">",
+                f"    <tag k=\"place\" v=\"{kind}\"/>", f"    <tag k=\"name\" v={quoteattr(name)}/>", "  </node>"]
+        nid += 1
+    for k, (nodes, tags) in enumerate(zip(refs, ({"waterway": "river", "name": "岚江"}, {"waterway": "canal", "name": "园区运河"}))):
+        out.append(f"  <way id=\"{wid + k}\" version=\"1\">")
+        out += [f"    <nd ref=\"{n}\"/>" for n in nodes]
+        out += [f"    <tag k=\"{t}\" v={quoteattr(v)}/>" for t, v in tags.items()]
+        out.append("  </way>")
+    return out
 
 
 def _roads_gdf(R: _Roads) -> gpd.GeoDataFrame:

@@ -22,18 +22,25 @@ from yitu.errors import CRSError, InputError, SchemaError
 from yitu.gis.crs import CHINA_BBOX, WGS84, parse_crs, to_wgs84
 from yitu.gis.geometry import inside_bbox, parse_coordinates, repair_geometries, swapped_mask
 from yitu.gis.io import ROW, read_any
-from yitu.layers.normalize import blank, canon, coerce, header_map
+from yitu.layers.normalize import UNCLEAN, blank, canon, clean_text, coerce, coordinate_text, header_map
 from yitu.layers.schema import LAT_ALIASES, LON_ALIASES, PROTECTION_CLASS_BY_TYPE, LayerSchema, schema
 from yitu.settings import Settings, default_settings
+from yitu.words import tr
+from yitu.words.status import status_text
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LoadResult", "load", "REJECTED_COLUMNS", "empty_layer"]
+__all__ = [
+    "LoadResult", "load", "import_layer", "rejected_headers", "REJECTED_COLUMNS", "CLEANED_COLUMNS",
+    "AllRejectedError", "empty_layer",
+]
 
 REJECTED_COLUMNS = ["file", "row", "field", "value", "reason"]
+CLEANED_COLUMNS = ["file", "row", "field", "value", "removed"]
+_MAX_LISTED = 10  # changed cells named one by one in the warnings; the rest are counted
 _ID_PREFIX = {
     "enterprises": "E", "risk_zones": "Z", "stations": "S", "shelters": "H", "parks": "P",
-    "targets": "T", "water_sources": "W", "depots": "D", "hazards": "K",
+    "targets": "T", "water_sources": "W", "depots": "D", "hazards": "K", "installations": "I", "risk_contours": "C",
 }
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
@@ -48,11 +55,25 @@ class LoadResult:
     ignored_columns: list[str] = field(default_factory=list)
     source: str = ""
     n_input: int = 0
+    cleaned: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLEANED_COLUMNS))
 
     @property
     def n_rejected(self) -> int:
         """Number of input rows rejected (a row with several problems counts once)."""
         return int(self.rejected["row"].nunique()) if len(self.rejected) else 0
+
+
+def rejected_headers(lang: str | None = None) -> dict[str, str]:
+    """The headers of ``rejected/<layer>.csv``: column -> its words (文件, 行, 字段, 值, 原因)."""
+    return {c: tr(f"load.col.{c}", lang=lang) for c in REJECTED_COLUMNS}
+
+
+class AllRejectedError(InputError):
+    """Every row of an imported file was rejected: nothing is stored, the layer stays as it was."""
+
+    def __init__(self, message: str, result: LoadResult) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 def empty_layer(layer: str) -> gpd.GeoDataFrame:
@@ -80,6 +101,77 @@ class _Rejects:
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.items, columns=REJECTED_COLUMNS)
         return df.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
+
+
+def _clean(raw: pd.DataFrame, src: str, warnings: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The one place text is cleaned on import: control characters, terminal escape sequences, zero-width
+    and bidi marks are removed from headers and cells (see :func:`yitu.layers.normalize.clean_text`),
+    each change named in ``warnings`` (the first few) and in the returned table (every one)."""
+    geom = raw.geometry.name if isinstance(raw, gpd.GeoDataFrame) else None
+    items: list[tuple[str, int | str, str, str, str]] = []
+    renames: dict[Any, str] = {}
+    for c in raw.columns:
+        if c in (ROW, geom) or not isinstance(c, str):
+            continue
+        new, what = clean_text(c)
+        if what:
+            new = new.strip() or c
+            renames[c] = new
+            items.append((src, "", new, new, what))
+            warnings.append(tr("load.warn.cleaned_header", src=src, field=new, what=what))
+    if renames:
+        raw = raw.rename(columns=renames)
+    n_cells = 0
+    for c in raw.columns:
+        if c in (ROW, geom) or not (raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c])):
+            continue
+        col = raw[c]
+        try:  # most columns hold no such character: one search over the joined text says so
+            if not UNCLEAN.search("\x20".join(col.tolist())):
+                continue
+        except TypeError:  # not all text: search cell by cell
+            pass
+        try:
+            hit = col.str.contains(UNCLEAN, regex=True, na=False).astype(bool)  # non-text cells: False
+        except AttributeError:  # no text in the column at all
+            continue
+        if not hit.any():
+            continue
+        col = col.copy()
+        for idx in hit[hit].index:
+            new, what = clean_text(col[idx])
+            col[idx] = new
+            row = int(raw.at[idx, ROW])
+            items.append((src, row, str(c), new, what))
+            n_cells += 1
+            (log.debug if n_cells <= _MAX_LISTED else log.info)("%s: row %d %s: removed %s", src, row, c, what)
+            if n_cells <= _MAX_LISTED:
+                warnings.append(tr("load.warn.cleaned", src=src, row=row, field=c, what=what))
+        raw[c] = col
+    if n_cells > _MAX_LISTED:
+        warnings.append(tr("load.warn.cleaned_more", src=src, n=n_cells - _MAX_LISTED))
+    return raw, pd.DataFrame(items, columns=CLEANED_COLUMNS)
+
+
+def _reader_warnings(raw: pd.DataFrame, src: str) -> list[str]:
+    """What the reader did that the office should know: merged cells filled down, hidden sheets
+    skipped, which sheet of several was read, a file whose content is not what its name says."""
+    out: list[str] = []
+    a = raw.attrs
+    if a.get("real_format"):
+        kind, suffix = a["real_format"]
+        out.append(tr("load.warn.real_format", src=src, suffix=suffix, kind=kind))
+    if a.get("hidden_skipped"):
+        out.append(tr("load.warn.hidden_skipped", src=src, hidden="、".join(a["hidden_skipped"]), sheet=a.get("sheet")))
+    sheets = list(a.get("sheets") or [])
+    if len(sheets) > 1 and a.get("first_sheet_by_default"):
+        others = "、".join(x for x in sheets if x != a.get("sheet"))
+        out.append(tr("load.warn.sheet_read", src=src, sheet=a.get("sheet"), others=others))
+    if a.get("merged_filled"):
+        ranges = list(a["merged_filled"])
+        shown = "、".join(ranges[:10]) + (" …" if len(ranges) > 10 else "")
+        out.append(tr("load.warn.merged", src=src, ranges=shown))
+    return out
 
 
 def _read(source: Any, sch: LayerSchema, *, sheet: str | None, encoding: str | None, layer: str | None, crs: Any) -> pd.DataFrame:
@@ -131,7 +223,7 @@ def _truncated_dbf_names(
             name = hits.pop()
             out[col] = name
             taken.add(name)
-            warnings.append(f"{src}: column {col} (a Shapefile name cut at 10 bytes) read as {sch.field(name).label}")
+            warnings.append(tr("load.warn.dbf_cut", src=src, col=col, label=sch.field(name).label))
     return out
 
 
@@ -142,7 +234,45 @@ def _sheet_hint(raw: pd.DataFrame) -> str:
     if len(sheets) < 2 or not raw.attrs.get("first_sheet_by_default"):
         return ""
     others = "、".join(s for s in sheets if s != sheet)
-    return f" (read the first sheet {sheet!r}; the workbook also has {others}: name one with --sheet NAME)"
+    return tr("load.sheet_hint", sheet=repr(sheet), others=others)
+
+
+def _code_key(v: Any) -> str | None:
+    """A 统一社会信用代码 compared as the same code: NFKC, no spaces, upper case; None when empty."""
+    if not isinstance(v, str):
+        return None
+    return canon(v).upper() or None
+
+
+def _has_nan(geometry: np.ndarray) -> np.ndarray:
+    """True for each geometry with a NaN coordinate."""
+    out = np.zeros(len(geometry), dtype=bool)
+    present = ~shapely.is_missing(geometry)
+    if present.any():
+        coords, index = shapely.get_coordinates(geometry[present], return_index=True)
+        bad = np.isnan(coords).any(axis=1)
+        hit = np.zeros(int(present.sum()), dtype=bool)
+        hit[np.unique(index[bad])] = True
+        out[present] = hit
+    return out
+
+
+def _dbf_hint(src: str) -> str:
+    """A Shapefile whose .dbf is missing has geometry and no attributes: say so, not just "no column"."""
+    p = Path(src)
+    if p.suffix.lower() == ".shp" and not p.with_suffix(".dbf").exists() and not p.with_suffix(".DBF").exists():
+        return tr("load.hint.no_dbf", dbf=p.with_suffix(".dbf").name)
+    return ""
+
+
+def _depended_on(layer: str, settings: Settings) -> dict[str, str]:
+    """Optional fields of ``layer`` an analysis depends on -> what their absence means."""
+    if layer != "stations":
+        return {}
+    sch = schema(layer)
+    whats = dict.fromkeys(ln.what for lines in settings.requirements.values() for ln in lines)
+    return {w: tr("load.effect.drill", label=sch.field(w).label, status=status_text("unknown"))
+            for w in whats if w in sch.names}
 
 
 def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
@@ -164,6 +294,7 @@ def load(
     settings: Settings | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     existing_ids: Any = (),
+    existing_credit_codes: Any = None,
 ) -> LoadResult:
     """Load and validate one layer.
 
@@ -184,6 +315,9 @@ def load(
         Project area (min_lon, min_lat, max_lon, max_lat); points outside are rejected.
     existing_ids
         Ids already in the layer this file is appended to: generated ids continue after them.
+    existing_credit_codes
+        For enterprises appended to a layer: code -> id of the enterprises already in it; a row with
+        one of these 统一社会信用代码 is rejected as a duplicate.
 
     Returns
     -------
@@ -203,17 +337,17 @@ def load(
     src = str(raw.attrs.get("source", source))
     n_input = len(raw)
     if n_input == 0:
-        raise InputError(f"{src}: no data rows for layer {layer}")
+        raise InputError(tr("load.error.no_rows", src=src, layer=layer))
     overflow = dict(raw.attrs.get("overflow") or {})
+    warnings: list[str] = _reader_warnings(raw, src)
     raw = raw.reset_index(drop=True)
+    raw, cleaned = _clean(raw, src, warnings)
     rows = raw[ROW]
     rej = _Rejects(src, rows)
     for idx in rows[rows.isin(list(overflow))].index:
         cells = overflow[int(rows[idx])]
-        rej.add(idx, "(extra cells)", " | ".join(cells),
-                f"{len(cells)} cell(s) beyond the header's last column: a value holds an unquoted "
-                f"{raw.attrs.get('delimiter', ',')!r}, so the row's values are shifted; quote that value or fix the row")
-    warnings: list[str] = []
+        rej.add(idx, tr("load.field.extra_cells"), " | ".join(cells),
+                tr("load.reason.extra_cells", n=len(cells), delim=repr(raw.attrs.get("delimiter", ","))))
 
     is_vector = isinstance(raw, gpd.GeoDataFrame) and raw.geometry.name in raw.columns
     geom_col = raw.geometry.name if is_vector else None
@@ -226,10 +360,8 @@ def load(
         lon_col = _find_column([c for c in data_cols if c not in mapping], LON_ALIASES)
         lat_col = _find_column([c for c in data_cols if c not in mapping], LAT_ALIASES)
         if lon_col is None or lat_col is None:
-            raise SchemaError(
-                f"{src}: no coordinate columns for layer {layer}; found columns {', '.join(data_cols)}; "
-                f"name them 经度/纬度 (or lon/lat, lng, x/y){_sheet_hint(raw)}"
-            )
+            raise SchemaError(tr("load.error.no_coords", src=src, layer=layer, columns=", ".join(data_cols),
+                                 hint=_sheet_hint(raw)))
     ignored = [c for c in data_cols if c not in mapping and c not in (lon_col, lat_col)]
     if ignored:
         log.info("%s: columns not in the %s schema, not loaded: %s", src, layer, ", ".join(ignored))
@@ -242,10 +374,12 @@ def load(
     for name in sch.required:
         if name not in back:
             f = sch.field(name)
-            raise SchemaError(
-                f"{src}: no column for the required field {f.label} ({name}); accepted headers: "
-                f"{', '.join(dict.fromkeys((f.name, *f.aliases)))}{_sheet_hint(raw)}"
-            )
+            raise SchemaError(tr("load.error.no_required", src=src, label=f.label, name=name,
+                                 accepted=", ".join(dict.fromkeys((f.name, *f.aliases))),
+                                 hint=_sheet_hint(raw) + _dbf_hint(src)))
+    for name, effect in _depended_on(layer, settings).items():
+        if name not in back:
+            warnings.append(tr("load.warn.missing_column", src=src, label=sch.field(name).label, effect=effect))
 
     # -- attributes ------------------------------------------------------------------------
     out: dict[str, pd.Series] = {}
@@ -259,7 +393,13 @@ def load(
         values, problems = coerce(text, f)
         rej.add_many(problems.notna(), col, text, problems)
         if f.required:
-            rej.add_many(blank(text), col, text, f"required field {f.label} is empty")
+            rej.add_many(blank(text), col, text, tr("load.reason.required_empty", label=f.label))
+        for k, (key, vals) in sorted(values.attrs.get("notes", {}).items())[:_MAX_LISTED]:
+            warnings.append(tr(key, src=src, row=int(rows[k]), field=col, value=text[k], **vals))
+        n_notes = len(values.attrs.get("notes", {}))
+        if n_notes > _MAX_LISTED:
+            log.info("%s: %s: %d more values read with a multiplier or as Excel dates", src, col, n_notes - _MAX_LISTED)
+        values.attrs = {}
         out[f.name] = values
 
     # -- geometry --------------------------------------------------------------------------
@@ -275,27 +415,36 @@ def load(
             gs = gs.to_crs(WGS84)
         geometry = np.asarray(gs.values, dtype=object)
         missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
-        rej.add_many(pd.Series(missing, index=raw.index), "geometry", pd.Series("", index=raw.index), "missing geometry")
+        rej.add_many(pd.Series(missing, index=raw.index), tr("load.field.geometry"), pd.Series("", index=raw.index),
+                     tr("load.reason.missing_geometry"))
+        nan = ~missing & _has_nan(geometry)
+        if nan.any():  # GeoJSON NaN coordinates: GDAL reads them, nothing downstream can use them
+            rej.add_many(pd.Series(nan, index=raw.index), tr("load.field.geometry"), pd.Series(shapely.to_wkt(geometry, trim=True), index=raw.index),
+                         tr("load.reason.geometry_nan"))
+            geometry[nan] = None
         crs_out = WGS84
     else:
         spec = parse_crs(crs if crs is not None else settings.project.default_input_crs)
-        lon = parse_coordinates(raw[lon_col].astype(object))
-        lat = parse_coordinates(raw[lat_col].astype(object))
+        lon = parse_coordinates(coordinate_text(raw[lon_col].astype(object)))
+        lat = parse_coordinates(coordinate_text(raw[lat_col].astype(object)))
         empty_lon = blank(raw[lon_col].astype(object)).to_numpy()
         empty_lat = blank(raw[lat_col].astype(object)).to_numpy()
         for arr, col, empty in ((lon, lon_col, empty_lon), (lat, lat_col, empty_lat)):
             m = pd.Series(empty, index=raw.index)
-            rej.add_many(m, col, raw[col], "missing coordinate")
+            rej.add_many(m, col, raw[col], tr("load.reason.missing_coordinate"))
             m = pd.Series(np.isnan(arr) & ~empty, index=raw.index)
-            rej.add_many(m, col, raw[col], "coordinate is not a number")
+            rej.add_many(m, col, raw[col], tr("load.reason.coordinate_nan"))
+        bad_xy = np.isnan(lon) | np.isnan(lat)  # one reason each: no "outside China" for a point never made
+        lon, lat = np.where(bad_xy, np.nan, lon), np.where(bad_xy, np.nan, lat)
         geographic = spec.kind != "proj" or spec.crs.is_geographic
         if geographic:
             sw = swapped_mask(lon, lat) & ~np.isnan(lon) & ~np.isnan(lat)
             if sw.any():
                 lon, lat = np.where(sw, lat, lon), np.where(sw, lon, lat)
                 rows_sw = ", ".join(str(r) for r in rows[sw].head(10))
-                warnings.append(f"{src}: row(s) {rows_sw}{' …' if sw.sum() > 10 else ''}: 经度/纬度 swapped; fixed")
-        pts = gpd.GeoSeries(shapely.points(lon, lat), index=raw.index, crs=spec.crs if spec.kind == "proj" else WGS84)
+                warnings.append(tr("load.warn.swapped", src=src, rows=rows_sw + (" …" if sw.sum() > 10 else "")))
+        pts = gpd.GeoSeries(np.where(bad_xy, None, shapely.points(lon, lat)), index=raw.index,
+                            crs=spec.crs if spec.kind == "proj" else WGS84)
         gs = to_wgs84(pts, spec)
         if not geographic:
             # Chinese survey tables name the northing X and the easting Y (测量坐标): where the pair
@@ -307,8 +456,7 @@ def load(
             if sw.any():
                 gs = gs.where(~sw, alt)
                 rows_sw = ", ".join(str(r) for r in rows[sw].head(10))
-                warnings.append(f"{src}: row(s) {rows_sw}{' …' if sw.sum() > 10 else ''}: X/Y swapped "
-                                "(测量坐标 X = 北, Y = 东); fixed")
+                warnings.append(tr("load.warn.xy_swapped", src=src, rows=rows_sw + (" …" if sw.sum() > 10 else "")))
         geometry = np.asarray(gs.values, dtype=object)
         crs_out = WGS84
     if sch.geometry:
@@ -318,28 +466,27 @@ def load(
         if valid_xy.any():
             c = shapely.centroid(geometry[valid_xy])
             cx[valid_xy], cy[valid_xy] = shapely.get_x(c), shapely.get_y(c)
-        ok = valid_xy & ~np.isnan(cx)
+        ok = valid_xy & ~np.isnan(cx) & ~np.isnan(cy)
         outside = ok & ~inside_bbox(cx, cy, CHINA_BBOX)
         where = pd.Series([f"{x:.6f},{y:.6f}" for x, y in zip(cx, cy)], index=raw.index)
-        rej.add_many(pd.Series(outside, index=raw.index), "geometry", where,
-                     "point outside China — check the coordinate system (--crs) and lon/lat order")
+        rej.add_many(pd.Series(outside, index=raw.index), tr("load.field.geometry"), where, tr("load.reason.outside_china"))
         if bbox is not None:
             out_area = ok & ~outside & ~inside_bbox(cx, cy, bbox)
-            rej.add_many(pd.Series(out_area, index=raw.index), "geometry", where,
-                         f"outside the project area {','.join(f'{v:g}' for v in bbox)}")
+            rej.add_many(pd.Series(out_area, index=raw.index), tr("load.field.geometry"), where,
+                         tr("load.reason.outside_area", bbox=",".join(f"{v:g}" for v in bbox)))
         if "Point" in sch.geometry:  # a MultiPoint of one point (ArcGIS and some exports write them) is a point
             one = ok & (shapely.get_type_id(geometry) == 4) & (shapely.get_num_geometries(geometry) == 1)
             if one.any():
                 geometry[one] = shapely.get_geometry(geometry[one], 0)
-                warnings.append(f"{src}: {int(one.sum())} MultiPoint(s) of one point read as Point")
+                warnings.append(tr("load.warn.multipoint", src=src, n=int(one.sum())))
         types = shapely.get_type_id(geometry)
         names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
                           "MultiPolygon", "GeometryCollection"], dtype=object)
         allowed = set(sch.geometry) | ({"MultiPolygon"} if "Polygon" in sch.geometry else set())
         tname = np.where(types >= 0, names[np.clip(types, 0, 7)], "")
         wrong = ok & ~np.isin(tname, list(allowed))
-        rej.add_many(pd.Series(wrong, index=raw.index), "geometry", pd.Series(tname, index=raw.index),
-                     f"geometry type not allowed for {layer}; allowed: {', '.join(sorted(allowed))}")
+        rej.add_many(pd.Series(wrong, index=raw.index), tr("load.field.geometry"), pd.Series(tname, index=raw.index),
+                     tr("load.reason.geometry_type", layer=layer, allowed=", ".join(sorted(allowed))))
         poly = ok & np.isin(tname, _POLYGONAL)
         if poly.any():
             fixed, report = repair_geometries(geometry[poly])
@@ -347,7 +494,7 @@ def load(
             if len(report):
                 idx = np.flatnonzero(poly)[report["position"].to_numpy()]
                 for i, reason in zip(idx, report["reason"]):
-                    warnings.append(f"{src}: row {rows[i]}: invalid polygon ({reason}) repaired with make_valid")
+                    warnings.append(tr("load.warn.polygon_repaired", src=src, row=rows[i], reason=reason))
 
     # -- ids -------------------------------------------------------------------------------
     ids = out["id"]
@@ -360,7 +507,7 @@ def load(
         gen_s = pd.Series([g if g not in taken else f"{g}_{k}" for k, g in enumerate(gen)], index=raw.index)
         ids = ids.where(~missing_id, gen_s)
         out["id"] = ids
-        warnings.append(f"{src}: {int(missing_id.sum())} row(s) without 编号; ids generated ({ids[missing_id].iloc[0]} …)")
+        warnings.append(tr("load.warn.ids_generated", src=src, n=int(missing_id.sum()), first=ids[missing_id].iloc[0]))
     # duplicates among the rows that are otherwise good; name the row of the first occurrence
     good = ~raw.index.isin(list(rej.bad))
     first_row: dict[Any, int] = {}
@@ -369,7 +516,27 @@ def load(
     dup = pd.Series(good, index=raw.index) & ids.map(lambda v: v in first_row) & (rows != ids.map(first_row))
     id_col = back.get("id", "id")
     for idx in dup[dup].index:
-        rej.add(idx, id_col, ids[idx], f"duplicate id (first at row {first_row[ids[idx]]})")
+        rej.add(idx, id_col, ids[idx], tr("load.reason.duplicate_id", row=first_row[ids[idx]]))
+    if "credit_code" in out and "credit_code" in back:
+        # one legal entity, one 统一社会信用代码: a second row with the same code is rejected, naming the first
+        cc = out["credit_code"].astype(object)
+        code = cc.where(cc.map(lambda v: isinstance(v, str)))  # canonical: NFKC, no spaces, upper case
+        code = code.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.upper().replace("", None)
+        good = pd.Series(~raw.index.isin(list(rej.bad)), index=raw.index) & code.notna()
+        seen = code[good]
+        known = {_code_key(k): str(v) for k, v in dict(existing_credit_codes or {}).items() if _code_key(k)}
+        in_layer = seen.map(lambda c: c in known).astype(bool)
+        for idx in in_layer[in_layer].index:  # appended: the code is already in the stored layer
+            rej.add(idx, back["credit_code"], out["credit_code"][idx],
+                    tr("load.reason.credit_code_stored", first=known[code[idx]]))
+        rest = seen[~in_layer]
+        again = rest.duplicated(keep="first")
+        if again.any():
+            first = pd.Series(rest[~again].index, index=rest[~again].to_numpy())  # code -> index of its first row
+            for idx in again[again].index:
+                f0 = first[code[idx]]
+                rej.add(idx, back["credit_code"], out["credit_code"][idx],
+                        tr("load.reason.duplicate_credit_code", row=rows[f0], first=ids[f0]))
 
     # -- assemble --------------------------------------------------------------------------
     keep = ~raw.index.isin(list(rej.bad))
@@ -380,15 +547,13 @@ def load(
     if layer == "stations":
         no_turnout = frame["turnout_min"].isna()
         if no_turnout.any():
-            warnings.append(
-                f"{src}: {int(no_turnout.sum())} station(s) without 出动时间; the type default from settings applies"
-            )
+            warnings.append(tr("load.warn.no_turnout", src=src, n=int(no_turnout.sum())))
     gdf = gpd.GeoDataFrame(frame, geometry=list(geometry[keep]), crs=crs_out).reset_index(drop=True)
     rejected = rej.frame()
     log.info("%s: %s loaded %d of %d rows, %d rejected", src, layer, len(gdf), n_input, rejected["row"].nunique())
     for w in warnings:
         log.debug(w)
-    return LoadResult(gdf, rejected, warnings, ignored, src, n_input)
+    return LoadResult(gdf, rejected, warnings, ignored, src, n_input, cleaned)
 
 
 def import_layer(
@@ -404,26 +569,41 @@ def import_layer(
     The rejected rows go to ``rejected/<layer>.csv`` beside the project (an empty file when none; when
     appending, after those of the files imported before).
     Options in ``kw`` go to :func:`load`; the project's settings are used.
+
+    Raises
+    ------
+    AllRejectedError
+        When every row was rejected: the layer is not replaced by an empty one (an existing layer
+        stays as it was), and ``rejected/<layer>.csv`` lists why. Exit 2 in the CLI.
     """
     old = project.read(layer) if append and project.has(layer) else None
     existing = old["id"].astype(str) if old is not None else ()
-    result = load(layer, source, settings=project.settings, existing_ids=existing, **kw)
+    codes = None
+    if old is not None and "credit_code" in old.columns:
+        codes = dict(zip(old["credit_code"], old["id"].astype(str)))
+    result = load(layer, source, settings=project.settings, existing_ids=existing, existing_credit_codes=codes, **kw)
     gdf = result.gdf
+    path = project.rejected_dir / f"{layer}.csv"
+
+    def rejected_list() -> pd.DataFrame:
+        if old is None:
+            return result.rejected
+        before = project.read_rejected(layer)  # the rows rejected from the files appended before stay listed
+        return pd.concat([before, result.rejected.astype({"row": str})], ignore_index=True) if len(before) else result.rejected
+
+    if len(gdf) == 0:
+        # nothing usable: the stored layer (if any) stays; the reasons are written for the office to fix
+        project.write_rejected(layer, rejected_list())
+        raise AllRejectedError(tr("load.error.all_rejected", src=result.source, n=result.n_input, layer=layer,
+                                  path=path), result)
     if old is not None:
         clash = set(old["id"].astype(str)) & set(gdf["id"].astype(str))
         if clash:
-            raise InputError(
-                f"{result.source}: ids already in the project's {layer}: {', '.join(sorted(clash)[:10])}; "
-                "import without --append to replace the layer"
-            )
+            raise InputError(tr("load.error.ids_clash", src=result.source, layer=layer,
+                                ids=", ".join(sorted(clash)[:10])))
         gdf = gpd.GeoDataFrame(pd.concat([old, gdf], ignore_index=True), crs=WGS84)
     if layer == "hazards":
         gdf = pd.DataFrame(gdf.drop(columns="geometry"))
     project.write(layer, gdf)
-    rejected = result.rejected
-    if old is not None:  # the rows rejected from the files appended before stay listed
-        before = project.read_rejected(layer)
-        if len(before):
-            rejected = pd.concat([before, rejected.astype({"row": str})], ignore_index=True)
-    project.write_rejected(layer, rejected)
+    project.write_rejected(layer, rejected_list())
     return result

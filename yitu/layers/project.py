@@ -173,14 +173,23 @@ class Project:
         log.debug("stored layer %s (%d rows)", name, len(gdf))
 
     def write_rejected(self, layer: str, rejected: pd.DataFrame) -> Path:
-        """Write the rejected rows of a layer import to ``rejected/<layer>.csv`` (UTF-8 with BOM)."""
-        return write_csv(rejected, self.rejected_dir / f"{layer}.csv")
+        """Write the rejected rows of a layer import to ``rejected/<layer>.csv`` (UTF-8 with BOM), with
+        the headers in the language in effect (文件, 行, 字段, 值, 原因)."""
+        from yitu.layers.load import rejected_headers
+
+        return write_csv(rejected.rename(columns=rejected_headers()), self.rejected_dir / f"{layer}.csv")
 
     def read_rejected(self, layer: str) -> pd.DataFrame:
+        """The rejected rows of ``layer`` with the columns file, row, field, value, reason (files written
+        with Chinese or English headers, older ones included, read alike)."""
+        from yitu.layers.load import REJECTED_COLUMNS, rejected_headers
+
         p = self.rejected_dir / f"{layer}.csv"
         if not p.exists():
-            return pd.DataFrame(columns=["file", "row", "field", "value", "reason"])
-        return pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            return pd.DataFrame(columns=REJECTED_COLUMNS)
+        df = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        back = {h: c for lang in ("zh", "en") for c, h in rejected_headers(lang).items()}
+        return df.rename(columns=back)
 
     # -- geography -------------------------------------------------------------------------
     def bounds(self) -> tuple[float, float, float, float]:

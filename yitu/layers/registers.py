@@ -44,12 +44,14 @@ from yitu.layers.stats import (
     staleness_summary,
 )
 from yitu.settings import Settings
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "RISK_REGISTER_COLUMNS",
     "HAZARD_REGISTER_COLUMNS",
+    "TO_FILL_COLUMNS",
     "FILE_NAMES",
     "risk_register",
     "hazard_register",
@@ -58,14 +60,22 @@ __all__ = [
     "write_lists",
 ]
 
+# The columns of the provincial 双重预防 templates: a 安全风险分级管控清单 names for each risk point the
+# accident types it may lead to, the control measures (工程技术/管理/培训教育/个体防护/应急处置), the
+# control level (管控层级) and the responsible department and person; a 隐患排查治理台账 follows the
+# "五到位" (措施、责任、资金、时限、预案) and closes with 验收人 / 验收日期. Columns the layers do not
+# carry are left empty for the office to fill in (never invented).
 RISK_REGISTER_COLUMNS = [
     "序号", "风险等级", "风险颜色", "单位名称", "企业编号", "乡镇街道", "所属园区", "行业", "风险点/区域",
-    "风险描述", "管控措施", "责任人", "企业风险等级", "定级依据", "更新日期", "是否过期",
+    "风险描述", "事故类型", "管控措施", "管控层级", "责任部门", "责任人", "企业风险等级", "定级依据", "更新日期",
+    "是否过期",
 ]
 HAZARD_REGISTER_COLUMNS = [
     "序号", "隐患级别", "隐患编号", "单位名称", "企业编号", "乡镇街道", "企业风险等级", "隐患描述", "发现日期",
-    "整改期限", "整改状态", "整改责任人", "是否逾期",
+    "整改措施", "整改期限", "整改状态", "整改责任人", "验收人", "验收日期", "是否逾期",
 ]
+#: columns offices fill in by hand when the layers do not carry them (shown with a pale fill)
+TO_FILL_COLUMNS = ("事故类型", "管控层级", "责任部门", "整改措施", "验收人", "验收日期")
 FILE_NAMES = {"risk_register": "安全风险清单.xlsx", "hazard_register": "隐患清单.xlsx", "statistics": "风险统计.xlsx"}
 ENTERPRISE_LEVEL = "（企业整体，未划分风险分区）"
 UNKNOWN_ENTERPRISE = "（企业图层中无此企业）"
@@ -197,7 +207,10 @@ def risk_register(source: Any, *, settings: Settings | None = None, today: date 
             "行业": from_ent(_s(ent, "industry")),
             "风险点/区域": _s(zones, "name"),
             "风险描述": _s(zones, "hazard"),
+            "事故类型": _s(zones, "accident_type"),
             "管控措施": _s(zones, "measures"),
+            "管控层级": _s(zones, "control_level"),
+            "责任部门": _s(zones, "department"),
             "责任人": _s(zones, "owner"),
             "企业风险等级": from_ent(grade_labels(ent["grade"]), UNGRADED_LABEL),
             "定级依据": _basis(zones),
@@ -222,7 +235,10 @@ def risk_register(source: Any, *, settings: Settings | None = None, today: date 
         "行业": _s(lone, "industry"),
         "风险点/区域": ENTERPRISE_LEVEL,
         "风险描述": "",
+        "事故类型": "",
         "管控措施": "",
+        "管控层级": "",
+        "责任部门": "",
         "责任人": _s(lone, "contact"),
         "企业风险等级": grade_labels(lone["grade"]),
         "定级依据": _basis(lone),
@@ -273,9 +289,12 @@ def hazard_register(
         "企业风险等级": grade_labels(grade),
         "隐患描述": _s(hz, "description"),
         "发现日期": _s(hz, "found_at"),
+        "整改措施": _s(hz, "measures"),
         "整改期限": _s(hz, "deadline"),
         "整改状态": status,
         "整改责任人": _s(hz, "responsible"),
+        "验收人": _s(hz, "accepted_by"),
+        "验收日期": _s(hz, "accepted_at"),
         "是否逾期": np.where(overdue, "是", "否"),
     })
     reg = reg.sort_values(["_l", "_st", "_g", "隐患编号"], kind="stable").reset_index(drop=True)
@@ -341,6 +360,50 @@ def _decorate(ws: Any, df: pd.DataFrame) -> None:
             cell.font = Font(bold=True, color=cell.font.color)
 
 
+def _title_rows(ws: Any, ncols: int, *, title: str, unit: str, day: str) -> None:
+    """Two rows above the table: the title (merged, bold, centred) and 填报单位 … 日期."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.insert_rows(1, amount=2)
+    last = get_column_letter(max(ncols, 1))
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 30
+    ws["A2"] = f"填报单位：{unit}"
+    half = get_column_letter(max(ncols - 3, 1))
+    if ncols > 4:
+        ws[f"{half}2"] = f"填报日期：{day}"
+    else:
+        ws["A2"] = f"填报单位：{unit}　　填报日期：{day}"
+    for fill in TO_FILL_COLUMNS:  # a pale fill on the header of what the office fills in by hand
+        for cell in ws[3]:
+            if cell.value == fill:
+                from openpyxl.styles import PatternFill
+
+                cell.fill = PatternFill("solid", fgColor="FFFFF2CC")
+    if ws.freeze_panes:
+        ws.freeze_panes = "A4"
+    if ws.auto_filter.ref:
+        ws.auto_filter.ref = f"A3:{last}{ws.max_row}"
+
+
+def _print_setup(ws: Any, *, header_row: int) -> None:
+    """A4 landscape, every column on one page width, the header row(s) printed on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def _bar_chart(ws: Any, data_ws: Any, table: pd.DataFrame, *, anchor: str) -> None:
     """A native stacked bar chart of enterprises by town (rows of ``table`` without 合计) and grade."""
     from openpyxl.chart import BarChart, Reference
@@ -375,9 +438,11 @@ def write_workbook(
     chart_from: str | None = None,
     chart_png: str | Path | None = None,
     title: str = "",
+    heading: tuple[str, str] | None = None,
 ) -> Path:
     """Write tables as one XLSX (one sheet each), atomically: :func:`yitu.gis.io.write_xlsx` with
-    grade colours, and optionally a chart sheet.
+    grade colours, print setup (A4 landscape, fit to width, header rows repeated), and optionally a
+    chart sheet.
 
     Parameters
     ----------
@@ -391,7 +456,10 @@ def write_workbook(
     chart_png
         A PNG image to embed on the 统计图 sheet (below the native chart).
     title
-        Workbook title (document properties).
+        Workbook title (document properties; also the title row with ``heading``).
+    heading
+        ``(unit, date)``: put a title row and a 填报单位/日期 row above each table (the header is
+        then row 3), as the registers offices hand in have.
     """
     from openpyxl.drawing.image import Image
 
@@ -399,6 +467,9 @@ def write_workbook(
     by_name = dict(zip(sheets, wb.worksheets))
     for name, df in sheets.items():
         _decorate(by_name[name], df)
+        if heading is not None:
+            _title_rows(by_name[name], len(df.columns), title=title or str(name), unit=heading[0], day=heading[1])
+        _print_setup(by_name[name], header_row=3 if heading is not None else 1)
     if chart_from is not None or chart_png is not None:
         ws = wb.create_sheet("统计图")
         ws["A1"] = title or "统计图"
@@ -454,13 +525,14 @@ def write_lists(
     layers = {**layers, "enterprises": ent, "risk_zones": zones}
     written: dict[str, Path] = {}
     reg = risk_register(layers, settings=settings, today=today)
+    unit = settings.project.name
     written["risk_register"] = write_workbook(
-        {"安全风险清单": reg}, out / FILE_NAMES["risk_register"], title=f"安全风险清单（{day}）"
+        {"安全风险清单": reg}, out / FILE_NAMES["risk_register"], title="安全风险分级管控清单", heading=(unit, day)
     )
     hz = hazard_register(layers, settings=settings, today=today)
     if hz is not None:
         written["hazard_register"] = write_workbook(
-            {"隐患清单": hz}, out / FILE_NAMES["hazard_register"], title=f"隐患清单（{day}）"
+            {"隐患清单": hz}, out / FILE_NAMES["hazard_register"], title="隐患排查治理台账", heading=(unit, day)
         )
     stats = lists_statistics(layers, settings=settings, today=today)
     written["statistics"] = write_workbook(
@@ -468,6 +540,6 @@ def write_lists(
     )
     n_none = int(ent["grade"].isna().sum())
     if n_none:
-        log.info("%d enterprises are 未定级 (no grade, no graded zone, no L/E/C): listed in grey", n_none)
+        log.info("%s", tr("cli.lists.ungraded", n=n_none))
     return written
 

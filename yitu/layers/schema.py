@@ -32,6 +32,8 @@ __all__ = [
     "PROTECTION_CLASS_BY_TYPE",
     "HAZCHEM_ROLES",
     "MAJOR_HAZARD_LEVELS",
+    "INSTALLATION_KINDS",
+    "INSTALLATION_STATUS",
     "schema",
 ]
 
@@ -81,7 +83,8 @@ VEHICLE_FIELDS: dict[str, str] = {
 }
 SHELTER_CLASSES = ("紧急", "固定", "中心", "临时疏散点")
 TARGET_TYPES = ("学校", "幼儿园", "医院", "养老机构", "人员密集场所", "居住区", "村庄", "军事设施", "文物保护单位", "其他")
-PROTECTION_CLASSES = ("高敏感", "重要", "一般")
+# GB 36894-2018 §3.1: 高敏感, 重要, 一般; 一般 split into 一类/二类/三类 by size (附录A) — given or derived by yitu.layers.distances_classes
+PROTECTION_CLASSES = ("高敏感", "重要", "一般", "一般一类", "一般二类", "一般三类")
 # GB 36894-2018: a target's protection class when none is given.
 PROTECTION_CLASS_BY_TYPE: dict[str, str] = {
     "学校": "高敏感",
@@ -111,6 +114,7 @@ class Field:
     enum_aliases: dict[str, str] = field(default_factory=dict)
     minimum: float | None = None
     description: str = ""
+    above: float | None = None  # values must be greater than this (e.g. a distance of 0 is not a distance)
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,7 @@ PARKS = LayerSchema(
     "parks",
     "化工园区",
     (
-        _ID,
+        _f("id", "str", "编号", "id", "序号", "编码", "代码", "ID", "园区编号", "园区代码"),
         _NAME("园区名称", "园区"),
         _f("level", "str", "园区级别", "level", "级别", "认定级别"),
         _f("area_ha", "float", "面积(公顷)", "area_ha", "规划面积", minimum=0),
@@ -287,9 +291,14 @@ TARGETS = LayerSchema(
            }),
         _f("population", "int", "人数", "population", "人口", "人员数量", "常住人口", minimum=0),
         _f("protection_class", "enum", "防护类别", "protection_class", "防护目标类别",
-           enum=PROTECTION_CLASSES, description="empty = from the target type (GB 36894-2018)"),
+           enum=PROTECTION_CLASSES, description="empty = from the target type (GB 36894-2018)",
+           enum_aliases={"高敏感防护目标": "高敏感", "重要防护目标": "重要", "一般防护目标": "一般",
+                         "一类防护目标": "一般一类", "二类防护目标": "一般二类", "三类防护目标": "一般三类",
+                         "一般防护目标一类": "一般一类", "一般防护目标二类": "一般二类", "一般防护目标三类": "一般三类"}),
         _TOWN,
         _UPDATED,
+        _f("households", "int", "居住户数", "households", "户数", "住户数", minimum=0),
+        _f("floor_area_m2", "float", "建筑面积(㎡)", "floor_area_m2", "建筑面积", "总建筑面积", minimum=0),
     ),
     ("Point", "Polygon"),
 )
@@ -345,10 +354,93 @@ HAZARDS = LayerSchema(
     (),  # a table: located through enterprise_id, no geometry of its own
 )
 
+CANDIDATES = LayerSchema(
+    "candidates",
+    "候选点",
+    (
+        _f("id", "str", "地块编号", "id", "编号", "候选点编号", "地块号", "序号", "ID"),
+        _f("name", "str", "候选点名称", "name", "名称", "地块名称", "候选点"),
+        _f("cost", "float", "建设成本", "cost", "成本", "建设成本(万元)", "造价", minimum=0),
+        _f("station_type", "enum", "站点类型", "station_type", "类型", "拟建站点类型", enum=STATION_TYPES,
+           enum_aliases=STATIONS.field("station_type").enum_aliases),
+        _TOWN,
+        _f("note", "str", "备注", "note", "说明"),
+    ),
+    ("Point", "Polygon"),
+)
+
 SCHEMAS: dict[str, LayerSchema] = {
     s.name: s
-    for s in (ENTERPRISES, RISK_ZONES, STATIONS, SHELTERS, PARKS, TARGETS, WATER_SOURCES, DEPOTS, HAZARDS)
+    for s in (ENTERPRISES, RISK_ZONES, STATIONS, SHELTERS, PARKS, TARGETS, WATER_SOURCES, DEPOTS, HAZARDS, CANDIDATES)
 }
+
+# --- external safety distances (GB/T 37243-2019, GB 36894-2018) ----------------------------------
+INSTALLATION_KINDS = ("装置", "储罐区", "仓库", "装卸设施", "火炬", "其他")
+INSTALLATION_STATUS = ("新建", "在役")
+_STATUS_ALIASES = {"新": "新建", "改建": "新建", "扩建": "新建", "新改扩建": "新建", "新、改、扩建": "新建", "拟建": "新建",
+                   "new": "新建", "现有": "在役", "已建": "在役", "在用": "在役", "既有": "在役", "existing": "在役"}
+
+INSTALLATIONS = LayerSchema(
+    "installations",
+    "危险化学品装置设施",
+    (
+        _ID,
+        _f("enterprise_id", "str", "企业编号", "enterprise_id", "所属企业", "企业ID", "企业代码", required=True),
+        _NAME("装置名称", "设施名称", "装置设施名称", "储罐区名称", "仓库名称", "单元名称"),
+        _f("kind", "enum", "装置类型", "kind", "类型", "设施类型", "类别", enum=INSTALLATION_KINDS,
+           enum_aliases={"生产装置": "装置", "工艺装置": "装置", "罐区": "储罐区", "储罐": "储罐区", "罐组": "储罐区",
+                         "库房": "仓库", "危险品仓库": "仓库", "危化品仓库": "仓库", "装卸区": "装卸设施", "栈台": "装卸设施",
+                         "装卸站台": "装卸设施", "高架火炬": "火炬"}),
+        _f("substance", "str", "危险化学品", "substance", "主要危险化学品", "物质", "危险物质", "介质", "主要物料"),
+        _f("quantity_t", "float", "数量(吨)", "quantity_t", "数量", "储量", "设计储量", "最大储量", "在线量", minimum=0),
+        _f("major_hazard_level", "int", "重大危险源等级", "major_hazard_level", "重大危险源", "危险源等级", minimum=0,
+           description="0 = none, 1..4 = 一级..四级"),
+        _f("status", "enum", "建设状态", "status", "新建/在役", "新建或在役", "装置状态", enum=INSTALLATION_STATUS,
+           enum_aliases=_STATUS_ALIASES),
+        _f("distance_m", "float", "外部安全防护距离(米)", "distance_m", "外部安全防护距离", "安全防护距离",
+           "评估距离", "外部安全距离", above=0.0, description="from the safety assessment (安全评价); empty = none assessed"),
+        _f("assessed_by", "str", "评价报告", "assessed_by", "评价单位", "安全评价报告", "依据"),
+        _UPDATED,
+    ),
+    ("Point", "Polygon"),
+)
+
+RISK_CONTOURS = LayerSchema(
+    "risk_contours",
+    "个人风险等值线",
+    (
+        _ID,
+        _f("level", "float", "个人风险(/年)", "level", "个人风险", "风险值", "风险水平", "等值线值", "IR", "risk",
+           required=True, above=0.0, description="individual risk per year the contour encloses (e.g. 3e-7)"),
+        _f("installation_id", "str", "装置编号", "installation_id", "装置", "所属装置"),
+        _f("enterprise_id", "str", "企业编号", "enterprise_id", "所属企业", "企业ID"),
+        _f("status", "enum", "建设状态", "status", "新建/在役", "新建或在役", enum=INSTALLATION_STATUS,
+           enum_aliases=_STATUS_ALIASES, description="empty = the installation's status"),
+        _f("source", "str", "来源", "source", "软件", "评价报告", "文件"),
+    ),
+    ("Polygon",),
+)
+
+SCHEMAS.update({s.name: s for s in (INSTALLATIONS, RISK_CONTOURS)})
+
+# Residential areas for evacuation (yitu shelters): blocks, 小区 and villages with their population. An empty or
+# non-numeric population is loaded as missing (counted as unknown by the assignment, never as 0 people).
+RESIDENTIAL_AREAS = LayerSchema(
+    "residential_areas",
+    "居民区",
+    (
+        _ID,
+        _NAME("居民区名称", "居民区", "小区", "小区名称", "村庄", "村庄名称", "自然村", "居民点"),
+        _TOWN,
+        _f("village", "str", "所属村(社区)", "village", "行政村", "村", "社区", "村委会", "所属村", "所属社区", "村(社区)"),
+        _f("population", "int", "人口", "population", "常住人口", "人数", "居住人口", "户籍人口", minimum=0),
+        _f("households", "int", "户数", "households", "住户数", "总户数", minimum=0),
+        _UPDATED,
+    ),
+    ("Point", "Polygon"),
+)
+
+SCHEMAS[RESIDENTIAL_AREAS.name] = RESIDENTIAL_AREAS
 LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 
 # Coordinate column aliases (lon, lat), in the order they are tried.

@@ -13,10 +13,12 @@ import pandas as pd
 from yitu.layers.project import Project
 from yitu.layers.schema import VEHICLE_FIELDS
 from yitu.settings import Settings
+from yitu.words import has, tr
 
 log = logging.getLogger(__name__)
 
-__all__ = ["validate_layers", "validate_project", "summarize_findings", "FINDING_COLUMNS", "stale_mask"]
+__all__ = ["validate_layers", "validate_project", "summarize_findings", "findings_table", "rejected_findings",
+           "FINDING_COLUMNS", "stale_mask"]
 
 FINDING_COLUMNS = ["layer", "id", "field", "severity", "message"]
 
@@ -65,7 +67,7 @@ def validate_layers(
         bad = pid[~pid.isin(park_ids)]
         for idx, v in bad.items():
             _finding(rows, "enterprises", pd.Series([ent.at[idx, "id"]]), "park_id", "error",
-                     f"所属园区 {v!r} names no park in the parks layer")
+                     tr("validate.no_park", park=v))
         if parks is not None and len(parks):
             pts = ent[ent.geometry.notna()]
             joined = gpd.sjoin(pts[["id", "park_id", "geometry"]], parks[["id", "geometry"]].rename(columns={"id": "pid"}),
@@ -73,46 +75,47 @@ def validate_layers(
             mism = joined[joined["park_id"].astype(object).fillna("").astype(str) != joined["pid"].astype(str)]
             for _, r in mism.drop_duplicates("id").iterrows():
                 _finding(rows, "enterprises", pd.Series([r["id"]]), "park_id", "warning",
-                         f"lies inside park {r['pid']} but 所属园区 is {r['park_id'] if pd.notna(r['park_id']) else 'empty'}")
+                         tr("validate.park_mismatch", inside=r["pid"],
+                            park=r["park_id"] if pd.notna(r["park_id"]) else tr("validate.empty")))
     for layer, ref in (("risk_zones", "enterprise_id"), ("hazards", "enterprise_id")):
         df = layers.get(layer)
         if df is not None and len(df):
             known = set(ent["id"].astype(str)) if ent is not None else set()
             bad = df[~df[ref].astype(str).isin(known)]
-            _finding(rows, layer, bad["id"], ref, "error", "企业编号 names no enterprise in the enterprises layer")
+            _finding(rows, layer, bad["id"], ref, "error", tr("validate.no_enterprise"))
     if stations is not None and len(stations):
         vehicles = sum(_num(stations, c).fillna(0) for c in VEHICLE_FIELDS)
         _finding(rows, "stations", stations.loc[vehicles <= 0, "id"], "vehicles", "error",
-                 "no vehicles: give the counts by type (水罐车, 泡沫车 ...)")
+                 tr("validate.no_vehicles"))
     if parks is not None and len(parks):
         known_st = set(stations["id"].astype(str)) if stations is not None else set()
         for _, r in parks[parks["station_ids"].notna()].iterrows():
             missing = [s for s in str(r["station_ids"]).split(",") if s and s not in known_st]
             if missing:
                 _finding(rows, "parks", pd.Series([r["id"]]), "station_ids", "error",
-                         f"园区消防站 {', '.join(missing)} not in the stations layer")
+                         tr("validate.no_station", ids="、".join(missing)))
     sh = layers.get("shelters")
     if sh is not None and len(sh):
         cap = _num(sh, "capacity")
         eff = _num(sh, "effective_area_m2")
         _finding(rows, "shelters", sh.loc[cap.isna() & eff.isna(), "id"], "capacity", "error",
-                 "neither 容纳人数 nor 有效面积: the shelter cannot be planned with")
+                 tr("validate.no_capacity"))
         per = sh["shelter_class"].map(settings.shelters.per_capita_m2).astype("float64")
         over = cap.notna() & eff.notna() & per.notna() & (cap > eff / per)
         for idx in over[over].index:
             _finding(rows, "shelters", pd.Series([sh.at[idx, "id"]]), "capacity", "warning",
-                     f"容纳人数 {int(cap[idx])} exceeds 有效面积 {eff[idx]:g} m² / {per[idx]:g} m² per person "
-                     f"= {int(eff[idx] // per[idx])}")
+                     tr("validate.over_capacity", cap=int(cap[idx]), area=f"{eff[idx]:g}", per=f"{per[idx]:g}",
+                        n=int(eff[idx] // per[idx])))
         mins = sh["shelter_class"].map(settings.shelters.min_effective_area_m2).astype("float64")
         small = eff.notna() & mins.notna() & (eff < mins)
         for idx in small[small].index:
             _finding(rows, "shelters", pd.Series([sh.at[idx, "id"]]), "effective_area_m2", "warning",
-                     f"有效面积 {eff[idx]:g} m² is below the {mins[idx]:g} m² minimum for {sh.at[idx, 'shelter_class']}")
+                     tr("validate.small_area", area=f"{eff[idx]:g}", min=f"{mins[idx]:g}", cls=sh.at[idx, "shelter_class"]))
     for layer, df in layers.items():
         if df is not None and len(df) and "updated_at" in df.columns:
             old = stale_mask(df["updated_at"], months=settings.risk.stale_months, today=today)
             _finding(rows, layer, df.loc[old, "id"], "updated_at", "warning",
-                     f"data older than {settings.risk.stale_months} months (年度更新): update it")
+                     tr("validate.stale", months=settings.risk.stale_months))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -121,7 +124,29 @@ def validate_project(project: Project, *, today: date | None = None) -> pd.DataF
     from yitu.layers.schema import SCHEMAS
 
     layers = {name: project.read(name) for name in SCHEMAS if project.has(name)}
-    return validate_layers(layers, settings=project.settings, today=today)
+    found = validate_layers(layers, settings=project.settings, today=today)
+    rejected = rejected_findings(project)
+    return pd.concat([rejected, found], ignore_index=True) if len(rejected) else found
+
+
+def rejected_findings(project: Project) -> pd.DataFrame:
+    """One ``error`` finding per line of every layer's rejected list (``rejected/<layer>.csv``).
+
+    Rows that an import rejected are not in the project: an import whose every row was rejected
+    leaves an empty layer, and the project is not valid until the rows are fixed and imported again.
+    """
+    from yitu.layers.schema import SCHEMAS
+
+    rows: list[dict[str, str]] = []
+    for name in SCHEMAS:
+        rej = project.read_rejected(name)
+        if not len(rej):
+            continue
+        where = f"{project.rejected_dir.name}/{name}.csv"
+        for row in dict.fromkeys(rej["row"].astype(str)) if "row" in rej else range(len(rej)):  # a row counts once
+            rows.append({"layer": name, "id": tr("validate.row", row=row), "field": "", "severity": "error",
+                         "message": tr("validate.rejected", where=where)})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 def summarize_findings(findings: pd.DataFrame, *, examples: int = 5) -> pd.DataFrame:
@@ -132,3 +157,27 @@ def summarize_findings(findings: pd.DataFrame, *, examples: int = 5) -> pd.DataF
     out = g.agg(count="size", ids=lambda s: ", ".join(s.head(examples)) + (" …" if len(s) > examples else ""))
     out = out.reset_index()[["severity", "layer", "field", "count", "ids", "message"]]
     return out.sort_values(["severity", "count"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings (or their summary) for people: headers, severities, layer and field names in words."""
+    from yitu.layers.schema import SCHEMAS
+    from yitu.words.status import status_text
+
+    def field_label(layer: object, field: object) -> str:
+        try:
+            return SCHEMAS[str(layer)].field(str(field)).label
+        except KeyError:
+            return tr(f"validate.field.{field}") if has(f"validate.field.{field}") else str(field)
+
+    out = findings.copy()
+    if "field" in out and "layer" in out:
+        out["field"] = [field_label(la, f) for la, f in zip(out["layer"], out["field"])]
+    if "layer" in out:
+        out["layer"] = out["layer"].map(lambda la: SCHEMAS[la].label if la in SCHEMAS else la)
+    if "severity" in out:
+        out["severity"] = out["severity"].map(status_text)
+    return out.rename(columns={c: tr(f"validate.col.{c}") for c in out.columns if f"validate.col.{c}" in _COLS})
+
+
+_COLS = {f"validate.col.{c}" for c in ("layer", "id", "field", "severity", "message", "count", "ids")}

@@ -23,7 +23,7 @@ from yitu.errors import FontError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["cjk_font", "use_cjk_font", "cjk_rc", "has_cjk_glyphs", "INSTALL_HINT", "CANDIDATE_FAMILIES"]
+__all__ = ["cjk_font", "use_cjk_font", "cjk_rc", "has_cjk_glyphs", "has_bold", "INSTALL_HINT", "CANDIDATE_FAMILIES"]
 
 INSTALL_HINT = (
     "install one: `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or pass --font /path/to/font.ttc"
@@ -124,7 +124,34 @@ def _register(path: Path) -> list[font_manager.FontEntry]:
             raise FontError(f"{path}: not a font file matplotlib can read ({exc}); {INSTALL_HINT}") from None
         entries = [e for e in font_manager.fontManager.ttflist if e.fname == fname]
         log.debug("registered font file %s (%d faces)", path, len(entries))
+        _register_bold_sibling(path)
     return entries
+
+
+def _register_bold_sibling(path: Path) -> None:
+    """Register the Bold file of a font family next to ``path`` (NotoSansCJK-Regular.ttc -> -Bold.ttc), so
+    titles drawn with ``weight="bold"`` find a bold face instead of warning and falling back to regular."""
+    for a, b in (("Regular", "Bold"), ("regular", "bold"), ("-R.", "-B.")):
+        if a in path.name:
+            sib = path.with_name(path.name.replace(a, b))
+            if sib.is_file() and not any(e.fname == str(sib) for e in font_manager.fontManager.ttflist):
+                try:
+                    font_manager.fontManager.addfont(str(sib))
+                    log.debug("registered bold face %s", sib)
+                except (OSError, RuntimeError, ValueError):  # pragma: no cover - a damaged bold file
+                    log.debug("bold face %s not readable", sib)
+            return
+
+
+def has_bold(family: str) -> bool:
+    """Whether matplotlib knows a bold (weight >= 600) face of ``family``."""
+    fam = family.lower()
+    for e in font_manager.fontManager.ttflist:
+        if e.name.lower() == fam:
+            w = e.weight if isinstance(e.weight, int) else (700 if "bold" in str(e.weight).lower() else 400)
+            if w >= 600:
+                return True
+    return False
 
 
 def _usable_face(entries: list[font_manager.FontEntry]) -> font_manager.FontEntry | None:
@@ -237,6 +264,7 @@ def cjk_font(font: str | Path | None = None) -> font_manager.FontProperties:
         characters (a Latin font would draw boxes); the message says how to install one.
     """
     entry = _resolve(font)
+    _register_bold_sibling(Path(entry.fname))
     log.debug("CJK font: %s (%s, face %d)", entry.name, entry.fname, _entry_index(entry))
     return font_manager.FontProperties(family=[entry.name])
 

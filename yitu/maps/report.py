@@ -17,22 +17,14 @@ written atomically.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-import geopandas as gpd
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from yitu import __version__
 from yitu.errors import InputError
@@ -63,146 +55,18 @@ DISTRICT_LABELS: dict[str, str] = {"station_id": "编号", "station_name": "站�
                                    "district_km2": "辖区(km²)", "max_km2": "标准(km²)", "excess_km2": "超出(km²)",
                                    "source": "依据"}
 STATUS_ZH = {"reachable": "可达", "unreachable": "不可达", "off_network": "不在路网", "ok": "可达",
-             "MET": "满足 MET", "NOT MET": "不满足 NOT MET", "PASS": "通过 PASS", "FAIL": "不通过 FAIL"}
+             "MET": "满足", "NOT MET": "不满足", "PASS": "通过", "FAIL": "不通过"}
 _MAX_ROWS = 40
 
 
-# ------------------------------------------------------------------------------------ figures
-def _step(ax: Any, arrivals: np.ndarray, values: np.ndarray, horizon: float, **kw: Any) -> None:
-    order = np.argsort(arrivals, kind="stable")
-    x = np.concatenate([[0.0], arrivals[order], [horizon]])
-    y = np.concatenate([[0.0], np.cumsum(values[order]), [float(values.sum())]])
-    ax.step(x, y, where="post", **kw)
+def _word(prefix: str, code: object) -> str:
+    """Chinese words for a code of the drill (hazard, speed profile); an unknown code as stored."""
+    from yitu.words import has, tr
 
+    key = f"{prefix}.{code}"
+    return tr(key, lang="zh") if has(key) else str(code)
 
-def timeline_figure(result: Any, *, font: str | Path | None = None, lang: str = "zh") -> Figure:
-    """The force-arrival timeline: cumulative vehicles (top) and foam tonnes / crew (bottom) against
-    minutes after the alarm, with each requirement's deadline and amount marked (green met, red not).
-    """
-    from yitu.maps.fonts import cjk_rc
-    from yitu.routing.drill import AMOUNT_LABELS, VEHICLES
-
-    f = result.forces
-    reach = (f["status"] == "reachable").to_numpy()
-    arr = f["arrival_min"].to_numpy(dtype="float64")[reach]
-    reqs = result.requirements
-    horizon = float(max([30.0, *(arr.tolist() or [0.0]), *reqs.get("by_min", pd.Series(dtype=float)).tolist()]))
-    horizon = float(np.ceil(horizon + 1))
-    with mpl.rc_context(cjk_rc(font)):
-        fig = Figure(figsize=(8.0, 6.0))
-        FigureCanvasAgg(fig)
-        top, bottom = fig.subplots(2, 1, sharex=True)
-        right = bottom.twinx()
-        colours = {"vehicles": "#333333", "pumper": "#1565C0", "foam_tender": "#EF6C00", "aerial": "#6A1B9A",
-                   "rescue": "#2E7D32", "hazmat": "#C62828", "other_vehicles": "#757575"}
-        shown = ["vehicles"] + [v for v in VEHICLES if v in set(reqs["what"]) or v in ("foam_tender", "aerial")]
-        for col in dict.fromkeys(shown):
-            vals = f[col].to_numpy(dtype="float64")[reach]
-            _step(top, arr, vals, horizon, color=colours[col], linewidth=2.2 if col == "vehicles" else 1.4,
-                  label=AMOUNT_LABELS[col])
-        _step(bottom, arr, f["foam_t"].to_numpy(dtype="float64")[reach], horizon, color="#EF6C00", linewidth=1.8,
-              label=AMOUNT_LABELS["foam_t"])
-        _step(right, arr, f["personnel"].to_numpy(dtype="float64")[reach], horizon, color="#00838F", linewidth=1.4,
-              linestyle="--", label=AMOUNT_LABELS["personnel"])
-        stack: dict[tuple[int, float], int] = {}
-        for _, r in reqs.iterrows():
-            ax = top if r["what"] in (*VEHICLES, "vehicles", "forces") else (bottom if r["what"] == "foam_t" else right)
-            ok = r["status"] == "MET"
-            colour = "#2E7D32" if ok else "#C62828"
-            for a in (top, bottom):
-                a.axvline(float(r["by_min"]), color="#9E9E9E", linewidth=0.8, linestyle=":", zorder=0)
-            ax.plot([float(r["by_min"])], [float(r["required"])], marker="o" if ok else "X", markersize=9,
-                    color=colour, zorder=5, linestyle="none")
-            k = stack.setdefault((id(ax), float(r["by_min"])), 0)
-            stack[(id(ax), float(r["by_min"]))] = k + 1
-            ax.annotate(str(r["label"]) + ("" if ok else "（不满足）"), (float(r["by_min"]), float(r["required"])),
-                        textcoords="offset points", xytext=(6, 4 + 11 * k), fontsize=7.5, color=colour)
-        top.set_ylabel("累计车辆（辆）" if lang == "zh" else "vehicles on site")
-        bottom.set_ylabel("泡沫液（吨）" if lang == "zh" else "foam (t)")
-        right.set_ylabel("人员（人）" if lang == "zh" else "crew")
-        bottom.set_xlabel("接警后分钟" if lang == "zh" else "minutes after the alarm")
-        bottom.set_xlim(0, horizon)
-        top.legend(loc="upper left", fontsize=7.5, ncol=2)
-        h1, l1 = bottom.get_legend_handles_labels()
-        h2, l2 = right.get_legend_handles_labels()
-        bottom.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=7.5)
-        for a in (top, bottom):
-            a.grid(True, linewidth=0.4, alpha=0.5)
-        title = f"力量到场时间线 · {result.site.name}" + ("（道路封闭）" if result.closed_edges else "")
-        fig.suptitle(title, fontsize=11)
-        fig.set_label(title)
-        fig.tight_layout()
-    return fig
-
-
-def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = None, lang: str = "zh",
-                     paper: str = "A4") -> Figure:
-    """The drill map: roads, each force's route coloured by arrival order, stations, the site and closed roads."""
-    from matplotlib import colormaps
-    from matplotlib.patches import Patch
-
-    from yitu.maps import static
-
-    crs = project.metric_crs()
-    site = result.site.gdf().to_crs(crs)
-    routes = result.routes.to_crs(crs)
-    parts = [site.total_bounds]
-    if len(routes):
-        parts.append(routes.total_bounds)
-    b = np.array(parts)
-    bx = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-    pad = max(500.0, 0.05 * max(bx[2] - bx[0], bx[3] - bx[1]))
-    bbox_m = gpd.GeoSeries.from_xy([bx[0] - pad, bx[2] + pad], [bx[1] - pad, bx[3] + pad], crs=crs).to_crs(4326)
-    bounds_ll = (bbox_m.x.min(), bbox_m.y.min(), bbox_m.x.max(), bbox_m.y.max())
-    title = f"演练路线图 · {result.site.name}" if lang == "zh" else f"Drill routes · {result.site.name}"
-    sub = f"灾情类型 {result.hazard}" + (f" · 封闭 {'、'.join(result.closed_what)}" if result.closed_what else "")
-    fig, ax = static.map_axes(bounds_ll, project=project, paper=paper, title=title, subtitle=sub, lang=lang, font=font)
-    handles: list[Any] = []
-    roads = project.read_optional("roads")
-    if roads is not None and len(roads):
-        r = roads.cx[bounds_ll[0]:bounds_ll[2], bounds_ll[1]:bounds_ll[3]].to_crs(crs)
-        r.plot(ax=ax, color="#BDBDBD", linewidth=0.5, zorder=2)
-        handles.append(Line2D([], [], color="#BDBDBD", linewidth=1, label="道路" if lang == "zh" else "roads"))
-    if result.closed_lines is not None and len(result.closed_lines):
-        result.closed_lines.to_crs(crs).plot(ax=ax, color="#D50000", linewidth=3.2, zorder=9)
-        handles.append(Line2D([], [], color="#D50000", linewidth=3, label="封闭道路" if lang == "zh" else "closed road"))
-    if len(routes):
-        cmap = colormaps["viridis"]
-        n = len(routes)
-        for i, (geom, name, arr, rank) in enumerate(zip(routes.geometry, routes["station_name"], routes["arrival_min"],
-                                                        routes["rank"])):
-            colour = cmap(i / max(n - 1, 1))
-            ax.plot(*geom.xy, color=colour, linewidth=2.6 - 1.4 * i / max(n - 1, 1), alpha=0.9, zorder=10 + n - i)
-            if i < 8:
-                handles.append(Line2D([], [], color=colour, linewidth=2, label=f"{rank} {name} {arr:.1f} 分"))
-    st = project.read_optional("stations")
-    if st is not None and len(st):
-        st = st.to_crs(crs)
-        ax.scatter(st.geometry.x, st.geometry.y, marker="^", s=70, c="#C62828", edgecolors="black", linewidths=0.5,
-                   zorder=30)
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=8, markerfacecolor="#C62828",
-                              markeredgecolor="black", label="救援力量" if lang == "zh" else "rescue forces"))
-    sp = site.geometry.iloc[0]
-    sp = sp if sp.geom_type == "Point" else sp.representative_point()
-    ax.scatter([sp.x], [sp.y], marker="*", s=320, c="#FFD600", edgecolors="black", linewidths=0.8, zorder=40)
-    handles.append(Line2D([], [], linestyle="none", marker="*", markersize=13, markerfacecolor="#FFD600",
-                          markeredgecolor="black", label="演练地点" if lang == "zh" else "drill site"))
-    handles.insert(0, Patch(facecolor="none", edgecolor="none", label="到场顺序" if lang == "zh" else "arrival order",
-                            visible=False))
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    static.add_legend(ax, handles, font=font)
-    static.add_scalebar(ax, font=font)
-    static.add_north_arrow(ax, font=font)
-    static.add_notes(fig, source=project.settings.maps.source_note, font=font)
-    return fig
-
-
-def _png(fig: Figure, dpi: int = 150) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-    return buf.getvalue()
-
+from yitu.maps.report_figures import _park_maps, _png, drill_map_figure, timeline_figure  # noqa: E402
 
 # ------------------------------------------------------------------------------------ content
 @dataclass
@@ -253,12 +117,12 @@ def _fmt(v: Any, col: str = "") -> str:
 def _drill_sections(project: Any, before: Any, after: Any | None, *, font: Any) -> _Section:
     from yitu.routing.drill import compare
 
-    sec = _Section("三、演练情景 Drill scenario")
+    sec = _Section("三、演练情景")
     s = before.site
     lon, lat = s.lonlat
     sec.paragraphs.append(
-        f"演练地点：{s.name}（{s.site_id}，{lon:.6f}, {lat:.6f}）；灾情类型：{before.hazard}；"
-        f"路网：{before.profile}；地点距道路 {before.site_snap_m:.0f} 米。"
+        f"演练地点：{s.name}（{s.site_id}，{lon:.6f}, {lat:.6f}）；灾情类型：{_word('maps.hazard', before.hazard)}；"
+        f"路网：{_word('maps.profile', before.profile)}；地点距道路 {before.site_snap_m:.0f} 米。"
     )
     if after is not None:
         sec.paragraphs.append(f"封闭道路：{'、'.join(after.closed_what)}（{after.closed_edges} 条有向路段）。")
@@ -281,8 +145,9 @@ def _drill_sections(project: Any, before: Any, after: Any | None, *, font: Any) 
             if exc.__class__.__name__ not in ("FontError", "InputError", "ProjectError"):
                 raise
             sec.paragraphs.append(f"路线图未生成：{exc}")
+        # the columns a reader needs (vehicle types are in the on-site table below): 10, on a landscape page
         cols = ["rank", "station_name", "station_type", "turnout_min", "travel_min", "arrival_min", "vehicles",
-                "foam_tender", "aerial", "personnel", "foam_t", "status", "reason"]
+                "foam_t", "status", "reason"]
         sec.items.append(_Table(f"救援力量到场排序{label}", res.forces[cols], FORCE_LABELS))
         sec.items.append(_Table(f"各时刻到场力量{label}", res.on_site[list(ONSITE_LABELS)], ONSITE_LABELS))
         sec.items.append(_Table(f"力量需求核查{label}（{res.hazard}）", res.requirements[list(REQ_LABELS)], REQ_LABELS))
@@ -294,9 +159,9 @@ def _drill_sections(project: Any, before: Any, after: Any | None, *, font: Any) 
 
 def _settings_section(project: Any, profile: str) -> _Section:
     s = project.settings
-    sec = _Section("五、计算设置 Settings used")
+    sec = _Section("五、计算设置")
     sec.paragraphs.append(
-        f"设置来源：{s.source}；yitu {__version__}。到场时间 = 出动时间 + 接驳（站点、地点至道路，按 "
+        f"设置来源：{Path(str(s.source)).name}；yitu {__version__}。到场时间 = 出动时间 + 接驳（站点、地点至道路，按 "
         f"{s.routing.access_speed_kmh:g} km/h）+ 路网行驶时间。"
     )
     lim = pd.DataFrame([
@@ -392,7 +257,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
         "辖区超标站点 stations over district area": len(gaps_result["districts"]),
     }
     sections: list[_Section] = []
-    summ = _Section("一、总体结论 Summary")
+    summ = _Section("一、总体结论")
     summ.paragraphs.append(
         "结论：" + STATUS_ZH[verdict] + "。判定规则：任一园区未通过救援圈核查或任一演练力量需求不满足即为不通过；"
         "缺口清单单列，不参与判定。"
@@ -400,20 +265,21 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     summ.items.append(_Table("统计", pd.DataFrame({"item": list(counts), "n": list(counts.values())}),
                              {"item": "项目", "n": "数量"}))
     sections.append(summ)
-    ps = _Section("二、化工园区救援圈核查 Park checks", [park_note])
+    ps = _Section("二、化工园区救援圈核查", [park_note])
     pcols = [c for c in PARK_LABELS if c in parks.columns]
     ps.items.append(_Table("园区核查", parks[pcols], PARK_LABELS))
+    ps.items.extend(_park_maps(project, font=font))
     sections.append(ps)
     if before is not None:
         sections.append(_drill_sections(project, before, after, font=font))
     else:
-        sections.append(_Section("三、演练情景 Drill scenario", ["未指定演练地点（yitu report DIR --drill ENTERPRISE_ID）。"]))
-    gs = _Section("四、缺口清单 Gap list")
+        sections.append(_Section("三、演练情景", ["未指定演练地点（yitu report DIR --drill ENTERPRISE_ID）。"]))
+    gs = _Section("四、缺口清单")
     summary = gaps_result["summary"].iloc[0]
     gs.paragraphs.append(
         f"时限：园区内企业 {summary['park_limit_min']:g} 分钟（化工园区救援圈），其余企业、防护目标与村庄 "
         f"{summary['other_limit_min']:g} 分钟（建标152-2017 城市消防站 5 分钟标准）。按等级、人数排序；"
-        f"每表最多列 {_MAX_ROWS} 行，完整清单见 output/gaps/*.csv。"
+        f"每表最多列 {_MAX_ROWS} 行，完整清单见随报告提交的缺口清单（gaps.xlsx）。"
     )
     for key, title in (("enterprises", "时限外企业"), ("targets", "时限外防护目标"), ("villages", "时限外村庄")):
         df = gaps_result[key]
@@ -432,139 +298,11 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     )
 
 
-# ----------------------------------------------------------------------------------- writers
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:1100px;
-color:#222;line-height:1.5;padding:0 1em}
-h1{font-size:1.6em;border-bottom:3px solid #C62828;padding-bottom:.3em}
-h2{font-size:1.25em;margin-top:1.8em;border-left:6px solid #1565C0;padding-left:.5em}
-h3{font-size:1.05em;margin:1.2em 0 .4em}
-table{border-collapse:collapse;width:100%;font-size:.85em;margin:.4em 0 1em}
-th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#ECEFF1}
-tr:nth-child(even) td{background:#FAFAFA}
-.verdict{display:inline-block;padding:.2em .8em;border-radius:4px;color:#fff;font-weight:bold;font-size:1.2em}
-.PASS{background:#2E7D32}.FAIL{background:#C62828}
-td.MET{color:#2E7D32;font-weight:bold}td.NOTMET{color:#C62828;font-weight:bold}
-figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
-figcaption{font-size:.9em;color:#555}
-.meta{color:#666;font-size:.9em}.note{color:#666;font-size:.85em}
-"""
+def _docx(c: ReportContent, path: Path, *, unit: str = "") -> None:
+    """The Word file: A4 公文 style (:mod:`yitu.maps.report_docx`)."""
+    from yitu.maps.report_docx import write_docx
 
-
-def _html_table(t: _Table) -> str:
-    e = html.escape
-    out = [f"<h3>{e(t.title)}</h3>"]
-    if t.note:
-        out.append(f"<p class=\"note\">{e(t.note)}</p>")
-    df = t.df.head(_MAX_ROWS)
-    cols = list(df.columns)
-    out.append("<table><thead><tr>" + "".join(f"<th>{e(t.labels.get(c, str(c)))}</th>" for c in cols) + "</tr></thead><tbody>")
-    for row in df.itertuples(index=False):
-        cells = []
-        for c, v in zip(cols, row):
-            cls = ""
-            if c == "status" and str(v) in ("MET", "NOT MET"):
-                cls = f" class=\"{str(v).replace(' ', '')}\""
-            cells.append(f"<td{cls}>{e(_fmt(v, c))}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    if len(t.df) > _MAX_ROWS:
-        out.append(f"<p class=\"note\">… 另有 {len(t.df) - _MAX_ROWS} 行 (more rows in the CSV)</p>")
-    if not len(t.df):
-        out.append("<p class=\"note\">（无）</p>")
-    return "\n".join(out)
-
-
-def _render_html(c: ReportContent) -> str:
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>", "<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-        f"<title>{e(c.title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(c.title)}</h1>",
-        f"<p class=\"meta\">生成时间 {e(c.created)} · yitu {e(__version__)}</p>",
-        f"<p>总体结论 <span class=\"verdict {e(c.verdict)}\">{e(STATUS_ZH[c.verdict])}</span></p>",
-    ]
-    for sec in c.sections:
-        parts.append(f"<h2>{e(sec.title)}</h2>")
-        parts += [f"<p>{e(p)}</p>" for p in sec.paragraphs]
-        for item in sec.items:
-            if isinstance(item, _Table):
-                parts.append(_html_table(item))
-            else:
-                cap, png = item
-                b64 = base64.b64encode(png).decode("ascii")
-                parts.append(f"<figure><img alt=\"{e(cap)}\" src=\"data:image/png;base64,{b64}\">"
-                             f"<figcaption>{e(cap)}</figcaption></figure>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def _docx(c: ReportContent, path: Path) -> None:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
-
-    from yitu.gis.io import atomic_path
-
-    doc = Document()
-    sec = doc.sections[0]
-    sec.left_margin = sec.right_margin = Cm(1.8)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Noto Sans CJK SC"
-    normal.font.size = Pt(10)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), "宋体")
-    doc.core_properties.title = c.title
-    doc.core_properties.author = f"yitu {__version__}"
-    doc.add_heading(c.title, level=0)
-    doc.add_paragraph(f"生成时间 {c.created} · yitu {__version__}")
-    p = doc.add_paragraph("总体结论：")
-    run = p.add_run(STATUS_ZH[c.verdict])
-    run.bold = True
-    run.font.color.rgb = RGBColor(0x2E, 0x7D, 0x32) if c.verdict == "PASS" else RGBColor(0xC6, 0x28, 0x28)
-    width = sec.page_width - sec.left_margin - sec.right_margin
-    for s in c.sections:
-        doc.add_heading(s.title, level=1)
-        for para in s.paragraphs:
-            doc.add_paragraph(para)
-        for item in s.items:
-            if isinstance(item, _Table):
-                doc.add_heading(item.title, level=2)
-                if item.note:
-                    doc.add_paragraph(item.note)
-                df = item.df.head(_MAX_ROWS)
-                cols = list(df.columns)
-                table = doc.add_table(rows=1, cols=len(cols))
-                table.style = "Table Grid"
-                for cell, col in zip(table.rows[0].cells, cols):
-                    cell.text = item.labels.get(col, str(col))
-                    for r in cell.paragraphs[0].runs:
-                        r.bold = True
-                for row in df.itertuples(index=False):
-                    cells = table.add_row().cells
-                    for cell, col, v in zip(cells, cols, row):
-                        cell.text = _fmt(v, col)
-                for r in table.rows:
-                    for cell in r.cells:
-                        for para in cell.paragraphs:
-                            for run in para.runs:
-                                run.font.size = Pt(7.5)
-                if len(item.df) > _MAX_ROWS:
-                    doc.add_paragraph(f"… 另有 {len(item.df) - _MAX_ROWS} 行（完整清单见 CSV）")
-            else:
-                cap, png = item
-                doc.add_picture(io.BytesIO(png), width=width)
-                cp = doc.add_paragraph(cap)
-                cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    with atomic_path(path) as tmp:
-        doc.save(str(tmp))
+    write_docx(c, path, status_words=STATUS_ZH, fmt=_fmt, unit=unit)
 
 
 def readiness_report(
@@ -619,8 +357,10 @@ def readiness_report(
     out.mkdir(parents=True, exist_ok=True)
     html_path = out / "report.html"
     with atomic_path(html_path) as tmp:
-        tmp.write_text(_render_html(content), encoding="utf-8")
+        from yitu.maps.report_html import render_html
+
+        tmp.write_text(render_html(content), encoding="utf-8")
     docx_path = out / "report.docx"
-    _docx(content, docx_path)
+    _docx(content, docx_path, unit=project.settings.project.name)
     log.info("readiness report: %s, %s (verdict %s)", html_path, docx_path, content.verdict)
     return {"html": html_path, "docx": docx_path, "verdict": content.verdict}

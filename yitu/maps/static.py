@@ -20,7 +20,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -35,12 +34,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from yitu import __version__
-from yitu.errors import InputError, ProjectError
-from yitu.layers.grading import grade_enterprises, grade_zones
+from yitu.errors import InputError
 from yitu.layers.grading import stale as grading_stale
-from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
-from yitu.maps.fonts import cjk_font, cjk_rc
+from yitu.maps.fonts import cjk_font, cjk_rc, has_bold
+from yitu.maps.sources import date_text
 from yitu.maps.style import text as _w  # UI words (zh, en), one table for all maps
 
 log = logging.getLogger(__name__)
@@ -125,6 +123,15 @@ def _fp(base: FontProperties, size: float, *, bold: bool = False) -> FontPropert
     prop = base.copy()
     prop.set_size(size)
     if bold:
+        _embolden(prop)
+    return prop
+
+
+def _embolden(prop: FontProperties) -> FontProperties:
+    """Bold when the family has a bold face (the Bold file of Noto CJK is registered with the regular
+    one); otherwise regular, without matplotlib's findfont warning on every text."""
+    fam = prop.get_family()[0] if prop.get_family() else ""
+    if has_bold(fam):
         prop.set_weight("bold")
     return prop
 
@@ -418,8 +425,8 @@ def add_notes(
     base = cjk_font(font) if font is not None or lay is None else lay.font
     prop = _fp(base, 7.2 * scale)
     sep = "：" if lang == "zh" else ": "
-    when = data_date if data_date is not None else date.today()
-    when_s = when.isoformat() if isinstance(when, date) else str(when)
+    when = data_date  # no date in the data: 未知, never today
+    when_s = date_text(when, lang=lang)
     first = f"{_w('data_date', lang=lang)}{sep}{when_s}"
     stale = False
     if stale_months and isinstance(when, date):
@@ -429,11 +436,6 @@ def add_notes(
             first += f"（{note}）" if lang == "zh" else f" ({note})"
     line1 = [first]
     src = (source or "").strip()
-    if lang == "en" and src:
-        from yitu.settings import default_settings
-
-        if src == default_settings().maps.source_note.strip():  # the packaged note has an English twin
-            src = "Source: project layers; roads © OpenStreetMap contributors"
     if src:
         if not (src.startswith(_w("source", lang="zh")) or src.lower().startswith("source")):
             src = f"{_w('source', lang=lang)}{sep}{src}"
@@ -456,445 +458,6 @@ def add_notes(
         fig.text(x, 0.19 * scale / h, gap.join(line2), ha="left", va="center", fontproperties=prop,
                  color="#555555"),
     ]
-
-
-# --------------------------------------------------------------------------- data helpers
-def data_date(*layers: pd.DataFrame | None) -> date | None:
-    """The latest ``updated_at`` of the layers (``None`` when none has one)."""
-    latest: pd.Timestamp | None = None
-    for layer in layers:
-        if layer is None or "updated_at" not in layer.columns or not len(layer):
-            continue
-        values = pd.to_datetime(layer["updated_at"].astype("string"), errors="coerce", format="mixed")
-        top = values.max()
-        if pd.notna(top) and (latest is None or top > latest):
-            latest = top
-    return latest.date() if latest is not None else None
-
-
-def _to(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS) -> gpd.GeoDataFrame | None:
-    if gdf is None or not len(gdf):
-        return None
-    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
-    return gdf.to_crs(crs) if len(gdf) else None
-
-
-def _in_view(gdf: gpd.GeoDataFrame | None, ax: Axes) -> gpd.GeoDataFrame | None:
-    """The features inside the map frame (legend counts say what the map shows)."""
-    if gdf is None:
-        return None
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    inside = gdf.cx[x0:x1, y0:y1]
-    return inside if len(inside) else None
-
-
-def _graded(project: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
-    """The enterprises and their risk zones, each read once; zones graded once (enterprise grades use them)."""
-    ent = project.read("enterprises")
-    zones = project.read_optional("risk_zones")
-    if zones is not None and len(zones):
-        zones = grade_zones(zones, settings=project.settings)
-    return grade_enterprises(ent, zones, settings=project.settings), zones
-
-
-def _grade_key(grade: pd.Series) -> np.ndarray:
-    """0 for ungraded, else the grade (1..4) as int."""
-    return grade.astype("Int64").fillna(0).astype(int).to_numpy()
-
-
-def _draw_roads(ax: Axes, roads: gpd.GeoDataFrame | None, scale: float) -> bool:
-    if roads is None:
-        return False
-    cls = roads["road_class"].astype(str) if "road_class" in roads.columns else pd.Series("", index=roads.index)
-    widths = cls.map(_ROAD_WIDTH).fillna(_ROAD_DEFAULT_WIDTH).to_numpy() * scale
-    # thin roads first so that main roads are drawn over them
-    order = np.argsort(widths, kind="stable")
-    roads = roads.iloc[order]
-    roads.plot(ax=ax, color=style.LAYER_COLOURS["roads"], linewidth=widths[order], zorder=2)
-    return True
-
-
-def _marker_size(radius_px: np.ndarray | float, scale: float, factor: float = 0.55) -> Any:
-    """Scatter size (points²) from a style radius in px (the HTML map's), shrunk for print."""
-    diameter_pt = 2.0 * np.asarray(radius_px, dtype=float) * 0.75 * factor * scale
-    return diameter_pt**2
-
-
-def _draw_parks(ax: Axes, parks: gpd.GeoDataFrame | None, scale: float, *, label: bool = True) -> bool:
-    if parks is None:
-        return False
-    colour = style.LAYER_COLOURS["parks"]
-    parks.plot(ax=ax, facecolor=colour, alpha=0.07, edgecolor="none", zorder=1)
-    parks.boundary.plot(ax=ax, color=colour, linewidth=1.4 * scale, linestyle="--", zorder=3)
-    if label and "name" in parks.columns:
-        prop = map_font(ax, size=8.5)
-        prop.set_weight("bold")
-        halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
-        for geom, name in zip(parks.geometry, parks["name"].astype(str)):
-            b = geom.bounds
-            ax.text(
-                (b[0] + b[2]) / 2, b[3], name, ha="center", va="bottom", fontproperties=prop, color=colour,
-                zorder=15, path_effects=halo, clip_on=True,
-            )
-    return True
-
-
-def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, lang: str) -> list[Artist]:
-    if stations is None:
-        return []
-    handles: list[Artist] = [_heading(_w("stations", lang=lang))]
-    types = stations["station_type"].astype(str) if "station_type" in stations.columns else pd.Series(
-        "", index=stations.index
-    )
-    xy = np.column_stack([stations.geometry.x, stations.geometry.y]) if len(stations) else np.empty((0, 2))
-    for kind in [t for t in style.STATION_COLOURS if (types == t).any()] + sorted(
-        set(types) - set(style.STATION_COLOURS)
-    ):
-        mask = (types == kind).to_numpy()
-        colour = style.STATION_COLOURS.get(kind, "#C62828")
-        ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(7.5 * scale) ** 2, c=colour, edgecolors="black",
-                   linewidths=0.5 * scale, zorder=8)
-        label = style.enum_name(kind, lang=lang)
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=7.5, markerfacecolor=colour,
-                              markeredgecolor="black", markeredgewidth=0.5,
-                              label=_w("count", lang=lang, label=label, n=int(mask.sum()))))
-    return handles
-
-
-def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang: str) -> list[Artist]:
-    if targets is None:
-        return []
-    pts = targets.geometry.representative_point()
-    # an empty protection class follows from the target type (GB 36894-2018), as the loader documents
-    given = targets["protection_class"] if "protection_class" in targets.columns else pd.Series(
-        pd.NA, index=targets.index, dtype="object"
-    )
-    kinds = targets["target_type"] if "target_type" in targets.columns else pd.Series("其他", index=targets.index)
-    by_type = kinds.astype(str).map(PROTECTION_CLASS_BY_TYPE).fillna("一般")
-    cls = given.where(given.notna() & (given.astype(str).str.strip() != ""), by_type).astype(str)
-    handles: list[Artist] = [_heading(_w("targets", lang=lang))]
-    for kind, colour in style.TARGET_COLOURS.items():
-        mask = (cls == kind).to_numpy()
-        if not mask.any():
-            continue
-        ax.scatter(pts.x[mask], pts.y[mask], marker="s", s=(4.5 * scale) ** 2, c=colour, edgecolors="white",
-                   linewidths=0.5 * scale, zorder=6)
-        handles.append(Line2D([], [], linestyle="none", marker="s", markersize=4.5, markerfacecolor=colour,
-                              markeredgecolor="white",
-                              label=_w("count", lang=lang, label=style.enum_name(kind, lang=lang), n=int(mask.sum()))))
-    rest = ~cls.isin(list(style.TARGET_COLOURS)).to_numpy()
-    if rest.any():
-        ax.scatter(pts.x[rest], pts.y[rest], marker="s", s=(4.5 * scale) ** 2, c="#5C6BC0", zorder=6)
-    return handles
-
-
-def _title(project: Any, key: str, lang: str) -> str:
-    name = project.settings.project.name
-    if key == "risk":
-        return f"{name} {_w('risk_map_title', lang=lang)}"
-    return f"{name} {_w(key, lang=lang)}"
-
-
-# --------------------------------------------------------------------------- the three maps
-def _park_view(project: Any, parks: gpd.GeoDataFrame | None, park_id: str) -> tuple[tuple[float, ...], str]:
-    """Bounds (lon/lat) around one park, with a margin, and its name."""
-    if parks is None or not len(parks):
-        raise ProjectError(f"{project.path}: no parks layer; import one with `yitu import {project.path} parks FILE`")
-    match = parks[parks["id"].astype(str) == str(park_id)]
-    if match.empty:
-        ids = ", ".join(parks["id"].astype(str).head(10))
-        raise InputError(f"{project.path}: no park with id {park_id!r}; parks: {ids}")
-    crs = project.metric_crs()
-    geom = match.to_crs(crs).geometry
-    x0, y0, x1, y1 = geom.total_bounds
-    margin = max(0.12 * max(x1 - x0, y1 - y0), 300.0)
-    box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-    bounds = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box)
-    return tuple(bounds), str(match["name"].iloc[0])
-
-
-def _render_risk(
-    project: Any, *, paper: str, lang: str, font: Any, title: str | None, orientation: str | None = None,
-    park_id: str | None = None,
-) -> Figure:
-    ent, _ = _graded(project)
-    parks = project.read_optional("parks")
-    stations = project.read_optional("stations")
-    targets = project.read_optional("targets")
-    roads = project.read_optional("roads")
-    bounds: tuple[float, ...] = project.bounds()
-    if park_id is not None:
-        bounds, park_name = _park_view(project, parks, park_id)
-        title = title or f"{park_name} {_w('risk_map_title', lang=lang)}"
-    fig, ax = map_axes(bounds, project=project, paper=paper, lang=lang, font=font,  # type: ignore[arg-type]
-                       orientation=orientation, title=title or _title(project, "risk", lang))
-    lay = _layout(fig)
-    assert lay is not None
-    crs, scale = lay.crs, lay.scale
-    have_parks = _draw_parks(ax, _to(parks, crs), scale)
-    have_roads = _draw_roads(ax, _to(roads, crs), scale)
-    target_handles = _draw_targets(ax, _in_view(_to(targets, crs), ax), scale, lang)
-    station_handles = _draw_stations(ax, _in_view(_to(stations, crs), ax), scale, lang)
-
-    e = _in_view(_to(ent, crs), ax)
-    handles: list[Artist] = [_heading(_w("risk_grade", lang=lang))]
-    size_handles: list[Artist] = []
-    if e is not None:
-        pts = e.geometry.representative_point()
-        key = _grade_key(e["grade"])
-        level = (
-            pd.to_numeric(e["major_hazard_level"], errors="coerce").fillna(0).astype(int).to_numpy()
-            if "major_hazard_level" in e.columns
-            else np.zeros(len(e), dtype=int)
-        )
-        radius = np.array([style.major_hazard_radius(v) for v in level])
-        colours = np.array([style.grade_colour(g if g else None) for g in key])
-        # draw low risk first so that red is never hidden under blue; big markers below small ones
-        order = np.lexsort((-radius, -np.where(key == 0, 5, key)))
-        ax.scatter(pts.x.to_numpy()[order], pts.y.to_numpy()[order], s=_marker_size(radius[order], scale),
-                   c=colours[order], edgecolors="#202020", linewidths=0.35 * scale, zorder=10)
-        if park_id is not None:  # zoomed on a park: name the 重大风险 enterprises
-            prop = map_font(ax, size=6.5)
-            halo = [patheffects.withStroke(linewidth=2.0 * scale, foreground="white")]
-            red = np.flatnonzero(key == 1)
-            for i in red:
-                ax.annotate(str(e["name"].iloc[i]), (pts.x.iloc[i], pts.y.iloc[i]), xytext=(0, 6.5 * scale),
-                            textcoords="offset points", ha="center", va="bottom", fontproperties=prop,
-                            color="#B00010", zorder=16, path_effects=halo, annotation_clip=True)
-        counts = {g: int((key == g).sum()) for g in (1, 2, 3, 4, 0)}
-        for g in (1, 2, 3, 4, 0):
-            if g == 0 and counts[0] == 0:
-                continue
-            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7.5,
-                                  markerfacecolor=style.grade_colour(g or None), markeredgecolor="#202020",
-                                  markeredgewidth=0.4,
-                                  label=_w("count", lang=lang, label=style.grade_label(g or None, lang=lang),
-                                           n=counts[g])))
-        present = sorted({int(v) for v in level if 1 <= v <= 4})
-        if present:
-            size_handles.append(_heading(_w("major_hazard", lang=lang)))
-            for v in [*present, 0]:
-                d = 2.0 * style.major_hazard_radius(v) * 0.75 * 0.55
-                size_handles.append(Line2D([], [], linestyle="none", marker="o", markersize=d,
-                                           markerfacecolor="white", markeredgecolor="#202020",
-                                           markeredgewidth=0.5,
-                                           label=_w("mh_level", lang=lang, n=v) if v else _w("mh_none", lang=lang)))
-    other: list[Artist] = []
-    if have_parks:
-        other.append(Patch(facecolor=style.LAYER_COLOURS["parks"] + "22", edgecolor=style.LAYER_COLOURS["parks"],
-                           linestyle="--", label=_w("park", lang=lang)))
-    if have_roads:
-        other.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=_w("roads", lang=lang)))
-    add_legend(ax, [*handles, *size_handles, *station_handles, *target_handles, *other], lang=lang)
-    add_scalebar(ax)
-    add_north_arrow(ax)
-    add_notes(fig, data_date=data_date(ent, parks, stations, targets), source=project.settings.maps.source_note,
-              stale_months=project.settings.risk.stale_months)
-    return fig
-
-
-def _need(project: Any, name: str) -> gpd.GeoDataFrame:
-    layer = project.read_optional(name)
-    if layer is None:
-        raise ProjectError(
-            f"{project.path}: no coverage results yet (layer {name!r}); run `yitu check {project.path}` first"
-        )
-    return layer
-
-
-def _render_coverage(
-    project: Any, *, paper: str, lang: str, font: Any, title: str | None, orientation: str | None = None
-) -> Figure:
-    iso = _need(project, "result_isochrones")
-    park_check = project.read_optional("result_park_check")
-    park_targets = project.read_optional("result_park_targets")
-    stations = project.read_optional("stations")
-    roads = project.read_optional("roads")
-    parks = project.read_optional("parks")
-    fig, ax = map_axes(project.bounds(), project=project, paper=paper, lang=lang, font=font,
-                       orientation=orientation, title=title or _title(project, "coverage_map_title", lang))
-    lay = _layout(fig)
-    assert lay is not None
-    crs, scale = lay.crs, lay.scale
-    handles: list[Artist] = []
-    iso_all = iso[iso["station_id"].astype(str) == "ALL"] if "station_id" in iso.columns else iso
-    iso_all = _to(iso_all, crs)
-    if iso_all is not None:
-        bands = sorted(pd.to_numeric(iso_all["band_min"], errors="coerce").dropna().unique())
-        handles.append(_heading(style.layer_label("isochrones", lang=lang)))
-        values = pd.to_numeric(iso_all["band_min"], errors="coerce")
-        for i, band in enumerate(bands):
-            colour = style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)]
-            iso_all[values == band].plot(ax=ax, facecolor=colour, edgecolor="none", alpha=0.8, zorder=2.5)
-            handles.append(Patch(facecolor=colour, alpha=0.8, edgecolor="none",
-                                 label=_w("isochrone", lang=lang, m=f"{band:g}")))
-        unreached = _w("unreached", lang=lang, m=float(bands[-1]) if bands else 0.0)
-        if roads is not None:  # bands follow the reached roads; the roads left grey were not reached
-            handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.2, label=unreached))
-        else:
-            handles.append(Patch(facecolor=ax.get_facecolor(), edgecolor="#999999", label=unreached))
-    else:
-        log.warning("result_isochrones has no rows for station ALL; the map shows no bands")
-    _draw_roads(ax, _to(roads, crs), scale)
-    pc = _to(park_check, crs)
-    if pc is not None:
-        verdict = pc["verdict"].astype(str).str.upper() if "verdict" in pc.columns else pd.Series("", index=pc.index)
-        for v, key, colour in (("PASS", "pass_park", style.BAND_COLOURS[0]), ("FAIL", "fail_park", "#C62828")):
-            part = pc[verdict == v]
-            if len(part):
-                part.boundary.plot(ax=ax, color=colour, linewidth=2.0 * scale, zorder=4)
-                handles.append(Patch(facecolor="none", edgecolor=colour, linewidth=2.0, label=_w(key, lang=lang)))
-        prop = map_font(ax, size=8.5)
-        prop.set_weight("bold")
-        halo = [patheffects.withStroke(linewidth=2.5 * scale, foreground="white")]
-        for geom, row in zip(pc.geometry, pc.itertuples(index=False)):
-            b = geom.bounds
-            share = getattr(row, "covered_share", None)
-            verdict_txt = _w("pass" if str(getattr(row, "verdict", "")).upper() == "PASS" else "fail",
-                                     lang=lang)
-            label = f"{getattr(row, 'park_name', '')} {verdict_txt}"
-            if share is not None and pd.notna(share):
-                label += f"（{float(share):.0%}）" if lang == "zh" else f" ({float(share):.0%})"
-            ax.text((b[0] + b[2]) / 2, b[3], label, ha="center", va="bottom", fontproperties=prop, zorder=15,
-                    color="#222222", path_effects=halo, clip_on=True)
-    elif parks is not None:
-        _draw_parks(ax, _to(parks, crs), scale)
-    pt = _to(park_targets, crs)
-    if pt is not None and "within_limit" in pt.columns:
-        failing = pt[~pt["within_limit"].fillna(False).astype(bool)]
-        if len(failing):
-            pts = failing.geometry.representative_point()
-            ax.scatter(pts.x, pts.y, marker="x", s=(5 * scale) ** 2, c=style.LAYER_COLOURS["fail"],
-                       linewidths=1.2 * scale, zorder=9)
-            handles.append(Line2D([], [], linestyle="none", marker="x", markersize=5,
-                                  markeredgecolor=style.LAYER_COLOURS["fail"], markeredgewidth=1.2,
-                                  label=_w("count", lang=lang, label=_w("fail_targets", lang=lang), n=len(failing))))
-    handles += _draw_stations(ax, _to(stations, crs), scale, lang)
-    add_legend(ax, handles, lang=lang)
-    add_scalebar(ax)
-    add_north_arrow(ax)
-    add_notes(fig, data_date=data_date(stations, parks), source=project.settings.maps.source_note)
-    return fig
-
-
-def _unknown_enterprise(
-    project: Any, enterprise_id: str, ent: pd.DataFrame, zones: pd.DataFrame | None
-) -> InputError:
-    ids = ent["id"].astype(str)
-    if ids.empty:
-        return InputError(
-            f"{project.path}: no enterprise with id {enterprise_id!r}: the enterprises layer is empty "
-            f"(every row rejected? see {project.rejected_dir / 'enterprises.csv'}); "
-            f"import it with `yitu import {project.path} enterprises FILE`"
-        )
-    with_zones = [] if zones is None else list(ids[ids.isin(zones["enterprise_id"].astype(str))])
-    some = (with_zones or list(ids))[:5]
-    return InputError(
-        f"{project.path}: no enterprise with id {enterprise_id!r} in the enterprises layer "
-        f"({len(ids)} enterprises; e.g. {', '.join(some)}"
-        f"{' — these have risk zones' if with_zones else ''}); "
-        f"see every id with `yitu lists {project.path}` (安全风险清单) or in the enterprises layer of project.gpkg"
-    )
-
-
-def _render_enterprise(
-    project: Any, enterprise_id: str | None, *, paper: str, lang: str, font: Any, title: str | None,
-    orientation: str | None = None,
-) -> Figure:
-    if enterprise_id is None or not str(enterprise_id).strip():
-        raise InputError("the enterprise map needs an enterprise id: --enterprise ID")
-    eid = str(enterprise_id).strip()
-    ent, zones_all = _graded(project)
-    match = ent[ent["id"].astype(str) == eid]
-    if match.empty:
-        raise _unknown_enterprise(project, eid, ent, zones_all)
-    row = match.iloc[0]
-    zones = None
-    if zones_all is not None:
-        zones = zones_all[zones_all["enterprise_id"].astype(str) == eid]
-        if zones.empty:
-            zones = None
-    if zones is None:
-        log.warning("enterprise %s has no risk zones; the map shows its location only", eid)
-    crs = project.metric_crs()
-    here = gpd.GeoSeries([row.geometry], crs="EPSG:4326")
-    geoms = here if zones is None else pd.concat([here, zones.geometry], ignore_index=True)
-    metric = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(crs)
-    x0, y0, x1, y1 = metric.total_bounds
-    size = max(x1 - x0, y1 - y0)
-    half = max(size * 0.6, 150.0)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    box_m = (cx - half, cy - half, cx + half, cy + half)
-    bounds_ll = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box_m)
-    name = str(row.get("name", eid))
-    grade_txt = style.grade_label(row.get("grade") if pd.notna(row.get("grade")) else None, lang=lang)
-    subtitle = f"{_w('enterprise_grade', lang=lang)}{'：' if lang == 'zh' else ': '}{grade_txt}"
-    if zones is not None:
-        subtitle += f"　{_w('zones', lang=lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
-    fig, ax = map_axes(bounds_ll, crs=crs, project=project, paper=paper, lang=lang, font=font, pad=0.0,
-                       orientation=orientation,
-                       title=title or f"{name} {_w('enterprise_map_title', lang=lang)}", subtitle=subtitle)
-    lay = _layout(fig)
-    assert lay is not None
-    scale = lay.scale
-    view = gpd.GeoSeries.from_xy([box_m[0], box_m[2]], [box_m[1], box_m[3]], crs=crs).total_bounds
-    have_roads = _draw_roads(ax, _to(project.read_optional("roads"), crs), scale * 2)
-    # neighbours' zones, pale, for context
-    have_others = False
-    if zones_all is not None:
-        others = _to(zones_all[zones_all["enterprise_id"].astype(str) != eid], crs)
-        if others is not None:
-            others = others.cx[view[0]:view[2], view[1]:view[3]]
-            if len(others):
-                have_others = True
-                others.plot(ax=ax, color=[style.grade_colour(g) for g in others["grade"]], alpha=0.25,
-                            edgecolor="#888888", linewidth=0.3 * scale, zorder=3)
-    handles: list[Artist] = [_heading(_w("risk_grade", lang=lang))]
-    if zones is not None:
-        z = _to(zones, crs)
-        assert z is not None
-        key = _grade_key(z["grade"])
-        colours = [style.grade_colour(g or None) for g in key]
-        z.plot(ax=ax, color=colours, edgecolor="#303030", linewidth=0.8 * scale, alpha=0.9, zorder=5)
-        prop = map_font(ax, size=8)
-        halo = [patheffects.withStroke(linewidth=2.2 * scale, foreground="white")]
-        pts = z.geometry.representative_point()
-        # a label in the zone that holds the enterprise's marker goes below the marker
-        point = match.iloc[[0]].to_crs(crs).geometry.iloc[0]
-        holds = z.geometry.contains(point.representative_point()).to_numpy()
-        ys = pts.y.to_numpy().copy()
-        if holds.any():
-            b = z.geometry.bounds.to_numpy()
-            ys[holds] = b[holds, 1] + 0.25 * (b[holds, 3] - b[holds, 1])
-        for x, y, zname, g in zip(pts.x, ys, z["name"].astype(str), key):
-            ax.text(x, y, f"{zname}\n{style.grade_label(g or None, lang=lang)}", ha="center", va="center",
-                    fontproperties=prop, zorder=12, path_effects=halo, clip_on=True)
-        for g in (1, 2, 3, 4, 0):
-            n = int((key == g).sum())
-            if n:
-                handles.append(Patch(facecolor=style.grade_colour(g or None), edgecolor="#303030", alpha=0.9,
-                                     label=_w("count", lang=lang, label=style.grade_label(g or None, lang=lang), n=n)))
-    e = _to(match.iloc[[0]], crs)
-    assert e is not None
-    geom = e.geometry.iloc[0]
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        e.boundary.plot(ax=ax, color="black", linewidth=1.6 * scale, zorder=7)
-        handles.append(Patch(facecolor="none", edgecolor="black", linewidth=1.6, label=_w("enterprise", lang=lang)))
-    else:
-        ax.scatter([geom.x], [geom.y], marker="*", s=(13 * scale) ** 2, c=style.grade_colour(row.get("grade")),
-                   edgecolors="black", linewidths=0.8 * scale, zorder=13)
-        handles.append(Line2D([], [], linestyle="none", marker="*", markersize=12, markeredgecolor="black",
-                              markerfacecolor=style.grade_colour(row.get("grade")), label=_w("enterprise", lang=lang)))
-    if have_others:
-        handles.append(Patch(facecolor="#BBBBBB", alpha=0.4, edgecolor="#888888", label=_w("other_zones", lang=lang)))
-    if have_roads:
-        handles.append(Line2D([], [], color=style.LAYER_COLOURS["roads"], linewidth=1.5, label=_w("roads", lang=lang)))
-    add_legend(ax, handles, lang=lang)
-    add_scalebar(ax)
-    add_north_arrow(ax)
-    add_notes(fig, data_date=data_date(match, zones), source=project.settings.maps.source_note,
-              stale_months=project.settings.risk.stale_months)
-    return fig
 
 
 def render(
@@ -953,11 +516,11 @@ def render(
     kw = {"paper": paper, "lang": lang, "font": font, "title": title, "orientation": orientation}
     with mpl.rc_context(cjk_rc(font)):
         if what == "risk":
-            fig = _render_risk(project, park_id=park_id, **kw)
+            fig = static_render._render_risk(project, park_id=park_id, **kw)
         elif what == "coverage":
-            fig = _render_coverage(project, **kw)
+            fig = static_render._render_coverage(project, **kw)
         else:
-            fig = _render_enterprise(project, enterprise_id, **kw)
+            fig = static_render._render_enterprise(project, enterprise_id, **kw)
         for ax in fig.axes:  # geopandas labels the axes with the CRS's axis names; a map needs none
             ax.set_xlabel("")
             ax.set_ylabel("")
@@ -1013,3 +576,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
         log.warning("%s: characters not in the map font, drawn as boxes: %s", p.name, " ".join(missing))
     log.info("wrote %s", p)
     return p
+
+
+from yitu.maps import static_render  # noqa: E402  (the sheets use the furniture above)
+from yitu.maps.static_draw import data_date  # noqa: E402,F401  (public name, importable from here)

@@ -13,17 +13,18 @@ coverage check, so a drill and ``yitu check`` agree.
 
 Closures (:func:`closures`) give a mask of closed edges; a closed edge keeps its index (the
 network is not rebuilt) and points whose road is closed are placed on the nearest open road.
+
+The module is split by concern: :mod:`~yitu.routing.drill_sites` (sites, snapping a few points,
+closures), this module (the one-tree routing core), :mod:`~yitu.routing.drill_eval` (curve,
+requirement lines, before/after) and :mod:`~yitu.routing.drill_io` (the project adapter and the
+files); every public name is importable from here.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
-import math
-import weakref
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -33,11 +34,32 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from yitu.errors import InputError
-from yitu.layers.schema import VEHICLE_FIELDS
 from yitu.routing.coverage import station_offsets
+from yitu.routing.drill_eval import (  # noqa: F401 - re-exported
+    AMOUNT_LABELS,
+    AMOUNTS,
+    VEHICLES,
+    _amount_table,
+    _on_site,
+    compare,
+    evaluate_requirements,
+    force_curve,
+)
+from yitu.routing.drill_sites import (  # noqa: F401 - re-exported
+    Site,
+    _index,
+    _near,
+    _resnap_closed,
+    _snap_few,
+    closures,
+    parse_site,
+    read_closed_area,
+)
 from yitu.routing.network import RoadNetwork
-from yitu.routing.snap import _TREES, Snapped, points_in_network_crs, snap
-from yitu.settings import RequirementLine, Settings
+from yitu.routing.snap import Snapped, points_in_network_crs
+from yitu.settings import Settings
+from yitu.words import tr
+from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
 
@@ -54,41 +76,14 @@ __all__ = [
     "force_curve",
     "compare",
     "run_drill",
+    "write_drill",
+    "drill_tables",
 ]
 
-VEHICLES: tuple[str, ...] = tuple(VEHICLE_FIELDS)
-# What a requirement line may count.
-AMOUNTS: tuple[str, ...] = (*VEHICLES, "vehicles", "personnel", "foam_t", "forces")
-AMOUNT_LABELS: dict[str, str] = {
-    **VEHICLE_FIELDS,
-    "vehicles": "车辆合计",
-    "personnel": "到场人员",
-    "foam_t": "泡沫液(吨)",
-    "forces": "救援力量(支)",
-}
-_UNITS: dict[str, str] = {**{k: "辆" for k in VEHICLES}, "vehicles": "辆", "personnel": "人", "foam_t": "吨", "forces": "支"}
 _EPS = 1e-9
 
 
 # ----------------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Site:
-    """The drill site: an enterprise (its point or polygon) or a WGS-84 point."""
-
-    site_id: str
-    name: str
-    geometry: Any  # shapely geometry in EPSG:4326
-    kind: str  # "enterprise" | "point"
-
-    @property
-    def lonlat(self) -> tuple[float, float]:
-        p = self.geometry if self.geometry.geom_type == "Point" else self.geometry.representative_point()
-        return float(p.x), float(p.y)
-
-    def gdf(self) -> gpd.GeoDataFrame:
-        return gpd.GeoDataFrame({"site_id": [self.site_id], "name": [self.name]}, geometry=[self.geometry], crs=4326)
-
-
 @dataclass
 class DrillResult:
     """The outcome of one drill scenario.
@@ -113,7 +108,7 @@ class DrillResult:
     routes
         One LineString per reachable force from the station to the site (EPSG:4326).
     requirements
-        The hazard's requirement lines, MET / NOT MET and by how much.
+        The hazard's requirement lines, MET / NOT MET / UNKNOWN (a figure missing) and by how much.
     closed_edges, closed_what, closed_lines
         Number of closed directed edges, what was asked to close, and the closed roads as lines
         (EPSG:4326; None without closures).
@@ -137,357 +132,22 @@ class DrillResult:
 
     @property
     def n_not_met(self) -> int:
+        """Requirement lines NOT MET (UNKNOWN lines are not counted: see :attr:`n_unknown`)."""
         return int((self.requirements["status"] == "NOT MET").sum()) if len(self.requirements) else 0
 
     @property
+    def n_unknown(self) -> int:
+        """Requirement lines that cannot be judged (无法判定): a figure of an arriving force is missing."""
+        return int((self.requirements["status"] == "UNKNOWN").sum()) if len(self.requirements) else 0
+
+    @property
     def verdict(self) -> str:
-        """``PASS`` when every requirement line is met, ``FAIL`` otherwise (``PASS`` with no lines)."""
-        return "FAIL" if self.n_not_met else "PASS"
+        """``FAIL`` when a line is NOT MET, else ``UNKNOWN`` when a line cannot be judged, else ``PASS``.
 
+        ``PASS`` with no lines. The status vocabulary code is ``verdict.lower()`` (pass / fail / unknown).
+        """
+        return "FAIL" if self.n_not_met else "UNKNOWN" if self.n_unknown else "PASS"
 
-# ------------------------------------------------------------------------- per-network indexes
-@dataclass(frozen=True)
-class _Index:
-    """What a drill needs from a network, built once per network in O(E) (no sort of the edges
-    by two keys, no spatial tree): the edges ordered by head node (the transposed graph's rows)
-    and the bounding boxes of the physical road pieces (for snapping a few points and for
-    closure polygons)."""
-
-    by_head: np.ndarray  # edge ids sorted by v (stable)
-    head_sorted: np.ndarray  # v[by_head]
-    canon: np.ndarray  # canonical edge ids (one per physical road piece)
-    bounds: np.ndarray  # (len(canon), 4) minx, miny, maxx, maxy
-    by_minx: np.ndarray  # positions in canon sorted by minx
-    minx_sorted: np.ndarray
-    max_width: float  # widest bounding box (how far left of a query an overlapping box may start)
-
-
-_INDEX: weakref.WeakKeyDictionary[RoadNetwork, _Index] = weakref.WeakKeyDictionary()
-
-
-def _index(network: RoadNetwork) -> _Index:
-    if network not in _INDEX:
-        canon = np.flatnonzero(network.canonical == np.arange(network.n_edges))
-        by_head = np.argsort(network.v, kind="stable")
-        bounds = shapely.bounds(network.geometry[canon])
-        by_minx = np.argsort(bounds[:, 0], kind="stable")
-        _INDEX[network] = _Index(
-            by_head=by_head,
-            head_sorted=network.v[by_head],
-            canon=canon,
-            bounds=bounds,
-            by_minx=by_minx,
-            minx_sorted=bounds[by_minx, 0],
-            max_width=float((bounds[:, 2] - bounds[:, 0]).max()) if len(canon) else 0.0,
-        )
-    return _INDEX[network]
-
-
-def _near(network: RoadNetwork, geom: Any, dist: float) -> np.ndarray:
-    """Canonical edges whose bounding box comes within ``dist`` of ``geom``'s bounding box."""
-    ix = _index(network)
-    x0, y0, x1, y1 = shapely.bounds(geom)
-    lo = np.searchsorted(ix.minx_sorted, x0 - dist - ix.max_width, side="left")
-    hi = np.searchsorted(ix.minx_sorted, x1 + dist, side="right")
-    pos = ix.by_minx[lo:hi]
-    b = ix.bounds[pos]
-    m = (b[:, 2] >= x0 - dist) & (b[:, 1] <= y1 + dist) & (b[:, 3] >= y0 - dist)
-    return ix.canon[pos[m]]
-
-
-def _snap_few(network: RoadNetwork, geoms: np.ndarray, *, max_snap_m: float) -> Snapped:
-    """:func:`yitu.routing.snap.snap` for a few points without building the spatial tree.
-
-    Same answer (nearest road piece, fraction along it, distance): candidates come from the
-    edges' bounding boxes, the nearest is found by exact distance, and for a point with no road
-    within ``max_snap_m`` the search widens until the nearest road (and its distance) is found.
-    When the network's tree exists already, or for many points, ``snap`` itself is used.
-    """
-    if network in _TREES or len(geoms) > 200 or network.n_edges == 0:
-        return snap(network, geoms, max_snap_m=max_snap_m)
-    n = len(geoms)
-    edge = np.full(n, -1, dtype="int64")
-    dist = np.full(n, np.nan)
-    for i, g in enumerate(geoms):
-        if g is None or shapely.is_empty(g):
-            continue
-        r = max(float(max_snap_m), 1.0)
-        cand = _near(network, g, r)
-        while cand.size == 0:
-            r *= 4.0
-            cand = _near(network, g, r)
-            if r > 1e8:
-                break
-        if cand.size == 0:
-            continue
-        d = shapely.distance(network.geometry[cand], g)
-        best = float(d.min())
-        if best > r:  # a nearer road may lie outside the boxes searched so far
-            cand = _near(network, g, best)
-            d = shapely.distance(network.geometry[cand], g)
-        j = int(np.argmin(d))
-        edge[i], dist[i] = cand[j], float(d[j])
-    ok = (edge >= 0) & (dist <= max_snap_m)
-    t = np.full(n, np.nan)
-    x = np.full(n, np.nan)
-    y = np.full(n, np.nan)
-    e = edge[ok]
-    if e.size:
-        t[ok] = shapely.line_locate_point(network.geometry[e], geoms[ok], normalized=True)
-        pts = shapely.line_interpolate_point(network.geometry[e], t[ok], normalized=True)
-        x[ok], y[ok] = shapely.get_x(pts), shapely.get_y(pts)
-    edge[~ok] = -1
-    return Snapped(edge, t, dist, ok, x, y)
-
-
-# ----------------------------------------------------------------------------------- closures
-def _close_matches(word: str, names: Sequence[str], n: int = 5) -> list[str]:
-    sub = [x for x in names if word and (x in word or any(ch in x for ch in word))]
-    close = difflib.get_close_matches(word, names, n=n, cutoff=0.3)
-    # prefer difflib's ranking, then names sharing characters
-    out: list[str] = []
-    for x in close + sorted(sub, key=lambda s: -difflib.SequenceMatcher(None, word, s).ratio()):
-        if x not in out:
-            out.append(x)
-    return out[:n]
-
-
-def closures(
-    network: RoadNetwork,
-    *,
-    names: Iterable[str] = (),
-    osm_ids: Iterable[int | str] = (),
-    areas: Any = None,
-) -> np.ndarray:
-    """Edges to close, as a boolean mask over the network's edges.
-
-    Parameters
-    ----------
-    network
-        The road network.
-    names
-        Road names. A name closes every edge whose name is exactly it; when no edge has that
-        exact name, every edge whose name *contains* it (e.g. ``大桥`` closes 岚江大桥 and
-        东岚大桥; the matched names are logged). Exact first so that ``青岚大道`` does not also
-        close ``青岚大道南段``.
-    osm_ids
-        OSM way ids (or the road layer's feature ids).
-    areas
-        Polygons (GeoDataFrame/GeoSeries in any CRS): every edge whose geometry intersects one
-        is closed.
-
-    Returns
-    -------
-    ndarray of bool
-        True for closed edges (both directions of a two-way road).
-
-    Raises
-    ------
-    InputError
-        For a name or id that matches no road (listing close matches), or areas that are not
-        polygons or touch no road.
-    """
-    closed = np.zeros(network.n_edges, dtype=bool)
-    names = [str(x).strip() for x in names if str(x).strip()]
-    if names:
-        road_names = network.name
-        uniq_names: list[str] | None = None
-        for nm in names:
-            exact = road_names == nm
-            if exact.any():
-                closed |= exact
-                continue
-            if uniq_names is None:
-                uniq_names = sorted({str(x) for x in set(road_names.tolist()) if x and str(x) != "nan"})
-            hits = [x for x in uniq_names if nm in x]
-            if hits:
-                log.info("closed road %r: no road named exactly so; closing every road whose name contains it: %s",
-                         nm, "、".join(hits))
-                closed |= np.isin(road_names, np.array(hits, dtype=object))
-                continue
-            hint = _close_matches(nm, uniq_names)
-            raise InputError(
-                f"closed road {nm!r}: no road of that name in the network"
-                + (f"; close matches: {'、'.join(hint)}" if hint else "")
-                + " (give the name as on the map, or the OSM way id)"
-            )
-    ids = list(osm_ids)
-    if ids:
-        way = network.way_id
-        for raw in ids:
-            try:
-                wid = int(str(raw).strip())
-            except ValueError:
-                raise InputError(f"closed OSM id {raw!r} is not a number (way ids look like 123456789)") from None
-            hit = way == wid
-            if not hit.any():
-                uniq_ids = np.unique(way)
-                near = uniq_ids[np.argsort(np.abs(uniq_ids - wid))[:5]]
-                names_near = [f"{i} ({network.name[np.argmax(way == i)] or '无名'})" for i in near]
-                raise InputError(f"closed OSM id {wid}: no road with that way id; nearest ids: {', '.join(names_near)}")
-            closed |= hit
-    if areas is not None:
-        polys = _area_geoms(areas, network)
-        n_area = 0
-        for poly in polys:
-            cand = _near(network, poly, 0.0)
-            c = cand[shapely.intersects(network.geometry[cand], poly)]
-            n_area += c.size
-            closed[c] = True
-            rev = network.reverse[c]
-            closed[rev[rev >= 0]] = True
-        if n_area == 0:
-            # like a road name that matches nothing: a closure that closes nothing is an input error
-            # (most often coordinates in another CRS than the file declares: GeoJSON without "crs" is WGS-84)
-            what = f"closed area {areas}" if isinstance(areas, (str, Path)) else "closed area"
-
-            def _lonlat(geoms: np.ndarray) -> str:
-                box = shapely.box(*shapely.total_bounds(geoms))
-                b = gpd.GeoSeries([box], crs=network.crs).to_crs(4326).total_bounds
-                return f"{b[0]:.4f},{b[1]:.4f} – {b[2]:.4f},{b[3]:.4f}" if np.isfinite(b).all() else "not valid lon/lat"
-
-            raise InputError(
-                f"{what}: the polygons touch no road of the network (polygons {_lonlat(polys)}, roads "
-                f"{_lonlat(network.geometry)}, WGS-84); draw the area over the roads to close, and check the "
-                "file's CRS (a GeoJSON without \"crs\" is read as WGS-84)"
-            )
-    # a two-way road closes in both directions
-    rev = network.reverse
-    twin_closed = np.zeros_like(closed)
-    has = rev >= 0
-    twin_closed[has] = closed[rev[has]]
-    closed |= twin_closed
-    log.info("closures: %d of %d directed edges closed", int(closed.sum()), network.n_edges)
-    return closed
-
-
-def _area_geoms(areas: Any, network: RoadNetwork) -> np.ndarray:
-    if isinstance(areas, (str, Path)):
-        areas = read_closed_area(areas)
-    if isinstance(areas, gpd.GeoDataFrame):
-        areas = areas.geometry
-    if not isinstance(areas, gpd.GeoSeries):
-        raise InputError(f"closed area: expected polygons (GeoDataFrame or file), got {type(areas).__name__}")
-    if areas.crs is None:
-        raise InputError("closed area: the polygons have no CRS; save the file with one (GeoJSON is WGS-84)")
-    g = areas[~(areas.is_empty | areas.isna())]
-    types = set(g.geom_type)
-    bad = types - {"Polygon", "MultiPolygon"}
-    if bad or not len(g):
-        raise InputError(
-            f"closed area: needs polygons, got {', '.join(sorted(bad or {'nothing'}))}; draw the closed area as a polygon"
-        )
-    return np.asarray(g.to_crs(network.crs).values, dtype=object)
-
-
-def read_closed_area(path: str | Path) -> gpd.GeoDataFrame:
-    """Read a closed-area file (GeoJSON, GeoPackage, Shapefile) and check it holds polygons."""
-    from yitu.errors import CRSError
-    from yitu.gis.io import read_vector
-
-    try:
-        gdf = read_vector(path)
-    except CRSError as exc:
-        if "no coordinate system" not in str(exc):
-            raise
-        # read_vector's hint names `--crs`, which the drill does not have
-        raise CRSError(
-            f"{path}: the closed-area file declares no coordinate system (no .prj); save it with one "
-            "(e.g. from QGIS with its .prj, or as GeoJSON in WGS-84 lon/lat)"
-        ) from None
-    g = gdf.geometry[~(gdf.geometry.is_empty | gdf.geometry.isna())]
-    bad = sorted(set(g.geom_type) - {"Polygon", "MultiPolygon"})
-    if bad or not len(g):
-        raise InputError(
-            f"{path}: a closed area must be polygons, the file holds {', '.join(bad) or 'no geometry'}; "
-            "draw the closed area as a polygon"
-        )
-    return gdf
-
-
-# ------------------------------------------------------------------------------------- the site
-def parse_site(at: str, *, enterprises: gpd.GeoDataFrame | None = None,
-               bounds: tuple[float, float, float, float] | None = None) -> Site:
-    """The drill site from ``ENTERPRISE_ID`` or ``LON,LAT`` (WGS-84).
-
-    Raises
-    ------
-    InputError
-        Unknown enterprise id (close ids listed), coordinates outside China or the project.
-    """
-    from yitu.gis.crs import CHINA_BBOX
-
-    text = str(at).strip().replace("，", ",")
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) == 2:
-        try:
-            lon, lat = float(parts[0]), float(parts[1])
-        except ValueError:
-            lon = lat = math.nan
-        if not (math.isnan(lon) or math.isnan(lat)):
-            in_china = CHINA_BBOX[0] <= lon <= CHINA_BBOX[2] and CHINA_BBOX[1] <= lat <= CHINA_BBOX[3]
-            swapped = CHINA_BBOX[0] <= lat <= CHINA_BBOX[2] and CHINA_BBOX[1] <= lon <= CHINA_BBOX[3]
-            if not in_china:
-                hint = f"; did you mean {lat},{lon} (LON,LAT)?" if swapped else ""
-                raise InputError(f"--at {at}: {lon},{lat} is outside China; give LON,LAT in WGS-84 degrees{hint}")
-            if bounds is not None:
-                b = bounds
-                mx, my = 0.05 * (b[2] - b[0]), 0.05 * (b[3] - b[1])
-                if not (b[0] - mx <= lon <= b[2] + mx and b[1] - my <= lat <= b[3] + my):
-                    raise InputError(
-                        f"--at {at}: the point is outside the project area "
-                        f"({b[0]:.4f},{b[1]:.4f} – {b[2]:.4f},{b[3]:.4f}); give a point inside it (LON,LAT, WGS-84)"
-                    )
-            return Site(f"{lon:.6f},{lat:.6f}", f"坐标点 {lon:.6f},{lat:.6f}", shapely.Point(lon, lat), "point")
-    if enterprises is None or not len(enterprises):
-        raise InputError(f"--at {at}: not LON,LAT and the project has no enterprises layer to look the id up in")
-    ids = enterprises["id"].astype(str).str.strip()
-    hit = np.flatnonzero((ids == text).to_numpy())
-    if hit.size == 0:
-        hint = difflib.get_close_matches(text, ids.tolist(), n=5, cutoff=0.5)
-        raise InputError(
-            f"--at {at}: no enterprise with id {text!r}"
-            + (f"; close ids: {', '.join(hint)}" if hint else "")
-            + " (give an enterprise id from the enterprises layer, or LON,LAT)"
-        )
-    row = enterprises.iloc[int(hit[0])]
-    geom = row.geometry
-    if geom is None or geom.is_empty:
-        raise InputError(f"--at {at}: enterprise {text} has no location; fix its coordinates in the enterprises layer")
-    if enterprises.crs is not None and not enterprises.crs.equals(4326):
-        geom = gpd.GeoSeries([geom], crs=enterprises.crs).to_crs(4326).iloc[0]
-    return Site(text, str(row.get("name", text)), geom, "enterprise")
-
-
-# ------------------------------------------------------------------------------ snapping helpers
-def _resnap_closed(network: RoadNetwork, geoms: np.ndarray, s: Snapped, open_edge: np.ndarray,
-                   max_snap_m: float) -> tuple[Snapped, np.ndarray]:
-    """Points on a closed road go to the nearest open road within ``max_snap_m``.
-
-    Returns the new snap and a mask of points that have no open road within reach.
-    """
-    edge, t, dist, ok, x, y = (a.copy() for a in (s.edge, s.t, s.dist_m, s.ok, s.x, s.y))
-    stranded = np.zeros(len(s), dtype=bool)
-    moved = np.flatnonzero(ok & ~open_edge[np.maximum(edge, 0)])
-    if moved.size == 0:
-        return s, stranded
-    rev = network.reverse
-    for i in moved:
-        cand = _near(network, geoms[i], max_snap_m)
-        cand = np.where(open_edge[cand], cand, np.where(rev[cand] >= 0, rev[cand], cand))
-        cand = cand[open_edge[cand]]
-        if cand.size == 0:
-            ok[i], edge[i], stranded[i] = False, -1, True
-            t[i] = x[i] = y[i] = np.nan
-            continue
-        d = shapely.distance(network.geometry[cand], geoms[i])
-        j = int(np.argmin(d))
-        e = int(cand[j])
-        edge[i], dist[i] = e, float(d[j])
-        t[i] = float(shapely.line_locate_point(network.geometry[e], geoms[i], normalized=True))
-        p = shapely.line_interpolate_point(network.geometry[e], t[i], normalized=True)
-        x[i], y[i] = p.x, p.y
-    return Snapped(edge, t, dist, ok, x, y), stranded
 
 
 # ---------------------------------------------------------------------------------- the core
@@ -531,17 +191,6 @@ def _site_tree(network: RoadNetwork, site: Snapped, open_edge: np.ndarray | None
     graph = sp.csr_array((data, indices, indptr), shape=(n + 1, n + 1))
     dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True)
     return _Tree(dist[:n], pred[:n], n)
-
-
-def _amount_table(stations: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(index=stations.index)
-    for k in (*VEHICLES, "personnel"):
-        col = stations[k] if k in stations else pd.Series(0, index=stations.index)
-        out[k] = pd.to_numeric(col, errors="coerce").fillna(0).astype("int64")
-    out["vehicles"] = out[list(VEHICLES)].sum(axis=1).astype("int64")
-    foam = stations["foam_t"] if "foam_t" in stations else pd.Series(0.0, index=stations.index)
-    out["foam_t"] = pd.to_numeric(foam, errors="coerce").fillna(0.0).astype("float64")
-    return out
 
 
 def drill(
@@ -678,10 +327,10 @@ def drill(
     status = np.where(reach, "reachable", np.where(ok, "unreachable", "off_network"))
     reason = np.full(S, "", dtype=object)
     far = ~ok & ~stranded
-    reason[far] = [f"距最近道路 {d:.0f} 米，超过 {max_snap:g} 米 (farther than max_snap_m from any road)"
-                   if np.isfinite(d) else "无位置 (no location)" for d in sn.dist_m[far]]
-    reason[stranded] = f"{max_snap:g} 米内道路均已封闭 (every road within max_snap_m is closed)"
-    reason[ok & ~reach] = "道路不通：封闭或路网断开 (no open road path to the site)"
+    reason[far] = [tr("drill.reason.far", d=fmt(d, "m"), max=fmt(max_snap, "m")) if np.isfinite(d)
+                   else tr("drill.reason.no_location") for d in sn.dist_m[far]]
+    reason[stranded] = tr("drill.reason.stranded", max=fmt(max_snap, "m"))
+    reason[ok & ~reach] = tr("drill.reason.no_path")
     forces = pd.DataFrame({
         "station_id": ids,
         "station_name": st["name"].astype(str).to_numpy() if "name" in st else "",
@@ -853,217 +502,5 @@ def _routes(network: RoadNetwork, st_geom: np.ndarray, sn: Snapped, ss: Snapped,
     return geoms, dist_km
 
 
-# ----------------------------------------------------------------------------- curve, lines
-def force_curve(forces: pd.DataFrame, *, horizon_min: float = 30.0) -> pd.DataFrame:
-    """Cumulative forces, vehicles by type, personnel and foam on site at each whole minute.
 
-    A force counts at minute ``m`` when its arrival is ``<= m``. Rows run from 0 to the later of
-    ``horizon_min`` and the last arrival (rounded up).
-    """
-    reach = forces["status"].to_numpy() == "reachable"
-    arr = forces["arrival_min"].to_numpy(dtype="float64")[reach]
-    last = float(np.nanmax(arr)) if arr.size else 0.0
-    top = int(math.ceil(max(horizon_min, last)))
-    minute = np.arange(top + 1, dtype="float64")
-    order = np.argsort(arr, kind="stable")
-    arr_sorted = arr[order]
-    count = np.searchsorted(arr_sorted, minute, side="right")
-    out = pd.DataFrame({"minute": minute.astype("int64"), "forces": count.astype("int64")})
-    for col in (*VEHICLES, "vehicles", "personnel", "foam_t"):
-        vals = forces[col].to_numpy(dtype="float64")[reach][order]
-        cum = np.concatenate([[0.0], np.cumsum(vals)])[count]
-        out[col] = cum if col == "foam_t" else cum.astype("int64")
-    return out
-
-
-def _on_site(forces: pd.DataFrame, minutes: Sequence[float]) -> pd.DataFrame:
-    reach = (forces["status"] == "reachable").to_numpy()
-    arr = forces["arrival_min"].to_numpy(dtype="float64")
-    rows = []
-    for m in minutes:
-        sel = reach & (arr <= float(m))
-        row: dict[str, Any] = {"minute": float(m), "forces": int(sel.sum())}
-        for col in (*VEHICLES, "vehicles", "personnel"):
-            row[col] = int(forces[col].to_numpy()[sel].sum())
-        row["foam_t"] = float(forces["foam_t"].to_numpy()[sel].sum())
-        row["stations"] = "、".join(forces["station_name"].to_numpy()[sel].astype(str))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _fmt(v: float, what: str) -> str:
-    return f"{v:.1f}" if what == "foam_t" else f"{v:g}"
-
-
-def evaluate_requirements(forces: pd.DataFrame, lines: Sequence[RequirementLine]) -> pd.DataFrame:
-    """Each requirement line MET / NOT MET, with the amount on site by its deadline and by how much.
-
-    A force counts when ``arrival_min <= by_min`` (arriving exactly at the deadline counts), and
-    a line is MET when that amount is ``>= min``.
-
-    Returns
-    -------
-    DataFrame
-        ``label``, ``what``, ``required``, ``by_min``, ``on_site``, ``status`` (MET / NOT MET),
-        ``shortfall`` (0 when met), ``surplus``, ``met_at_min`` (when the cumulative amount first
-        reaches ``min``; NaN when never), ``margin_min`` (``by_min - met_at_min``: > 0 early,
-        < 0 late), ``detail`` (a sentence in Chinese).
-    """
-    reach = (forces["status"] == "reachable").to_numpy() if len(forces) else np.zeros(0, dtype=bool)
-    arr = forces["arrival_min"].to_numpy(dtype="float64")[reach] if len(forces) else np.zeros(0)
-    order = np.argsort(arr, kind="stable")
-    arr_sorted = arr[order]
-    rows = []
-    for ln in lines:
-        if ln.what not in AMOUNTS:
-            raise InputError(
-                f"requirement {ln.label!r}: unknown what={ln.what!r}; use one of {', '.join(AMOUNTS)} (yitu.toml [[drill.requirements]])"
-            )
-        if ln.what == "forces":
-            vals = np.ones(int(reach.sum()))
-        else:
-            vals = forces[ln.what].to_numpy(dtype="float64")[reach]
-        cum = np.cumsum(vals[order])
-        on = float(vals[arr <= float(ln.by_min)].sum())
-        met = on >= float(ln.min)
-        if float(ln.min) <= 0:
-            met_at = 0.0
-        else:
-            j = np.flatnonzero(cum >= float(ln.min))
-            met_at = float(arr_sorted[j[0]]) if j.size else math.nan
-        margin = float(ln.by_min) - met_at if not math.isnan(met_at) else math.nan
-        unit = _UNITS[ln.what]
-        if met:
-            detail = f"{float(ln.by_min):g} 分钟内到场 {_fmt(on, ln.what)} {unit}（要求 {_fmt(float(ln.min), ln.what)}），" \
-                     f"第 {met_at:.1f} 分钟满足，提前 {margin:.1f} 分钟"
-        elif math.isnan(met_at):
-            total = float(vals.sum())
-            detail = f"{float(ln.by_min):g} 分钟内仅到场 {_fmt(on, ln.what)} {unit}，缺 {_fmt(float(ln.min) - on, ln.what)} {unit}；" \
-                     f"全部可达力量合计 {_fmt(total, ln.what)} {unit}，始终不满足"
-        else:
-            detail = f"{float(ln.by_min):g} 分钟内仅到场 {_fmt(on, ln.what)} {unit}，缺 {_fmt(float(ln.min) - on, ln.what)} {unit}；" \
-                     f"第 {met_at:.1f} 分钟才满足，晚 {-margin:.1f} 分钟"
-        rows.append({
-            "label": ln.label, "what": ln.what, "required": float(ln.min), "by_min": float(ln.by_min), "on_site": on,
-            "status": "MET" if met else "NOT MET", "shortfall": max(0.0, float(ln.min) - on),
-            "surplus": max(0.0, on - float(ln.min)), "met_at_min": met_at, "margin_min": margin, "detail": detail,
-        })
-    cols = ["label", "what", "required", "by_min", "on_site", "status", "shortfall", "surplus", "met_at_min",
-            "margin_min", "detail"]
-    return pd.DataFrame(rows, columns=cols)
-
-
-def compare(before: DrillResult, after: DrillResult) -> pd.DataFrame:
-    """Per force: arrival before and after the closures, the delay and the rank change.
-
-    ``delay_min`` is NaN when the force is unreachable in either scenario (``status_after`` says
-    which); forces are sorted by delay, largest first, then by arrival after.
-    """
-    b = before.forces.set_index("station_id")
-    a = after.forces.set_index("station_id")
-    out = pd.DataFrame({
-        "station_id": b.index.to_numpy(),
-        "station_name": b["station_name"].to_numpy(),
-        "arrival_before": b["arrival_min"].to_numpy(),
-        "arrival_after": a.loc[b.index, "arrival_min"].to_numpy(),
-        "rank_before": b["rank"].array,
-        "rank_after": a.loc[b.index, "rank"].array,
-        "status_before": b["status"].to_numpy(),
-        "status_after": a.loc[b.index, "status"].to_numpy(),
-    })
-    out["delay_min"] = out["arrival_after"] - out["arrival_before"]
-    lost = (out["status_before"] == "reachable") & (out["status_after"] != "reachable")
-    out["change"] = np.where(lost, "不可达 (cut off)", np.where(out["delay_min"] > 1e-6, "延误 (later)",
-                             np.where(out["delay_min"] < -1e-6, "提前 (earlier)", "")))
-    out = out.sort_values(["delay_min", "arrival_after"], ascending=[False, True], na_position="first", kind="stable")
-    lost_first = np.argsort(~lost.loc[out.index].to_numpy(), kind="stable")
-    return out.iloc[lost_first].reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------- project adapter
-def run_drill(
-    project: Any,
-    *,
-    at: str,
-    hazard: str = "fire",
-    closed_names: Sequence[str] = (),
-    closed_ids: Sequence[int | str] = (),
-    closed_area: str | Path | gpd.GeoDataFrame | None = None,
-    profile: str = "fire_engine",
-    write: bool = True,
-    network: RoadNetwork | None = None,
-) -> tuple[DrillResult, DrillResult | None]:
-    """A drill on a project: the scenario as is and, with closures, the scenario with them.
-
-    Loads the network with :func:`yitu.routing.build.load_network`, stores the result layers
-    ``result_drill_forces`` (station points) and ``result_drill_routes`` (routes), each with a
-    ``scenario`` column (``before`` / ``after``), and writes ``output/drill/forces.csv``,
-    ``curve.csv``, ``requirements.csv`` (``*_after.csv`` and ``compare.csv`` with closures) and
-    ``drill.xlsx``.
-
-    Returns
-    -------
-    tuple
-        ``(before, after)``; ``after`` is None when nothing is closed.
-    """
-    settings = project.settings
-    site = parse_site(at, enterprises=project.read_optional("enterprises"), bounds=project.bounds())
-    stations = project.read("stations")
-    if network is None:
-        from yitu.routing.build import load_network
-
-        network = load_network(project, profile=profile)
-    before = drill(network, stations, site, hazard=hazard, settings=settings)
-    after = None
-    if closed_names or closed_ids or closed_area is not None:
-        mask = closures(network, names=closed_names, osm_ids=closed_ids, areas=closed_area)
-        what = [*map(str, closed_names), *(f"OSM {i}" for i in closed_ids)]
-        if closed_area is not None:
-            what.append(f"区域 {Path(closed_area).name if isinstance(closed_area, (str, Path)) else '多边形'}")
-        after = drill(network, stations, site, hazard=hazard, settings=settings, closed=mask, closed_what=what)
-    if write:
-        write_drill(project, before, after, stations=stations)
-    return before, after
-
-
-def write_drill(project: Any, before: DrillResult, after: DrillResult | None, *,
-                stations: gpd.GeoDataFrame | None = None) -> dict[str, Path]:
-    """Store the result layers and write ``output/drill/*.csv`` and ``drill.xlsx``."""
-    from yitu.gis.io import write_csv, write_xlsx
-
-    stations = project.read("stations") if stations is None else stations
-    pts = stations[["id", "geometry"]].rename(columns={"id": "station_id"}).to_crs(4326)
-    layers_f, layers_r = [], []
-    for name, res in (("before", before), ("after", after)):
-        if res is None:
-            continue
-        f = pts.merge(res.forces, on="station_id", how="right")
-        f = gpd.GeoDataFrame(f, geometry="geometry", crs=4326)
-        f.insert(0, "scenario", name)
-        f.insert(1, "site_id", res.site.site_id)
-        f.insert(2, "hazard", res.hazard)
-        f["rank"] = f["rank"].astype("float64")
-        layers_f.append(f)
-        r = res.routes.copy()
-        r.insert(0, "scenario", name)
-        r["rank"] = r["rank"].astype("float64")
-        layers_r.append(r)
-    project.write("result_drill_forces", gpd.GeoDataFrame(pd.concat(layers_f, ignore_index=True), crs=4326))
-    project.write("result_drill_routes", gpd.GeoDataFrame(pd.concat(layers_r, ignore_index=True), crs=4326))
-    out = project.output_dir / "drill"
-    paths: dict[str, Path] = {}
-    sheets: dict[str, pd.DataFrame] = {}
-    for suffix, res in (("", before), ("_after", after)):
-        if res is None:
-            continue
-        for key, df in (("forces", res.forces), ("curve", res.curve), ("on_site", res.on_site),
-                        ("requirements", res.requirements)):
-            paths[key + suffix] = write_csv(df, out / f"{key}{suffix}.csv")
-            sheets[key + suffix] = df
-    if after is not None:
-        cmp = compare(before, after)
-        paths["compare"] = write_csv(cmp, out / "compare.csv")
-        sheets["compare"] = cmp
-    paths["xlsx"] = write_xlsx(sheets, out / "drill.xlsx")
-    log.info("drill results written to %s", out)
-    return paths
+from yitu.routing.drill_io import drill_tables, run_drill, write_drill  # noqa: E402,F401 - re-exported

@@ -29,23 +29,20 @@ import pandas as pd
 
 from yitu.errors import InputError, ProjectError
 from yitu.routing.network import RoadNetwork
+from yitu.routing.arrival import arrival_status
 from yitu.settings import Settings
+from yitu.words import tr
+from yitu.words.numbers import rounded
+from yitu.words.status import status_text
 
 log = logging.getLogger(__name__)
 
-__all__ = ["gaps", "write_gaps", "PROTECTION_RANK", "GAP_LABELS"]
+__all__ = ["gaps", "write_gaps", "gap_table", "gap_labels", "PROTECTION_RANK", "GAP_LABELS"]
 
 # Protected targets have no risk grade: their protection class ranks them (GB 36894-2018).
 PROTECTION_RANK: dict[str, int] = {"高敏感": 1, "重要": 2, "一般": 3}
-GAP_LABELS: dict[str, str] = {
-    "layer": "图层", "kind": "类别", "id": "编号", "name": "名称", "grade": "等级", "grade_label": "等级说明",
-    "population": "人数", "park_id": "所属园区", "limit_min": "时限(分钟)", "arrival_min": "最快到场(分钟)",
-    "miss_min": "超出(分钟)", "nearest_station_id": "最近站点编号", "nearest_station_name": "最近站点",
-    "status": "状态", "note": "说明", "station_id": "站点编号", "station_name": "站点名称",
-    "station_type": "站点类型", "district_km2": "辖区面积(km²)", "max_km2": "标准面积(km²)",
-    "excess_km2": "超出(km²)", "park_name": "园区名称", "verdict": "结论", "n_fail": "未达标目标数",
-    "worst_miss_min": "最大超时(分钟)", "covered_share": "园区面积覆盖率", "source": "依据",
-}
+#: Chinese column heads of the gap tables (see :func:`gap_labels` for another language)
+GAP_LABELS: dict[str, str] = {}
 _PLACE_COLUMNS = ["layer", "kind", "id", "name", "grade", "grade_label", "population", "park_id", "limit_min",
                   "arrival_min", "miss_min", "nearest_station_id", "nearest_station_name", "status", "note"]
 
@@ -85,7 +82,7 @@ def _place_rows(cov: pd.DataFrame, frame: gpd.GeoDataFrame, *, layer: str, kind:
         "arrival_min": arrival.to_numpy(),
         "nearest_station_id": cov["nearest_station_id"].to_numpy(),
         "nearest_station_name": cov["nearest_station_name"].to_numpy(),
-        "status": cov["status"].to_numpy(),
+        "status": arrival_status(cov["status"], arrival, limit),
         "note": cov["note"].fillna("").to_numpy() if "note" in cov else "",
     }, index=frame.index)
     out["miss_min"] = out["arrival_min"] - out["limit_min"]
@@ -238,16 +235,12 @@ def gaps(
     return out
 
 
-def _summary_text(summary: pd.DataFrame) -> str:
-    """The one-row summary as a sentence, counts as integers."""
+def _summary_text(summary: pd.DataFrame, *, lang: str | None = None) -> str:
+    """The one-row summary as a sentence, counts as integers, in the language in effect."""
     row = summary.iloc[0]
     n = {k: int(row[k]) for k in ("enterprises", "targets", "villages", "parks_failing", "districts_over")}
-    return (
-        f"gaps: {n['enterprises']} enterprise(s), {n['targets']} protected target(s) and {n['villages']} village(s) "
-        f"beyond their limit ({float(row['park_limit_min']):g} min in a park, "
-        f"{float(row['other_limit_min']):g} min elsewhere); {n['parks_failing']} park(s) failing the circle; "
-        f"{n['districts_over']} station district(s) over the standard area"
-    )
+    return tr("gaps.summary", lang=lang, **n, park=f"{float(row['park_limit_min']):g}",
+              other=f"{float(row['other_limit_min']):g}")
 
 
 def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) -> pd.DataFrame:
@@ -258,7 +251,7 @@ def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) 
         for c in cols:
             if c not in df:
                 df[c] = np.nan
-        df["source"] = "yitu check (result_park_check)"
+        df["source"] = tr("gaps.source.park_check")
         return df[df["verdict"] == "FAIL"][cols].reset_index(drop=True)
     parks = layers["parks"]
     if parks is None or not len(parks):
@@ -269,7 +262,7 @@ def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) 
         if len(miss):
             rows.append({"park_id": pid, "park_name": pname, "verdict": "FAIL", "limit_min": park_lim, "n_fail": len(miss),
                          "worst_miss_min": float(miss["miss_min"].max()), "covered_share": np.nan,
-                         "source": "园区内企业（未运行 yitu check：不含风险分区与边界采样点）"})
+                         "source": tr("gaps.source.enterprises_only")})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -277,11 +270,10 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
     cols = ["station_id", "station_name", "station_type", "district_km2", "max_km2", "excess_km2", "source"]
     resp = layers["result_responsibility"]
     stations = layers["stations"]
-    source = "yitu check (result_responsibility)"
+    source = tr("gaps.source.responsibility")
     if resp is not None and len(resp) and not set(resp["station_id"].astype(str)) <= set(stations["id"].astype(str)):
         # stations were re-imported after `yitu check`: the stored districts belong to other stations
-        log.warning("gaps: result_responsibility names stations that are no longer in the stations layer "
-                    "(re-imported after `yitu check`?); districts recomputed — re-run `yitu check` to refresh it")
+        log.warning("%s", tr("gaps.log.stale_districts"))
         resp = None
     if resp is None or not len(resp):
         try:
@@ -290,7 +282,7 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
             log.info("gaps: no result_responsibility layer (run `yitu check DIR`); district areas not checked")
             return pd.DataFrame(columns=cols)
         resp = responsibility_areas(network, stations, settings=settings)
-        source = "responsibility_areas (computed: no yitu check result)"
+        source = tr("gaps.source.computed")
     area = resp.to_crs(crs).geometry.area.to_numpy() / 1e6
     df = pd.DataFrame({"station_id": resp["station_id"].astype(str).to_numpy(), "district_km2": area})
     df = df.groupby("station_id", as_index=False)["district_km2"].sum()
@@ -306,15 +298,56 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
     return over[cols].reset_index(drop=True)
 
 
+def gap_labels(*, lang: str | None = None) -> dict[str, str]:
+    """Column heads of the gap tables in ``lang`` (Chinese by default)."""
+    from yitu.words import WORDS
+
+    return {k[len("gaps.col."):]: tr(k, lang=lang) for k in WORDS if k.startswith("gaps.col.")}
+
+
+def gap_table(df: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+    """A gap table for people: word headers, statuses and layers in words, minutes to 0.1, shares in %."""
+    out = pd.DataFrame(df.drop(columns="geometry", errors="ignore")).copy()
+    for c in ("limit_min", "arrival_min", "miss_min", "worst_miss_min", "park_limit_min", "other_limit_min"):
+        if c in out:
+            out[c] = [rounded(v, "min") for v in out[c]]
+    for c in ("district_km2", "max_km2", "excess_km2"):
+        if c in out:
+            out[c] = [rounded(v, "km2") for v in out[c]]
+    if "covered_share" in out:
+        out["covered_share"] = [rounded(v, "share") for v in out["covered_share"]]
+    if "status" in out:
+        out["status"] = [status_text(v, lang=lang) for v in out["status"]]
+    if "verdict" in out:
+        from yitu.routing.parks import VERDICT_CODES
+
+        out["verdict"] = [status_text(VERDICT_CODES.get(str(v), "unknown"), lang=lang) for v in out["verdict"]]
+    if "layer" in out:
+        out["layer"] = [tr(f"gaps.layer.{v}", lang=lang) if f"gaps.layer.{v}" in _LAYER_KEYS else v for v in out["layer"]]
+    return out.rename(columns=gap_labels(lang=lang))
+
+
+_LAYER_KEYS = {"gaps.layer.enterprises", "gaps.layer.targets", "gaps.layer.villages"}
+
+
 def write_gaps(project: Any, result: dict[str, pd.DataFrame]) -> dict[str, Any]:
-    """Write the gap tables to ``DIR/output/gaps/<name>.csv`` (UTF-8 with BOM) and ``gaps.xlsx``."""
+    """Write the gap tables to ``DIR/output/gaps/<name>.csv`` (UTF-8 with BOM) and ``gaps.xlsx``.
+
+    Both carry the same table for people (:func:`gap_table`): word headers and statuses, rounded numbers.
+    """
     from yitu.gis.io import write_csv, write_xlsx
 
     out = project.output_dir / "gaps"
     paths: dict[str, Any] = {}
-    tables = {k: pd.DataFrame(v.drop(columns="geometry", errors="ignore")) for k, v in result.items()}
+    tables = {k: gap_table(v) for k, v in result.items()}
     for k, df in tables.items():
         paths[k] = write_csv(df, out / f"{k}.csv")
-    labelled = {k: df.rename(columns=GAP_LABELS) for k, df in tables.items()}
-    paths["xlsx"] = write_xlsx(labelled, out / "gaps.xlsx")
+    sheets = {tr(f"gaps.sheet.{k}") if f"gaps.sheet.{k}" in _SHEET_KEYS else k: df for k, df in tables.items()}
+    paths["xlsx"] = write_xlsx(sheets, out / "gaps.xlsx")
     return paths
+
+
+_SHEET_KEYS = {f"gaps.sheet.{k}" for k in ("enterprises", "targets", "villages", "parks", "districts", "summary")}
+
+
+GAP_LABELS.update(gap_labels(lang="zh"))

@@ -20,10 +20,14 @@ import pandas as pd
 import shapely
 
 from yitu.errors import InputError
+from yitu.routing.arrival import arrival_status
 from yitu.routing.coverage import COVERAGE_LABELS, coverage, station_labels, stations_off_network
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import points_in_network_crs
 from yitu.settings import Settings, default_settings
+from yitu.words import has, tr
+from yitu.words.numbers import fmt, rounded
+from yitu.words.status import status_text
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +49,19 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "park_id", "kind", "target_id", "name", "arrival_min", "within_limit", "miss_min", "nearest_station_id",
     "nearest_station_name", "second_station_id", "second_arrival_min", "n_within", "status", "snap_dist_m", "note",
 )
-KIND_LABELS: dict[str, str] = {"enterprise": "企业", "risk_zone": "红橙风险分区", "boundary": "边界采样点"}
-VERDICT_LABELS: dict[str, str] = {"PASS": "达标", "FAIL": "不达标"}
-STATUS_LABELS: dict[str, str] = {"ok": "可达", "unreachable": "不可达", "off_network": "远离道路"}
+KIND_LABELS: dict[str, str] = {k: tr(f"park.kind.{k}", lang="zh") for k in ("enterprise", "risk_zone", "boundary")}
+#: park verdict -> status vocabulary code (a park meets the rescue circle or not)
+VERDICT_CODES: dict[str, str] = {"PASS": "met", "FAIL": "not_met"}
+VERDICT_LABELS: dict[str, str] = {k: status_text(v, lang="zh") for k, v in VERDICT_CODES.items()}
+#: coverage status -> words when no limit applies (see :func:`yitu.routing.arrival.arrival_status` when one does)
+STATUS_LABELS: dict[str, str] = {"ok": status_text("reachable", lang="zh"), "unreachable": status_text("unreachable", lang="zh"),
+                                 "off_network": status_text("off_network", lang="zh")}
+
+
+def kind_text(kind: object, *, lang: str | None = None) -> str:
+    """Words for a park-check target kind (``boundary`` -> 边界采样点)."""
+    key = f"park.kind.{kind}"
+    return tr(key, lang=lang) if has(key) else str(kind)
 PARK_LABELS: dict[str, str] = {
     "park_id": "园区编号", "park_name": "园区名称", "verdict": "结论", "limit_min": "时限(分钟)",
     "n_targets": "检查目标数", "n_fail": "未达标目标数", "worst_miss_min": "最大超时(分钟)",
@@ -285,7 +299,7 @@ def park_check(
         parts = []
         if n_ent[p] == 0:
             parts.append(_NO_ENTERPRISES)
-            log.warning("park %s (%s) has no enterprises: only its boundary is checked", park_ids[p], park_names[p])
+            log.warning("%s", tr("park.log.no_enterprises", id=park_ids[p], name=park_names[p]))
         if n_unr[p]:
             parts.append(f"{n_unr[p]} 个目标无救援力量可达")
         if n_off[p]:
@@ -303,8 +317,8 @@ def park_check(
         geometry=park_geoms,
         crs=crs,
     )
-    log.info("park check: %d park(s), %d FAIL; %d target(s), %d miss %g min", n_p, int((n_fail > 0).sum()),
-             len(targets), int(fail.sum()), limit_min)
+    log.info("%s", tr("park.log.summary", n=n_p, n_fail=int((n_fail > 0).sum()), targets=len(targets),
+                      missed=int(fail.sum()), limit=f"{limit_min:g}"))
     return ParkCheck(parks=out, targets=targets)
 
 
@@ -315,17 +329,25 @@ def _zh_table(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.geom_type.isin(["Point"]).all() and len(df):
         ll = df.geometry.to_crs(4326)
         out["lon"], out["lat"] = np.round(ll.x.to_numpy(), 6), np.round(ll.y.to_numpy(), 6)
-    for c in ("arrival_min", "second_arrival_min", "miss_min", "worst_miss_min"):
+    for c in ("arrival_min", "second_arrival_min", "miss_min", "worst_miss_min", "limit_min"):
         if c in out.columns:
-            out[c] = pd.to_numeric(out[c], errors="coerce").round(2)
+            out[c] = [rounded(v, "min") for v in out[c]]
+    if "snap_dist_m" in out.columns:
+        out["snap_dist_m"] = [rounded(v, "m") for v in out["snap_dist_m"]]
+    if "status" in out.columns:
+        if "within_limit" in out.columns:  # the one status of an arrival against its limit: 可达 / 超时 / ...
+            within = out["within_limit"].astype(bool).to_numpy()
+            arrival = pd.to_numeric(df["arrival_min"], errors="coerce").to_numpy(dtype="float64")
+            codes = arrival_status(df["status"], np.where(within, 0.0, arrival), np.where(within, 1.0, 0.0))
+        else:
+            codes = np.asarray([{"ok": "reachable"}.get(s, s) for s in out["status"]], dtype=object)
+        out["status"] = [status_text(c) for c in codes]
     if "within_limit" in out.columns:
         out["within_limit"] = np.where(out["within_limit"].astype(bool), "是", "否")
-    if "status" in out.columns:
-        out["status"] = out["status"].map(lambda s: STATUS_LABELS.get(s, s))
     if "verdict" in out.columns:
-        out["verdict"] = out["verdict"].map(lambda s: VERDICT_LABELS.get(s, s))
+        out["verdict"] = [status_text(VERDICT_CODES.get(str(v), "unknown")) for v in out["verdict"]]
     if "kind" in out.columns:
-        out["kind"] = out["kind"].map(lambda s: KIND_LABELS.get(s, s))
+        out["kind"] = out["kind"].map(kind_text)
     if "layer" in out.columns:
         out["layer"] = out["layer"].map(lambda s: {"enterprises": "企业", "targets": "防护目标"}.get(s, s))
     return out.rename(columns={**labels, "lon": "经度", "lat": "纬度"})
@@ -438,7 +460,7 @@ def run_check(
 
     out = Path(project.output_dir)
     park_tbl = _zh_table(check.parks[list(PARK_COLUMNS) + ["geometry"]], PARK_LABELS)
-    park_tbl[PARK_LABELS["covered_share"]] = (check.parks["covered_share"] * 100).round(1).astype(str) + "%"
+    park_tbl[PARK_LABELS["covered_share"]] = [fmt(v, "share") for v in check.parks["covered_share"]]
     tgt_tbl = _zh_table(check.targets, TARGET_LABELS)
     fail_tbl = _zh_table(check.failing(), TARGET_LABELS)
     cov_tbl = _zh_table(cov, COVERAGE_LABELS)
@@ -448,6 +470,6 @@ def run_check(
         "park_check.xlsx": write_xlsx({"园区结论": park_tbl, "未达标目标": fail_tbl, "覆盖分析": cov_tbl},
                                       out / "park_check.xlsx"),
     }
-    log.info("park check written: %s", ", ".join(str(p) for p in files.values()))
+    log.info("%s", tr("park.log.written", files="、".join(str(p) for p in files.values())))
     return CheckResult(check=check, coverage=cov, isochrones=iso, responsibility=resp, limit_min=limit,
                        profile=profile, stations_off_network=off_st, files=files)

@@ -1,0 +1,78 @@
+"""Words of the drill (演练前核查): requirement sentences, before/after changes, table heads and sheets."""
+
+from __future__ import annotations
+
+from yitu.words import register
+
+register({
+    "drill.unit.vehicle": ("辆", "vehicle(s)"),
+    "drill.unit.force": ("支", "force(s)"),
+    "drill.met": ("{by} 分钟内到场 {on}（要求 {req}），第 {at} 分钟满足，提前 {margin} 分钟",
+                  "{on} on site within {by} min (required {req}), met at minute {at}, {margin} min early"),
+    "drill.never": ("{by} 分钟内仅到场 {on}，缺 {short}；全部可达力量合计 {total}，始终不满足",
+                    "only {on} on site within {by} min, {short} short; all reachable forces together have {total}: never met"),
+    "drill.late": ("{by} 分钟内仅到场 {on}，缺 {short}；第 {at} 分钟才满足，晚 {late} 分钟",
+                   "only {on} on site within {by} min, {short} short; met only at minute {at}, {late} min late"),
+    "drill.unknown": ("{by} 分钟内到场的 {n} 支力量未填报{what}（数据缺失：{names}）；已知到场 {on}（要求 {req}），无法判定",
+                      "{n} force(s) on site within {by} min gave no {what} figure (missing: {names}); "
+                      "known on site {on} (required {req}): cannot be judged"),
+    "drill.unknown_none": ("{by} 分钟内到场的 {n} 支力量未填报{what}（数据缺失：{names}），无法判定（要求 {req}）",
+                           "{n} force(s) on site within {by} min gave no {what} figure (missing: {names}): "
+                           "cannot be judged (required {req})"),
+    "drill.what.foam_t": ("泡沫液量", "foam"),
+    "drill.what.personnel": ("人员数", "personnel"),
+    "drill.what.vehicles": ("车辆数", "vehicles"),
+    "drill.change.cut_off": ("不可达", "cut off"),
+    "drill.change.later": ("延误", "later"),
+    "drill.change.earlier": ("提前", "earlier"),
+})
+
+
+register({
+    "drill.sheet.forces": ("力量到场排序", "forces"),
+    "drill.sheet.curve": ("到场曲线", "arrival curve"),
+    "drill.sheet.on_site": ("到场力量", "on site"),
+    "drill.sheet.requirements": ("力量需求", "requirements"),
+    "drill.sheet.compare": ("封闭前后对比", "before and after"),
+    "drill.sheet.after": ("{sheet}（封闭后）", "{sheet} (after)"),
+    "drill.verdict.pass": ("全部满足", "all met"),
+    "drill.verdict.fail": ("不满足", "not met"),
+    "drill.verdict.unknown": ("无法判定", "cannot be judged"),
+})
+
+#: column -> (zh, en) of the drill tables (forces, curve, on site, requirements, before/after)
+DRILL_COLUMNS: dict[str, tuple[str, str]] = {
+    "rank": ("到场顺序", "rank"), "station_id": ("站点编号", "station id"), "station_name": ("救援力量", "force"),
+    "station_type": ("类型", "type"), "turnout_min": ("出动时间（分钟）", "turnout (min)"),
+    "turnout_note": ("出动时间说明", "turnout note"), "access_min": ("进出道路（分钟）", "access legs (min)"),
+    "travel_min": ("路上时间（分钟）", "travel (min)"), "arrival_min": ("到场时间（分钟）", "arrival (min)"),
+    "snap_dist_m": ("距道路（米）", "to the road (m)"), "distance_km": ("行驶距离（公里）", "distance (km)"),
+    "pumper": ("水罐消防车", "pumpers"), "foam_tender": ("泡沫消防车", "foam tenders"),
+    "aerial": ("举高消防车", "aerial appliances"), "rescue": ("抢险救援车", "rescue vehicles"),
+    "hazmat": ("化学救援/洗消车", "hazmat vehicles"), "other_vehicles": ("其他车辆", "other vehicles"),
+    "vehicles": ("车辆合计", "vehicles"), "personnel": ("人员", "personnel"), "foam_t": ("泡沫液（吨）", "foam (t)"),
+    "status": ("状态", "status"), "reason": ("原因", "reason"), "minute": ("分钟", "minute"),
+    "forces": ("力量（支）", "forces"), "stations": ("到场力量", "forces on site"),
+    "missing": ("数据缺失的力量", "forces with figures missing"), "label": ("要求", "requirement"),
+    "what": ("计量项", "counts"), "required": ("要求数量", "required"), "by_min": ("时限（分钟）", "by (min)"),
+    "on_site": ("已知到场数量", "known on site"), "n_missing": ("数据缺失力量数", "forces with the figure missing"),
+    "shortfall": ("缺口", "shortfall"), "surplus": ("富余", "surplus"), "met_at_min": ("满足时刻（分钟）", "met at (min)"),
+    "margin_min": ("提前（分钟，负为晚）", "margin (min, negative = late)"), "detail": ("说明", "detail"),
+    "arrival_before": ("封闭前到场（分钟）", "arrival before (min)"), "arrival_after": ("封闭后到场（分钟）", "arrival after (min)"),
+    "rank_before": ("封闭前顺序", "rank before"), "rank_after": ("封闭后顺序", "rank after"),
+    "status_before": ("封闭前状态", "status before"), "status_after": ("封闭后状态", "status after"),
+    "delay_min": ("延误（分钟）", "delay (min)"), "change": ("变化", "change"),
+}
+register({f"drill.col.{k}": v for k, v in DRILL_COLUMNS.items()})
+register({
+    "drill.reason.far": ("距最近道路 {d}，超过 {max}", "{d} from the nearest road, farther than {max}"),
+    "drill.reason.no_location": ("无位置", "no location"),
+    "drill.reason.stranded": ("{max} 内道路均已封闭", "every road within {max} is closed"),
+    "drill.reason.no_path": ("道路不通：封闭或路网断开", "no open road path to the site"),
+    "drill.closed_area": ("区域 {name}", "area {name}"),
+    "drill.polygon": ("多边形", "polygon"),
+    "drill.log.closed_contains": ("封闭道路“{name}”：无同名道路，封闭名称包含它的道路：{hits}",
+                                  "closed road {name!r}: no road named exactly so; closing every road whose name contains it: {hits}"),
+    "drill.log.closures": ("封闭：{total} 条有向路段中封闭 {n} 条", "closures: {n} of {total} directed edges closed"),
+    "drill.log.written": ("演练结果已写入 {folder}", "drill results written to {folder}"),
+})
