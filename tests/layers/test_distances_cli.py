@@ -109,8 +109,8 @@ def test_overlay_report_section_and_safety_map(demo_copy, tmp_path):
     html = save_html(m, tmp_path / "m.html", offline=False).read_text(encoding="utf-8")
     for key in ("distance_contours", "distance_rings", "distance_violations"):
         assert m.yitu_counts[key] > 0
-    html = html.replace("\\u0026", "&").replace("\\u003c", "<").replace("\\u003e", ">")  # the GeoJSON escapes
-    assert "T027 &lt;i&gt;NorthSchool&lt;/i&gt;" in html and "<i>NorthSchool" not in html
+    # the page ships names as JSON data (< > & as \\u escapes) and shows them as text: never as markup
+    assert "\\u003ci\\u003eNorthSchool\\u003c/i\\u003e" in html and "<i>NorthSchool" not in html
     assert "#E60012" not in html.split("distance_contours")[-1][:2000]  # no risk-grade red on the contours
     sec = section(demo_copy, font=None)
     assert sec is not None and "不满足 3 条" in sec.paragraphs[0]
