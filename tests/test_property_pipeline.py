@@ -180,18 +180,21 @@ def _run(base: dict[str, pd.DataFrame], texts: list[str], folder: Path, capsys) 
         rc, out = _cli(argv, capsys)
         _expect(rc in (0, 3) and "Traceback" not in out, f"{name}: rc {rc}: {out[-500:]}")
     assert not (folder / MARKER).exists() and not (p / MARKER).exists(), "a cell ran code: the marker folder exists"
-    # {{7*7}} stays as typed wherever the name is written
+    # {{7*7}} stays as typed wherever the name is written, and never becomes 49
     if any("{{7*7}}" in t for t in texts):
         html = (p / "output" / "risk_map.html").read_text(encoding="utf-8")
-        _expect("{{7*7}}" in html or "{{7*7}}".replace("*", "\\u002a") in html,
-                "{{7*7}} not in the HTML map as typed")
+        _expect("{{7*7}}" in html, "{{7*7}} not in the HTML map as typed")
+        outputs = {"risk_map.html": html}
+        outputs.update({f.name: _xlsx_text(f) for f in (p / "output").rglob("*.xlsx")})
+        outputs.update({f.name: _docx_text(f) for f in (p / "output").rglob("*.docx")})
+        for typed in texts:
+            ran = typed.replace("{{7*7}}", "49")
+            if ran != typed and len(ran) >= 4:  # specific enough to find: 乙49公司
+                for name, text in outputs.items():
+                    assert ran not in text, f"{name}: {typed!r} was evaluated to {ran!r}"
         stored = project.read("enterprises")
         if stored["name"].astype(str).str.contains("{{7*7}}", regex=False).any():
-            register = _xlsx_text(p / "output" / "lists" / "安全风险清单.xlsx")
-            assert "{{7*7}}" in register
-        for docx in (p / "output").rglob("*.docx"):
-            text = _docx_text(docx)
-            assert "{{7*7}}" not in text or "49" not in text.split("{{7*7}}")[0][-3:]
+            assert "{{7*7}}" in outputs["安全风险清单.xlsx"]
 
 
 #: Categories whose fixes are on other branches; the lead empties this after merging them, and
