@@ -369,3 +369,24 @@ def test_every_csv_output_has_no_formula_cells(demo_copy, tmp_path: Path):
     assert (rej["value"] == "'=1+1").any()
     # the project reads its rejected list back as typed (the ' is the CSV's, not the user's)
     assert (p.read_rejected("depots")["value"] == "=1+1").any()
+
+
+@pytest.mark.slow
+def test_readers_never_see_a_half_written_project(tmp_path: Path):
+    p = tmp_path / "P"
+    assert _cli(["init", str(p)]) == 0
+    assert _cli(["import", str(p), "enterprises", str(_enterprises(tmp_path / "e.csv", 20_000))]) == 0
+    water = _points(tmp_path / "w.csv", 300, kind="消火栓", name="水源")
+    script = (f"for i in 1 2; do {sys.executable} -m yitu.cli -q import {p} water_sources {water} "
+              f"|| exit 1; done")
+    writer = subprocess.Popen(["sh", "-c", script], env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    reads = 0
+    while writer.poll() is None:
+        project = Project.open(p)  # every read sees a whole file: the old one or the new one
+        assert len(project.read("enterprises")) == 20_000
+        if project.has("water_sources"):
+            assert len(project.read("water_sources")) == 300
+        reads += 1
+    assert writer.wait() == 0, writer.stderr.read().decode()
+    writer.stderr.close()
+    assert reads > 0 and len(Project.open(p).read("water_sources")) == 300
