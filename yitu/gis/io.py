@@ -770,12 +770,10 @@ def write_xlsx(
     -----
     Missing values (``NaN``, ``None``, ``pd.NA`` of Int64/boolean columns, ``NaT``) are empty
     cells; numbers stay numbers; ±inf is written as text, as pandas does; column widths fit the
-    first 2,000 rows, CJK characters counting two, at most 60.
+    first 2,000 rows, CJK characters counting two, at most 60. The rows are streamed
+    (:func:`yitu.gis.xlsx_stream.write_xlsx_stream`), not built as openpyxl cells.
     """
-    target = Path(path)
-    wb = xlsx_workbook(sheets, freeze_header=freeze_header, autofilter=autofilter)
-    wb.properties.creator = "yitu"
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
-    log.debug("wrote %s (%d sheets)", target, len(wb.worksheets))
-    return target
+    from yitu.gis.xlsx_stream import write_xlsx_stream
+
+    # streamed (yitu.gis.xlsx_stream): the same cells as xlsx_workbook(...).save, 100,000 rows in seconds
+    return write_xlsx_stream(sheets, path, freeze_header=freeze_header, autofilter=autofilter)

@@ -185,8 +185,9 @@ def _fast_cells(col: pd.Series, refs: np.ndarray, style_ids: np.ndarray) -> np.n
     """:func:`_cells` for the common columns, a whole column at once: all text, or all integers,
     or floats (NaN empty); ``None`` for any other column."""
     sattr = np.where(style_ids > 0, ' s="' + style_ids.astype(str).astype(object) + '"', "").astype(object)
-    kind = col.dtype.kind
-    if kind in "iu":
+    numpy_dtype = isinstance(col.dtype, np.dtype)  # not Int64/boolean/Float64 with pd.NA
+    kind = col.dtype.kind if numpy_dtype else ""
+    if kind in ("i", "u"):
         return '<c r="' + refs + '"' + sattr + "><v>" + col.to_numpy().astype(str).astype(object) + "</v></c>"
     if kind == "f":
         arr = col.to_numpy(dtype="float64")
@@ -198,7 +199,7 @@ def _fast_cells(col: pd.Series, refs: np.ndarray, style_ids: np.ndarray) -> np.n
         out[missing] = np.where(style_ids[missing] > 0, '<c r="' + refs[missing] + '"' + sattr[missing] + "/>", "")
         return out
     if kind != "O" and str(col.dtype) not in ("string", "str"):
-        return None
+        return None  # bool, datetime64, extension types: cell by cell
     values = col.tolist()
     if not values or pd.api.types.infer_dtype(values, skipna=False) != "string":
         return None
