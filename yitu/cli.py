@@ -243,12 +243,22 @@ _register_all(app)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry: a :class:`YituError` becomes one line on stderr and exit code 2."""
+    """Console-script entry: a :class:`YituError`, or an ``OSError`` of the machine (no permission, a
+    read-only or full disk: :func:`yitu.errors.os_error_message`), becomes one line on stderr and
+    exit code 2."""
     try:
         rc = app(args=argv, standalone_mode=False)
     except YituError as exc:
         err.print(f"[bold red]错误 error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # no permission, a read-only or full disk: one line, the path, what to do
+        from yitu.errors import os_error_message
+
+        message = os_error_message(exc)
+        if message is None:
+            raise
+        err.print(f"[bold red]错误 error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+        sys.exit(EXIT_INPUT)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -229,3 +229,41 @@ def test_registers_have_title_rows_print_setup_and_the_template_columns(written)
         assert ws.auto_filter.ref.startswith("A3:")
     wb = openpyxl.load_workbook(written["statistics"])
     assert all(w.page_setup.orientation == "landscape" for w in wb.worksheets if w.title != "统计图")
+
+
+def test_streamed_register_opens_with_title_fill_and_print_setup(written, demo_project):
+    """The registers are streamed (yitu.gis.xlsx_stream), yet carry what an office prints and files."""
+    import zipfile
+
+    from yitu.gis.xlsx_stream import HEADER_FILL
+    from yitu.layers.registers import TO_FILL_COLUMNS
+
+    for key, title, columns in (("risk_register", "安全风险分级管控清单", RISK_REGISTER_COLUMNS),
+                                ("hazard_register", "隐患排查治理台账", HAZARD_REGISTER_COLUMNS)):
+        with zipfile.ZipFile(written[key]) as z:  # written by the streaming writer, not by openpyxl
+            assert b"<Application>yitu</Application>" in z.read("docProps/app.xml")
+        ws = openpyxl.load_workbook(written[key]).worksheets[0]
+        last = openpyxl.utils.get_column_letter(len(columns))
+        assert [str(r) for r in ws.merged_cells.ranges] == [f"A1:{last}1"]
+        assert ws["A1"].value == title and ws["A1"].font.b and ws["A1"].font.sz == 16
+        assert ws["A1"].alignment.horizontal == "center" and ws.row_dimensions[1].height == 30
+        assert ws["A2"].value == f"填报单位：{demo_project.settings.project.name}"
+        right = ws.cell(2, len(columns) - 3).value
+        assert right == f"填报日期：{TODAY.isoformat()}"
+        header = [c.value for c in ws[3]]
+        assert header == columns
+        to_fill = [c for c in columns if c in TO_FILL_COLUMNS]
+        assert to_fill  # each register has columns the office fills in
+        for j, name in enumerate(header, start=1):
+            cell = ws.cell(3, j)
+            assert cell.font.b, name
+            if name in TO_FILL_COLUMNS:
+                assert cell.fill.fgColor.rgb == "FFFFF2CC", name
+            elif name not in ("风险等级", "风险颜色", "企业风险等级"):
+                assert cell.fill.fgColor.rgb == HEADER_FILL, name
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"  # A4
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_options.horizontalCentered
+        assert ws.print_title_rows == "$1:$3"
+        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+        assert ws.freeze_panes == "A4" and ws.auto_filter.ref == f"A3:{last}{ws.max_row}"

@@ -9,7 +9,10 @@
 
 Every sheet has its Chinese header in row 1 (frozen), an autofilter, column widths fitted to
 the content, and grade cells filled with the grade colour (未定级 grey). Rows are sorted by
-grade, red first.
+grade, red first. The registers have a title row and a 填报单位/填报日期 row above the header
+(row 3), a pale header fill on the columns offices fill in by hand (:data:`TO_FILL_COLUMNS`);
+every table sheet prints on A4 landscape, one page wide, header rows repeated, page numbers below.
+The sheets are streamed (:mod:`yitu.gis.xlsx_stream`): 100,000 enterprises in seconds.
 """
 
 from __future__ import annotations
@@ -24,7 +27,15 @@ import numpy as np
 import pandas as pd
 
 from yitu.errors import InputError
-from yitu.gis.io import atomic_path, xlsx_workbook
+from yitu.gis.xlsx_stream import (
+    CellStyle,
+    Heading,
+    PrintSetup,
+    SheetLook,
+    save_workbook,
+    write_only_workbook,
+    write_xlsx_stream,
+)
 from yitu.layers.grading import grade_enterprises, grade_zones, stale
 from yitu.layers.schema import (
     GRADE_COLOUR_NAMES,
@@ -88,6 +99,10 @@ _FILL_BY_VALUE: dict[str, str] = {
     "灰": UNGRADED_COLOUR,
 }
 _GRADE_HEADERS = {"风险等级", "风险颜色", "企业风险等级", "颜色"}
+_TO_FILL_FILL = "FFFFF2CC"  # pale yellow on the header of a column the office fills in by hand
+# A4 landscape, every column on one page width, the header rows on every page, page numbers below
+_PRINT = PrintSetup(landscape=True, paper_size=9, fit_to_width=True, margins=(0.4, 0.4, 0.6, 0.6),
+                    footer="第 &P 页，共 &N 页")
 
 
 # ------------------------------------------------------------------------------- inputs
@@ -332,79 +347,26 @@ def _text_colour(hex_colour: str) -> str:
     return "FF000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "FFFFFFFF"
 
 
-def _decorate(ws: Any, df: pd.DataFrame) -> None:
-    """Grade colours, percent formats and a bold 合计 row on a sheet written by ``xlsx_workbook``."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    for cell in ws[1]:
-        colour = _FILL_BY_VALUE.get(str(cell.value))
-        if colour:  # the grade columns of a breakdown: header in the grade colour
-            cell.fill = PatternFill("solid", fgColor=_argb(colour))
-            cell.font = Font(bold=True, color=_text_colour(colour))
-    n = len(df)
-    for j, col in enumerate(df.columns, start=1):
-        if str(col).endswith("占比"):
-            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
-                cell.number_format = "0.0%"
-            dim = ws.column_dimensions[get_column_letter(j)]
-            dim.width = max(dim.width, 10)  # room for "100.0%"
-        if str(col) in _GRADE_HEADERS:
-            for (cell,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=j, max_col=j):
-                colour = _FILL_BY_VALUE.get(str(cell.value))
-                if colour:
-                    cell.fill = PatternFill("solid", fgColor=_argb(colour))
-                    cell.font = Font(color=_text_colour(colour))
-    if n and len(df.columns) and str(df.iloc[-1, 0]) == TOTAL:  # bold total row
-        for cell in ws[n + 1]:
-            cell.font = Font(bold=True, color=cell.font.color)
+def _look(df: pd.DataFrame) -> tuple[SheetLook, bool]:
+    """Grade colours, percent formats and a bold 合计 row of a sheet; whether its last row is 合计."""
+    grades = {word: CellStyle(fill=_argb(c), color=_text_colour(c)) for word, c in _FILL_BY_VALUE.items()}
+    share = [str(c) for c in df.columns if str(c).endswith("占比")]
+    look = SheetLook(
+        columns={c: CellStyle(number_format="0.0%") for c in share},
+        by_value={str(c): grades for c in df.columns if str(c) in _GRADE_HEADERS},
+        header_by_value={
+            **{str(c): CellStyle(bold=True, fill=_TO_FILL_FILL) for c in df.columns if str(c) in TO_FILL_COLUMNS},
+            **{str(c): CellStyle(bold=True, fill=grades[str(c)].fill, color=grades[str(c)].color)
+               for c in df.columns if str(c) in grades},
+        },
+        last_row=CellStyle(bold=True),
+        min_width={c: 10 for c in share},  # room for "100.0%"
+    )
+    total = bool(len(df) and len(df.columns) and str(df.iloc[-1, 0]) == TOTAL)
+    return look, total
 
 
-def _title_rows(ws: Any, ncols: int, *, title: str, unit: str, day: str) -> None:
-    """Two rows above the table: the title (merged, bold, centred) and 填报单位 … 日期."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    ws.insert_rows(1, amount=2)
-    last = get_column_letter(max(ncols, 1))
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=16)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(f"A1:{last}1")
-    ws.row_dimensions[1].height = 30
-    ws["A2"] = f"填报单位：{unit}"
-    half = get_column_letter(max(ncols - 3, 1))
-    if ncols > 4:
-        ws[f"{half}2"] = f"填报日期：{day}"
-    else:
-        ws["A2"] = f"填报单位：{unit}　　填报日期：{day}"
-    for fill in TO_FILL_COLUMNS:  # a pale fill on the header of what the office fills in by hand
-        for cell in ws[3]:
-            if cell.value == fill:
-                from openpyxl.styles import PatternFill
-
-                cell.fill = PatternFill("solid", fgColor="FFFFF2CC")
-    if ws.freeze_panes:
-        ws.freeze_panes = "A4"
-    if ws.auto_filter.ref:
-        ws.auto_filter.ref = f"A3:{last}{ws.max_row}"
-
-
-def _print_setup(ws: Any, *, header_row: int) -> None:
-    """A4 landscape, every column on one page width, the header row(s) printed on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"1:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def _bar_chart(ws: Any, data_ws: Any, table: pd.DataFrame, *, anchor: str) -> None:
+def _bar_chart(ws: Any, data_ws: Any, table: pd.DataFrame, *, anchor: str, header_row: int = 1) -> None:
     """A native stacked bar chart of enterprises by town (rows of ``table`` without 合计) and grade."""
     from openpyxl.chart import BarChart, Reference
 
@@ -419,8 +381,8 @@ def _bar_chart(ws: Any, data_ws: Any, table: pd.DataFrame, *, anchor: str) -> No
     chart.x_axis.delete = False  # openpyxl 3.1 hides the axes unless told
     chart.y_axis.delete = False
     first, last = 2, 1 + len(GRADE_COLUMNS)  # the grade count columns B..F
-    data = Reference(data_ws, min_col=first, max_col=last, min_row=1, max_row=n + 1)
-    cats = Reference(data_ws, min_col=1, min_row=2, max_row=n + 1)
+    data = Reference(data_ws, min_col=first, max_col=last, min_row=header_row, max_row=header_row + n)
+    cats = Reference(data_ws, min_col=1, min_row=header_row + 1, max_row=header_row + n)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
     colours = [*(GRADE_COLOURS[g] for g in (1, 2, 3, 4)), UNGRADED_COLOUR]
@@ -447,7 +409,7 @@ def write_workbook(
     Parameters
     ----------
     sheets
-        Sheet name -> table; the header goes in row 1.
+        Sheet name -> table; the header goes in row 1 (row 3 with ``heading``).
     path
         Output ``.xlsx``.
     chart_from
@@ -463,18 +425,28 @@ def write_workbook(
     """
     from openpyxl.drawing.image import Image
 
-    wb = xlsx_workbook(sheets)
+    looks = {name: _look(df) for name, df in sheets.items()}
+    headings = {} if heading is None else {
+        name: Heading(title or str(name), f"填报单位：{heading[0]}", f"填报日期：{heading[1]}") for name in sheets
+    }
+    options: dict[str, Any] = {
+        "looks": {k: v[0] for k, v in looks.items()},
+        "bold_last_row": {k: v[1] for k, v in looks.items()},
+        "headings": headings,
+        "print_setup": _PRINT,
+    }
+    if chart_from is None and chart_png is None:  # the lists: streamed (100,000 rows in seconds)
+        target = write_xlsx_stream(sheets, path, title=title or Path(path).stem, **options)
+        log.info("wrote %s", target)
+        return target
+    wb = write_only_workbook(sheets, **options)
     by_name = dict(zip(sheets, wb.worksheets))
-    for name, df in sheets.items():
-        _decorate(by_name[name], df)
-        if heading is not None:
-            _title_rows(by_name[name], len(df.columns), title=title or str(name), unit=heading[0], day=heading[1])
-        _print_setup(by_name[name], header_row=3 if heading is not None else 1)
     if chart_from is not None or chart_png is not None:
         ws = wb.create_sheet("统计图")
-        ws["A1"] = title or "统计图"
+        ws.append([title or "统计图"])
         if chart_from is not None:
-            _bar_chart(ws, by_name[chart_from], sheets[chart_from], anchor="A3")
+            _bar_chart(ws, by_name[chart_from], sheets[chart_from], anchor="A3",
+                       header_row=1 + (Heading.rows if chart_from in headings else 0))
         if chart_png is not None:
             png = Path(chart_png)
             if not png.is_file():
@@ -486,8 +458,7 @@ def write_workbook(
     wb.properties.title = title or Path(path).stem
     wb.properties.creator = "yitu"
     target = Path(path)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, target)
     log.info("wrote %s", target)
     return target
 
