@@ -2,7 +2,7 @@
 DOCX text, HTML text) has no English word that is not a code, a unit, an id or a number.
 
 The demo is built once for the module through the real CLI (about 30 s alone). Files written by
-other branches are marked xfail until those branches are merged (strict=False: they pass when fixed).
+the planning analyses (site, shelters, distances) run in the tour too.
 """
 
 from __future__ import annotations
@@ -116,6 +116,9 @@ def tour(tmp_path_factory):  # type: ignore[no-untyped-def]
     run("validate", d)
     run("network", "build", d, "--osm", f"{d}/inputs/roads.osm")
     run("check", d)
+    run("site", d, "--model", "lscp", "--park", "P01", "--grid", "300")
+    run("shelters", d, "--propose", "1")
+    run("distances", d)
     run("lists", d)
     run("map", d)
     run("drill", d, "--at", "E0001", "--closed", "岚江大桥")
@@ -141,13 +144,12 @@ def test_the_checker_catches_english_and_lets_codes_pass():
 
 
 @pytest.mark.parametrize("pattern", ["output/drill/*", "output/gaps/*", "output/lists/*", "output/park_*",
-                                     "output/validate.csv"])
+                                     "output/validate.csv", "output/siting/*", "output/shelters/*",
+                                     "output/distances/*"])
 def test_tables_are_chinese(tour, pattern):
     _check(tour, pattern)
 
 
-@pytest.mark.xfail(reason="harden-input branch: rejected/*.csv headers and reasons are written by the loader",
-                   strict=False)
 def test_rejected_lists_are_chinese(tour):
     _check(tour, "rejected/*")
 
@@ -156,7 +158,6 @@ def test_map_text_is_chinese(tour):
     _check(tour, "output/risk_map.html")
 
 
-@pytest.mark.xfail(reason="office-maps branch", strict=False)
 @pytest.mark.parametrize("pattern", ["output/report/report.docx", "output/report/report.html"])
 def test_report_is_chinese(tour, pattern):
     _check(tour, pattern)

@@ -97,7 +97,8 @@ def _write_inputs(base: dict[str, pd.DataFrame], texts: list[str], folder: Path)
         df = df.drop(columns=drop)
         if isinstance(df, gpd.GeoDataFrame) and df.geometry.notna().any():
             path = folder / f"{layer}.geojson"
-            df.to_file(path, driver="GeoJSON")
+            # written as JSON text, not through GDAL, which would end a text at a NUL before yitu reads it
+            path.write_text(df.to_crs(4326).to_json(), encoding="utf-8")
         else:
             path = folder / f"{layer}.csv"
             pd.DataFrame(df).drop(columns=["geometry"], errors="ignore").to_csv(
@@ -117,10 +118,13 @@ def _cli(argv: list[str], capsys) -> tuple[int, str]:
 
 
 def _clean_forms(s: str) -> set[str]:
-    """What a name may become after the documented clean-up (control characters dropped, blanks
-    trimmed); the name as typed too (the clean-up is on another branch)."""
+    """What a name may become after the documented clean-up on import (yitu.layers.normalize.clean_text:
+    control characters, escape sequences, zero-width and bidi marks removed; blanks trimmed)."""
+    from yitu.layers.normalize import clean_text
+
+    cleaned = clean_text(s)[0]
     no_ctl = _CONTROL.sub("", s)
-    return {s, s.strip(), no_ctl.strip(), " ".join(no_ctl.split())}
+    return {s, s.strip(), no_ctl.strip(), " ".join(no_ctl.split()), cleaned, cleaned.strip(), " ".join(cleaned.split())}
 
 
 def _docx_text(path: Path) -> str:
@@ -155,7 +159,10 @@ def _run(base: dict[str, pd.DataFrame], texts: list[str], folder: Path, capsys) 
     assert rc == 0, out
     for layer, (path, _) in files.items():
         rc, out = _cli(["import", str(p), layer, str(path)], capsys)  # an exception is a finding
-        _expect(rc in (0, 3) and "Traceback" not in out, f"import {layer}: rc {rc}: {out[-500:]}")
+        # exit 2 is right only when every row was rejected with its reason listed (random text can make
+        # a required field empty after the clean-up); anything else is a finding
+        all_rejected = rc == 2 and "全部被拒绝" in out and len(Project.open(p).read_rejected(layer))
+        _expect((rc in (0, 3) or all_rejected) and "Traceback" not in out, f"import {layer}: rc {rc}: {out[-500:]}")
     project = Project.open(p)
     rc, out = _cli(["network", "build", str(p), "--osm", str(base["_osm"])], capsys)  # for the report
     assert rc == 0, out
@@ -178,7 +185,8 @@ def _run(base: dict[str, pd.DataFrame], texts: list[str], folder: Path, capsys) 
     ]
     for name, argv in steps:
         rc, out = _cli(argv, capsys)
-        _expect(rc in (0, 3) and "Traceback" not in out, f"{name}: rc {rc}: {out[-500:]}")
+        # a layer whose import rejected every row may be missing: then one error line (exit 2), never a traceback
+        _expect((rc in (0, 3) or (rc == 2 and "错误" in out)) and "Traceback" not in out, f"{name}: rc {rc}: {out[-500:]}")
     assert not (folder / MARKER).exists() and not (p / MARKER).exists(), "a cell ran code: the marker folder exists"
     # {{7*7}} stays as typed wherever the name is written, and never becomes 49
     if any("{{7*7}}" in t for t in texts):
@@ -199,7 +207,7 @@ def _run(base: dict[str, pd.DataFrame], texts: list[str], folder: Path, capsys) 
 
 #: Categories whose fixes are on other branches; the lead empties this after merging them, and
 #: then the explicit cases below are strict and the random text takes every category.
-PENDING: set[str] = {"template", "markup", "control"}
+PENDING: set[str] = set()  # every category is fixed on main: all cases are strict
 
 
 def _category(text: str) -> str | None:

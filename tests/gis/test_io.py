@@ -208,3 +208,24 @@ def test_shapefile_cpg_gb2312_reads_gbk_only_characters(tmp_path):
     assert list(read_vector(path)["名称"]) == ["朱镕基路学校"]
     path.with_suffix(".cpg").unlink()
     assert list(read_vector(path, encoding="GB2312")["名称"]) == ["朱镕基路学校"]  # --encoding gb2312 too
+
+
+def test_geojson_escaped_nul_and_astral_characters_survive_gdal(tmp_path):
+    """GDAL ends a GeoJSON text at an escaped NUL and turns an escaped surrogate pair (how Python's json
+    writes 𠮷 or 𭥥) into U+FFFD; read_vector puts the whole texts back."""
+    import json
+
+    from yitu.gis.io import read_vector
+
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"名称": "江海\x00化工", "备注": "𠮷野家"},
+         "geometry": {"type": "Point", "coordinates": [119.45, 32.35]}},
+        {"type": "Feature", "properties": {"名称": "普通", "备注": "ab𭥥"},
+         "geometry": {"type": "Point", "coordinates": [119.46, 32.36]}},
+    ]}
+    path = tmp_path / "escaped.geojson"
+    path.write_text(json.dumps(fc), encoding="utf-8")  # ensure_ascii: \u0000 and \ud842\udfb7 escapes
+    assert b"\\u0000" in path.read_bytes() and b"\\ud842" in path.read_bytes()
+    gdf = read_vector(path)
+    assert gdf["名称"].tolist() == ["江海\x00化工", "普通"]  # the import's clean-up removes the NUL, saying so
+    assert gdf["备注"].tolist() == ["𠮷野家", "ab𭥥"]

@@ -460,6 +460,42 @@ def _read_shp_cut_names(p: Path, kw: dict[str, Any], enc: str) -> gpd.GeoDataFra
     return gdf.set_geometry(geom)
 
 
+_GDAL_JSON_LOSSES = re.compile(rb"\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}")
+
+
+def _geojson_text_with_nul(path: Path, gdf: gpd.GeoDataFrame) -> None:
+    """Put back, in place, the text properties GDAL's GeoJSON reader loses: it ends a text at an escaped
+    NUL (``"江海\\u0000化工"`` is read as ``江海``) and turns an escaped surrogate pair (``"\\ud876\\udd65"``,
+    a CJK Extension B+ character as Python's json writes it) into U+FFFD. Those properties are read
+    again with Python's json (the import's clean-up then removes the NUL and says so)."""
+    import json
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return
+    if not _GDAL_JSON_LOSSES.search(raw):
+        return
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+        feats = data["features"]
+    except (ValueError, KeyError, TypeError):
+        return
+    if not isinstance(feats, list) or len(feats) != len(gdf):
+        return
+    for k, f in enumerate(feats):
+        props = f.get("properties") if isinstance(f, dict) else None
+        if not isinstance(props, dict):
+            continue
+        for name, v in props.items():
+            if not (isinstance(v, str) and name in gdf.columns and name != gdf.geometry.name):
+                continue
+            if "\x00" in v or any(ord(c) > 0xFFFF for c in v):
+                if gdf[name].dtype != object:
+                    gdf[name] = gdf[name].astype(object)
+                gdf.iat[k, gdf.columns.get_loc(name)] = v
+
+
 def _geojson_feature_ids(path: Path) -> list[str | None] | None:
     """The features' own ``"id"`` members (RFC 7946), which GDAL turns into FIDs and drops when they
     are numbers; ``None`` when no feature has one or the file is not plain GeoJSON."""
@@ -595,6 +631,8 @@ def read_vector(
                     col.iloc[k] = v
                 gdf[cols[i]] = col
     feature_ids = _geojson_feature_ids(p) if suffix in (".geojson", ".json") else None
+    if suffix in (".geojson", ".json") and isinstance(gdf, gpd.GeoDataFrame):
+        _geojson_text_with_nul(p, gdf)
     if not isinstance(gdf, gpd.GeoDataFrame):  # an attribute table (a GeoPackage table without geometry)
         if not table_ok:
             raise InputError(tr("io.no_geometry", path=p, layer=layer or "layer"))
