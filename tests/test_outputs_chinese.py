@@ -23,8 +23,11 @@ ALLOWED = {
     # standards, formats, coordinate systems, proper names
     "GB", "LEC", "OSM", "OpenStreetMap", "Leaflet", "CSV", "XLSX", "PNG", "PDF", "SVG", "DOCX", "HTML", "EPSG",
     "WGS", "CGCS", "GCJ", "BD", "UTM", "CRS", "yitu",
+    # model names planners know (spopt's), OSM tag values, the layer a distance rule needs
+    "LSCP", "MCLP", "footway", "path", "steps", "pedestrian", "railways",
 }
 WORD = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z'’\-]*(?![\w])")
+CODE = re.compile(r"\b[A-Za-z]+:[A-Za-z]*\d[\w\-]*|(?<!\w)--[a-z][a-z\-]*")  # ids such as Z:Z0004, options such as --use-flagged
 PATH = re.compile(r"[\w\-.~\\/:]*[/\\][\w\-.~\\/:]*|\b[\w\-]+\.(?:csv|xlsx|gpkg|osm|html|docx|png|pdf|svg|geojson|shp)\b")
 
 
@@ -39,7 +42,7 @@ def english(texts) -> dict[str, int]:  # type: ignore[no-untyped-def]
     allowed = ALLOWED | _codes()
     found: dict[str, int] = {}
     for t in texts:
-        for w in WORD.findall(PATH.sub(" ", str(t))):
+        for w in WORD.findall(CODE.sub(" ", PATH.sub(" ", str(t)))):
             if w not in allowed:
                 found[w] = found.get(w, 0) + 1
     return found

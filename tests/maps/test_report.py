@@ -88,7 +88,7 @@ def test_docx_has_real_tables_and_images(report_project):  # type: ignore[no-unt
     assert head.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "黑体"
     assert not any(k.endswith("Theme") for k in head.attrib)  # no theme font overriding 黑体
     assert "表1" in text and "图1" in text and "output/" not in text and ".csv" not in text
-    assert "总体结论" in text and "calibration" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "总体结论" in text and "速度校准系数" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
 
 
 def test_html_is_offline_and_escaped(report_project):  # type: ignore[no-untyped-def]
@@ -229,7 +229,7 @@ def test_report_says_when_the_park_check_is_older_than_the_stations(demo_copy, d
     demo_copy.write("stations", demo_copy.read("stations").iloc[:5])  # stations re-imported after the check
     stale = report_content(demo_copy, network=demo_network)
     note = [p for sec in stale.sections for p in sec.paragraphs if "已过期" in p]
-    assert len(note) == 1 and "stations" in note[0] and "yitu check" in note[0]
+    assert len(note) == 1 and "stations" in note[0] and "请重新核查" in note[0]
 
 
 def test_docx_holds_control_characters_and_fits_wide_tables(tmp_path):

@@ -54,8 +54,8 @@ GAP_PLACE_LABELS: dict[str, str] = {"id": "编号", "name": "名称", "kind": "�
 DISTRICT_LABELS: dict[str, str] = {"station_id": "编号", "station_name": "站点", "station_type": "类型",
                                    "district_km2": "辖区(km²)", "max_km2": "标准(km²)", "excess_km2": "超出(km²)",
                                    "source": "依据"}
-STATUS_ZH = {"reachable": "可达", "unreachable": "不可达", "off_network": "不在路网", "ok": "可达",
-             "MET": "满足", "NOT MET": "不满足", "PASS": "通过", "FAIL": "不通过"}
+STATUS_ZH = {"reachable": "可达", "unreachable": "不可达", "off_network": "不在路网", "ok": "可达", "late": "超时",
+             "MET": "满足", "NOT MET": "不满足", "UNKNOWN": "无法判定", "PASS": "通过", "FAIL": "不通过"}
 _MAX_ROWS = 40
 
 
@@ -150,7 +150,8 @@ def _drill_sections(project: Any, before: Any, after: Any | None, *, font: Any) 
                 "foam_t", "status", "reason"]
         sec.items.append(_Table(f"救援力量到场排序{label}", res.forces[cols], FORCE_LABELS))
         sec.items.append(_Table(f"各时刻到场力量{label}", res.on_site[list(ONSITE_LABELS)], ONSITE_LABELS))
-        sec.items.append(_Table(f"力量需求核查{label}（{res.hazard}）", res.requirements[list(REQ_LABELS)], REQ_LABELS))
+        sec.items.append(_Table(f"力量需求核查{label}（{_word('maps.hazard', res.hazard)}）",
+                                res.requirements[list(REQ_LABELS)], REQ_LABELS))
     if after is not None:
         cmp = compare(before, after)
         sec.items.append(_Table("道路封闭前后对比", cmp[list(CMP_LABELS)], CMP_LABELS))
@@ -174,10 +175,13 @@ def _settings_section(project: Any, profile: str) -> _Section:
     sec.items.append(_Table("时限与路由", lim, {"key": "设置", "value": "取值"}))
     prof = s.profiles.get(profile)
     if prof is not None:
-        sp = pd.DataFrame({"key": list(prof.speeds_kmh), "value": list(prof.speeds_kmh.values())})
+        from yitu.words.common import road_class_text
+
+        sp = pd.DataFrame({"key": [road_class_text(k, lang="zh") for k in prof.speeds_kmh],
+                           "value": list(prof.speeds_kmh.values())})
         sp = pd.concat([sp, pd.DataFrame([
-            {"key": "未列出的道路等级 other classes", "value": "不通行 not driven"},
-            {"key": "校准系数 calibration", "value": prof.calibration},
+            {"key": "未列出的道路等级", "value": "不通行"},
+            {"key": "速度校准系数", "value": prof.calibration},
             {"key": "信号灯延误 signal_delay_s (秒)", "value": prof.signal_delay_s},
         ])], ignore_index=True)
         sec.items.append(_Table(f"车速（{profile}，km/h）", sp, {"key": "道路等级", "value": "速度"}))
@@ -185,9 +189,13 @@ def _settings_section(project: Any, profile: str) -> _Section:
     sec.items.append(_Table("出动时间（分钟，站点未填时按类型）", to, {"key": "站点类型", "value": "分钟"}))
     dk = pd.DataFrame({"key": list(s.rescue.district_km2), "value": list(s.rescue.district_km2.values())})
     sec.items.append(_Table("辖区面积上限（建标152-2017，km²）", dk, {"key": "站点类型", "value": "km²"}))
-    rows = [{"hazard": h, "label": ln.label, "what": ln.what, "min": ln.min, "by_min": ln.by_min}
+    from yitu.routing.drill_eval import AMOUNT_LABELS
+    from yitu.words.common import hazard_text
+
+    rows = [{"hazard": hazard_text(h, lang="zh"), "label": ln.label, "what": AMOUNT_LABELS.get(ln.what, ln.what),
+             "min": ln.min, "by_min": ln.by_min}
             for h, lines in s.requirements.items() for ln in lines]
-    sec.items.append(_Table("力量需求配置 [drill.requirements]", pd.DataFrame(rows),
+    sec.items.append(_Table("力量需求配置", pd.DataFrame(rows),
                             {"hazard": "灾情", "label": "要求", "what": "项目", "min": "数量", "by_min": "时限(分)"}))
     return sec
 
@@ -232,29 +240,32 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
     park_check = project.read_optional("result_park_check")
     if park_check is not None and len(park_check):
         parks = pd.DataFrame(park_check.drop(columns="geometry", errors="ignore"))
-        parks["source"] = "yitu check"
-        park_note = "园区救援圈核查结果（yitu check）。"
+        parks["source"] = "园区救援圈核查"
+        park_note = "园区救援圈核查结果。"
         changed = _changed_since(project, "result_park_check",
                                  ("stations", "parks", "enterprises", "risk_zones", "targets"))
         if changed:
             log.warning("report: %s changed after the last `yitu check`; the park results may be out of date "
                         "(re-run `yitu check %s`)", ", ".join(changed), project.path)
-            park_note += (f"注意：{'、'.join(changed)} 图层在上次 yitu check 之后已修改，以下核查结果可能已过期；"
-                          "请重新运行 `yitu check DIR`。")
+            park_note += (f"注意：{'、'.join(changed)} 图层在上次园区救援圈核查之后已修改，以下核查结果可能已过期；"
+                          "请重新核查。")
     else:
         parks = gaps_result["parks"]
-        park_note = "项目中尚无 yitu check 结果：仅按园区内企业核查（未含风险分区与边界采样点）。运行 `yitu check DIR` 得到完整核查。"
+        park_note = "项目中尚无园区救援圈核查结果：仅按园区内企业核查（未含风险分区与边界采样点）；完整核查需先运行园区救援圈核查。"
     n_park_fail = int((parks["verdict"] == "FAIL").sum()) if len(parks) else 0
     n_not_met = sum(r.n_not_met for r in (before, after) if r is not None)
-    verdict = "FAIL" if (n_park_fail or n_not_met) else "PASS"
+    # a requirement line that depends on a missing figure is unknown: the verdict is then 无法判定, never 通过
+    n_unknown = sum(int(getattr(r, "n_unknown", 0) or 0) for r in (before, after) if r is not None)
+    verdict = "FAIL" if (n_park_fail or n_not_met) else ("UNKNOWN" if n_unknown else "PASS")
     counts = {
-        "园区 parks": _n_parks(project, park_check),
-        "未通过园区 parks failing": n_park_fail,
-        "不满足的需求 requirement lines not met": n_not_met,
-        "超时企业 enterprises outside limit": len(gaps_result["enterprises"]),
-        "超时防护目标 targets outside limit": len(gaps_result["targets"]),
-        "超时村庄 villages outside limit": len(gaps_result["villages"]),
-        "辖区超标站点 stations over district area": len(gaps_result["districts"]),
+        "园区": _n_parks(project, park_check),
+        "未通过园区": n_park_fail,
+        "不满足的力量需求": n_not_met,
+        "无法判定的力量需求": n_unknown,
+        "超时企业": len(gaps_result["enterprises"]),
+        "超时防护目标": len(gaps_result["targets"]),
+        "超时村庄": len(gaps_result["villages"]),
+        "辖区超标站点": len(gaps_result["districts"]),
     }
     sections: list[_Section] = []
     summ = _Section("一、总体结论")
@@ -286,7 +297,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
         gs.items.append(_Table(f"{title}（{len(df)}）", pd.DataFrame(df.drop(columns="geometry", errors="ignore"))
                                [list(GAP_PLACE_LABELS)], GAP_PLACE_LABELS))
     gs.items.append(_Table(f"辖区面积超标站点（{len(gaps_result['districts'])}）", gaps_result["districts"], DISTRICT_LABELS,
-                           note="" if project.has("result_responsibility") else "无 yitu check 责任区结果：按路网责任区计算（responsibility_areas）。"))
+                           note="" if project.has("result_responsibility") else "无园区救援圈核查的责任区结果：按路网责任区计算。"))
     sections.append(gs)
     from yitu.maps.sections import extra_sections
 

@@ -108,7 +108,9 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
     bbox_m = gpd.GeoSeries.from_xy([bx[0] - pad, bx[2] + pad], [bx[1] - pad, bx[3] + pad], crs=crs).to_crs(4326)
     bounds_ll = (bbox_m.x.min(), bbox_m.y.min(), bbox_m.x.max(), bbox_m.y.max())
     title = f"演练路线图 · {result.site.name}" if lang == "zh" else f"Drill routes · {result.site.name}"
-    sub = f"灾情类型 {result.hazard}" + (f" · 封闭 {'、'.join(result.closed_what)}" if result.closed_what else "")
+    from yitu.words.common import hazard_text
+
+    sub = f"灾情类型 {hazard_text(result.hazard, lang='zh')}" + (f" · 封闭 {'、'.join(result.closed_what)}" if result.closed_what else "")
     fig, ax = static.map_axes(bounds_ll, project=project, paper=paper, title=title, subtitle=sub, lang=lang, font=font)
     handles: list[Any] = []
     from yitu.maps.static_draw import _draw_base

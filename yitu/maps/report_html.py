@@ -47,7 +47,7 @@ def _html_table(t: _Table) -> str:
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if len(t.df) > _MAX_ROWS:
-        out.append(f"<p class=\"note\">… 另有 {len(t.df) - _MAX_ROWS} 行 (more rows in the CSV)</p>")
+        out.append(f"<p class=\"note\">… 另有 {len(t.df) - _MAX_ROWS} 行，见完整清单</p>")
     if not len(t.df):
         out.append("<p class=\"note\">（无）</p>")
     return "\n".join(out)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from yitu.routing.shelters import ShelterResult
-from yitu.words import tr
+from yitu.words import has, tr
 from yitu.words.numbers import rounded
 from yitu.words.status import status_text
 
@@ -113,7 +113,9 @@ def write_shelters_xlsx(res: ShelterResult, path: str | Path, *, lang: str | Non
     off = off_network_table(res, lang=lang)
     notes = pd.DataFrame({tr("shelters.sheet.notes", lang=lang): [
         *res.notes, f"{tr('shelters.layer.routes', lang=lang)}: {tr(f'shelters.route_kind.{res.route_kind}', lang=lang)}",
-        f"solver: {res.solver} ({'optimal' if res.optimal else 'not proven optimal'})"]})
+        tr("shelters.note.solver", lang=lang,
+           solver=tr(f"shelters.solver.{res.solver}", lang=lang) if has(f"shelters.solver.{res.solver}") else res.solver,
+           status=tr("shelters.note.optimal" if res.optimal else "shelters.note.not_optimal", lang=lang))]})
     sheets = {
         tr("shelters.sheet.blocks", lang=lang): block_table(res, lang=lang),
         tr("shelters.sheet.shelters", lang=lang): shelter_table(res, lang=lang),

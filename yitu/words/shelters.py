@@ -116,4 +116,10 @@ register({
     "evac.note": ("集合点：各居民区在本区道路旁集合，沿箭头方向步行至指定避难场所。",
                   "Assembly: gather by your block's road and walk along the route to your shelter."),
     "evac.block_label": ("{name} {people}人", "{name} {people}"),
+    "shelters.note.solver": ("求解方法：{solver}（{status}）", "solver: {solver} ({status})"),
+    "shelters.note.optimal": ("最优", "optimal"),
+    "shelters.note.not_optimal": ("未证明最优", "not proven optimal"),
+    "shelters.solver.flow": ("最小费用流", "min-cost flow"),
+    "shelters.solver.lp": ("线性规划", "linear programme"),
+    "shelters.solver.milp": ("整数规划", "integer programme"),
 })

@@ -7,6 +7,8 @@ Colours avoid red, orange, yellow and blue, which mean risk grade only.
 
 from __future__ import annotations
 
+from yitu.routing.siting_output import _verdicts
+
 import logging
 from pathlib import Path
 from typing import Any
@@ -179,7 +181,7 @@ def section(project: Any, *, font: Any, lang: str = "zh") -> Any:
             "new": chosen["new_covered"].astype(int),
             "wb": [rounded(v, "min") for v in chosen["worst_before_min"]],
             "wa": [rounded(v, "min") for v in chosen["worst_after_min"]],
-            "pa": chosen["park_after"].astype(str),
+            "pa": [_verdicts(v) for v in chosen["park_after"]],
         })
         sec.items.append(Table(tr("siting.sheet.chosen"), ct, {
             "site": tr("siting.col.site"), "new": tr("siting.col.new_covered"), "wb": tr("siting.col.worst_before"),
