@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 __all__ = ["Project", "META_LAYER", "MAKERS"]
 
 META_LAYER = "yitu_meta"
+# tables that are not layers: yitu's metadata and the QGIS styles (layer_styles, see yitu.maps.qgis)
+_INTERNAL = frozenset({META_LAYER, "layer_styles"})
 # Project.open checks every page of a GeoPackage up to this size (SQLite's quick_check reads
 # about 150 MB/s: 0.15 s for 100,000 enterprises); larger files get the header checks only
 _THOROUGH_MAX_BYTES = 200_000_000
@@ -52,6 +54,9 @@ MAKERS: dict[str, str] = {
     "result_responsibility": "yitu check DIR",
     "result_park_check": "yitu check DIR",
     "result_park_targets": "yitu check DIR",
+    **{f"result_siting{x}": "yitu site DIR" for x in ("", "_candidates", "_demand", "_tradeoff")},
+    **{f"result_shelter_{x}": "yitu shelters DIR" for x in ("assignment", "load", "proposals")},
+    "result_distance_violations": "yitu distances DIR",
 }
 
 _TEMPLATE = """# yitu project settings. Every key is optional: what is not set here comes from the packaged
@@ -183,7 +188,7 @@ class Project:
     # -- layers ----------------------------------------------------------------------------
     def layers(self) -> list[str]:
         """Layers stored in the project (without the internal metadata table)."""
-        return [n for n in _layers_of(self.gpkg) if n != META_LAYER]
+        return [n for n in _layers_of(self.gpkg) if n not in _INTERNAL]
 
     def has(self, name: str) -> bool:
         return name in self.layers()
