@@ -393,3 +393,27 @@ def test_readers_never_see_a_half_written_project(tmp_path: Path):
     assert writer.wait() == 0, writer.stderr.read().decode()
     writer.stderr.close()
     assert reads > 0 and len(Project.open(p).read("water_sources")) == 300
+
+
+@pytest.mark.slow
+def test_two_real_processes_appending_to_one_layer_keep_both_files_rows(tmp_path: Path):
+    # --append reads the stored layer, adds the rows and writes it back: under the project lock, so the
+    # second command cannot write between the first one's read and write (its rows would be lost)
+    p = tmp_path / "P"
+    assert _cli(["init", str(p)]) == 0
+    assert _cli(["import", str(p), "enterprises", str(_enterprises(tmp_path / "e.csv", 20_000))]) == 0
+    files = []
+    for tag in ("A", "B"):
+        f = _points(tmp_path / f"{tag}.csv", 300, name=f"水源{tag}")
+        df = pd.read_csv(f, encoding="utf-8-sig")
+        df.insert(0, "编号", [f"{tag}{i:04d}" for i in range(len(df))])
+        df.to_csv(f, index=False, encoding="utf-8-sig")
+        files.append(f)
+    assert _cli(["import", str(p), "water_sources", str(_points(tmp_path / "first.csv", 1, name="首"))]) == 0
+    procs = [_spawn("import", str(p), "water_sources", str(f), "--append") for f in files]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    ids = set(Project.open(p).read("water_sources")["id"].astype(str))
+    assert {f"A{i:04d}" for i in range(300)} <= ids and {f"B{i:04d}" for i in range(300)} <= ids
+    assert len(ids) == 601

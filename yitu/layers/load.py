@@ -576,6 +576,15 @@ def import_layer(
         When every row was rejected: the layer is not replaced by an empty one (an existing layer
         stays as it was), and ``rejected/<layer>.csv`` lists why. Exit 2 in the CLI.
     """
+    if append and hasattr(project, "locked"):
+        # read the stored layer, add the rows and write it back under the project's write lock, so a
+        # second command cannot write between the read and the write (its rows would be lost)
+        with project.locked():
+            return _import_layer(project, layer, source, append=append, **kw)
+    return _import_layer(project, layer, source, append=append, **kw)
+
+
+def _import_layer(project: Any, layer: str, source: str | Path | pd.DataFrame, *, append: bool, **kw: Any) -> LoadResult:
     old = project.read(layer) if append and project.has(layer) else None
     existing = old["id"].astype(str) if old is not None else ()
     codes = None
