@@ -172,6 +172,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "risk_map_title": ("安全风险四色分布图", "Four-colour safety-risk map"),
     "legend": ("图例", "Legend"),
     "risk_grade": ("风险等级", "Risk grade"),
+    "risk_grade_park": ("风险等级（含园区外 {out} 家）",
+                        "Risk grade ({n} plants drawn, {out} outside the park)"),
     "stations": ("救援力量", "Rescue forces"),
     "isochrone": ("{m} 分钟可达", "Reached within {m} min"),
     "scale": ("比例尺", "Scale"),
