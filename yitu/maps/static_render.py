@@ -326,13 +326,7 @@ def _render_enterprise(
                 have_others = True
                 others.plot(ax=ax, color=[style.grade_colour(g) for g in others["grade"]], alpha=0.25,
                             edgecolor="#888888", linewidth=0.3 * scale, zorder=3)
-    heading = _w("risk_grade", lang=lang)
-    if park_id is not None and e is not None and "park_id" in e.columns:
-        # the legend counts what is drawn: on a park map that includes plants just outside the park
-        out = int((e["park_id"].astype(str) != str(park_id)).sum())
-        if out:
-            heading = _w("risk_grade_park", lang=lang, n=len(e), out=out)
-    handles: list[Artist] = [_heading(heading)]
+    handles: list[Artist] = [_heading(_w("risk_grade", lang=lang))]
     if zones is not None:
         z = _to(zones, crs)
         assert z is not None
