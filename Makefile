@@ -32,6 +32,13 @@ bench: venv
 	$(BIN)/python benchmarks/routing.py --sizes demo,100k,1M
 	$(BIN)/python benchmarks/network.py --tiles 4,16
 	$(BIN)/python benchmarks/drill.py
+	$(BIN)/python -m benchmarks.siting
+	$(BIN)/python -m benchmarks.shelters
+	$(BIN)/python -m benchmarks.distances
+	$(BIN)/python -m benchmarks.map_100k --no-browser
+	$(BIN)/python -m benchmarks.lists_100k
+	$(BIN)/python -m benchmarks.load
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache
