@@ -29,9 +29,6 @@ from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
-# Control characters an XLSX cell cannot hold (openpyxl refuses them).
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 __all__ = [
     "ROW",
     "TABLE_SUFFIXES",

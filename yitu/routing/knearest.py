@@ -184,6 +184,24 @@ def _offer(lab_t, lab_s, cnt, fill, k, w, s, tt):  # type: ignore[no-untyped-def
 
 
 @njit(cache=True)
+def _improve(nd, t, dist, touched, n_touch, ht, hk, size):  # type: ignore[no-untyped-def]
+    """A better time ``t`` for node ``nd`` in a per-source search: remember the node for the reset
+    (first touch), set its time and push it on the heap; the arrays grow when full."""
+    if dist[nd] == np.inf:
+        if n_touch == touched.size:
+            tmp = np.empty(2 * n_touch, np.int64)
+            tmp[:n_touch] = touched[:n_touch]
+            touched = tmp
+        touched[n_touch] = nd
+        n_touch += 1
+    dist[nd] = t
+    if size == ht.shape[0]:
+        ht, hk = _grow(ht, hk)
+    size = _push(ht, hk, size, t, np.int64(nd))
+    return touched, n_touch, ht, hk, size
+
+
+@njit(cache=True)
 def _reach(indptr, indices, weights, n, seed_ptr, seed_node, seed_time, limit):  # type: ignore[no-untyped-def]
     n_src = seed_ptr.size - 1
     dist = np.full(n, np.inf)
@@ -202,17 +220,7 @@ def _reach(indptr, indices, weights, n, seed_ptr, seed_node, seed_time, limit): 
             nd = seed_node[q]
             t = seed_time[q]
             if t <= limit and t < dist[nd]:
-                if dist[nd] == np.inf:
-                    if n_touch == touched.size:
-                        tmp = np.empty(2 * n_touch, np.int64)
-                        tmp[:n_touch] = touched[:n_touch]
-                        touched = tmp
-                    touched[n_touch] = nd
-                    n_touch += 1
-                dist[nd] = t
-                if size == ht.shape[0]:
-                    ht, hk = _grow(ht, hk)
-                size = _push(ht, hk, size, t, np.int64(nd))
+                touched, n_touch, ht, hk, size = _improve(nd, t, dist, touched, n_touch, ht, hk, size)
         while size > 0:
             t, nd, size = _pop(ht, hk, size)
             if done[nd] or t > dist[nd]:
@@ -231,17 +239,7 @@ def _reach(indptr, indices, weights, n, seed_ptr, seed_node, seed_time, limit): 
                 w = indices[j]
                 tt = t + weights[j]
                 if tt <= limit and tt < dist[w]:
-                    if dist[w] == np.inf:
-                        if n_touch == touched.size:
-                            tmp = np.empty(2 * n_touch, np.int64)
-                            tmp[:n_touch] = touched[:n_touch]
-                            touched = tmp
-                        touched[n_touch] = w
-                        n_touch += 1
-                    dist[w] = tt
-                    if size == ht.shape[0]:
-                        ht, hk = _grow(ht, hk)
-                    size = _push(ht, hk, size, tt, np.int64(w))
+                    touched, n_touch, ht, hk, size = _improve(w, tt, dist, touched, n_touch, ht, hk, size)
         for q in range(n_touch):
             dist[touched[q]] = np.inf
             done[touched[q]] = False
