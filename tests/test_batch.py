@@ -12,6 +12,7 @@ import pytest
 from yitu.batch import discover_projects, run_batch, run_project, write_summary
 from yitu.errors import InputError
 from yitu.layers.project import Project
+from tests.climain import exit_code as _exit_code
 
 
 @pytest.fixture(scope="module")
@@ -81,16 +82,6 @@ def test_batch_bad_input(province):
         run_batch([province / "city" / "county_a"], split="county")
     with pytest.raises(InputError, match="no projects"):
         run_batch([])
-
-
-def _exit_code(argv: list[str]) -> int:
-    from yitu.cli import main
-
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_cli_batch_errors_exit_2(province, tmp_path, capsys):

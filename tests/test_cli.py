@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from yitu.cli import main
-
-
-def _exit_code(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.climain import exit_code as _exit_code
 
 
 def test_help_and_version_exit_0(capsys):

@@ -8,16 +8,7 @@ import re
 import pytest
 
 from yitu.cli import app, clean, main
-
-
-def _run(argv: list[str], capsys) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from tests.climain import run as _run
 
 
 def _project(tmp_path, capsys, rows: str, layer: str = "enterprises"):  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from yitu.cli import main
 from yitu.errors import InputError
 from yitu.settings import _schema_problems, load_settings
 from yitu.words import use_lang
+from tests.climain import exit_code as _run
 
 # (section, line, what the message must name) -- the ten cases of issue 9
 CASES = [
@@ -28,14 +29,6 @@ CASES = [
     ("project", "metric_crs = 4547", ("[project] metric_crs = 4547", "expected text", "quotes")),
     ("maps", "tiles = 5", ("[maps] tiles = 5", "expected text")),
 ]
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.mark.parametrize("section, line, names", CASES, ids=[c[1] for c in CASES])

@@ -9,6 +9,7 @@ import shapely
 
 from yitu.cli import main
 from yitu.layers.demo_distances import DEMO_RESIDENTIAL, DEMO_SCHOOL
+from tests.climain import exit_code as _run
 
 
 @pytest.fixture(autouse=True)
@@ -19,14 +20,6 @@ def _wide_console():
     console.width = 400  # names are not wrapped across lines
     yield
     console.width = old
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_distances_on_the_demo_lists_the_school_and_the_residential_block(demo_copy, capsys):

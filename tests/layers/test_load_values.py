@@ -11,6 +11,7 @@ import math
 import pandas as pd
 import pytest
 
+from tests.climain import exit_code as _run
 from yitu.cli import main
 from yitu.errors import InputError
 from yitu.layers.load import AllRejectedError, import_layer, load
@@ -154,14 +155,6 @@ def test_stations_without_foam_and_aerial_columns_warn_and_store_missing(tmp_pat
 
 
 # -- every row rejected --------------------------------------------------------------------------------------
-def _run(argv):
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def test_all_rejected_keeps_the_layer_and_exits_2(tmp_path, capsys):
     p = Project.init(tmp_path / "p")
     good = _csv(tmp_path, "企业名称,经度,纬度\n甲,121.0,32.3\n乙,121.1,32.3\n", "good.csv")

@@ -15,6 +15,7 @@ from yitu.errors import CRSError, InputError, NetworkError, ProjectError
 from yitu.layers.project import Project
 from yitu.routing import build as build_mod
 from yitu.routing.build import build_network, cache_file, load_network, network_source
+from tests.climain import run as _cli
 
 
 def _no_build(*a, **k):  # pragma: no cover - fails the test when called
@@ -121,16 +122,6 @@ def test_road_layer_file_without_crs(demo_copy, data_dir):
 
 
 # ---------------------------------------------------------------------------------------- CLI
-def _cli(argv, capsys):
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_cli_build_and_info(demo_copy, capsys):
     d = str(demo_copy.path)
     code, out, err = _cli(["network", "build", d, "--osm", str(demo_copy.path / "inputs" / "roads.osm")], capsys)

@@ -8,16 +8,7 @@ import pandas as pd
 import pytest
 
 from yitu.cli import main
-
-
-def _cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from tests.climain import run as _cli
 
 
 @pytest.fixture(scope="module")
