@@ -181,6 +181,8 @@ def _rank_pass(indptr, indices, weights, D, SX, g, r, k, seed_node, seed_src, se
     prune = G > 1 and r * G >= k
     Dg = D[g, r]  # a settled node holds its time negated until the end of the pass
     Sg = SX[g, r]
+    # the offer of a label is written out at each of its three places (seeds, lower ranks, the
+    # search): as an inlined numba function returning the heap it ran at half the speed (measured)
     ht = np.empty(4096, np.float64)
     hk = np.empty(4096, np.int64)  # source << 32 | node: ties go to the lower source
     size = 0
