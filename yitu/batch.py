@@ -218,8 +218,12 @@ def _client(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
             return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from exc
+    from yitu.routing.knearest import usable_cpus
+
+    # the k-nearest search runs one thread per group of sources (at most 2): share the CPUs
+    per_worker = max(1, min(2, usable_cpus() // max(1, n_workers)))
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+                           silence_logs=logging.ERROR, env={"YITU_THREADS": str(per_worker)})
     return Client(cluster), cluster
 
 

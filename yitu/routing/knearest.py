@@ -450,11 +450,15 @@ def default_threads() -> int:
     env = os.environ.get("YITU_THREADS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
+    return max(1, min(usable_cpus(), 2))
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
     try:
-        cpus = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 2))
+        return os.cpu_count() or 1
 
 
 def _groups(xy: np.ndarray, n_groups: int) -> np.ndarray:
