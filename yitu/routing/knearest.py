@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -441,6 +442,8 @@ def rank_limits(k: int, limit_s: Any) -> np.ndarray:
 
 
 _POOL: ThreadPoolExecutor | None = None
+_POOL_SIZE = 0
+_POOL_LOCK = threading.Lock()
 
 
 def default_threads() -> int:
@@ -481,7 +484,7 @@ def labels_from_csr(  # type: ignore[no-untyped-def]
 ) -> KLabels:
     """The rank passes on CSR arrays from seeds (source, node, time); ``group`` gives each source's
     group (one thread per group, default all in one)."""
-    global _POOL
+    global _POOL, _POOL_SIZE
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
     lims = rank_limits(int(k), limit_s)
@@ -498,8 +501,11 @@ def labels_from_csr(  # type: ignore[no-untyped-def]
     for g in range(n_groups):
         m = grp[seed_src] == g
         parts.append((seed_node[m], seed_src[m], seed_time[m]))
-    if n_groups > 1 and _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=max(2, default_threads()), thread_name_prefix="yitu-knearest")
+    if n_groups > 1:
+        with _POOL_LOCK:
+            if _POOL is None or _POOL_SIZE < n_groups:  # one pool per process, grown when asked for more
+                _POOL_SIZE = max(2, n_groups)
+                _POOL = ThreadPoolExecutor(max_workers=_POOL_SIZE, thread_name_prefix="yitu-knearest")
     for r in range(int(k)):  # rank by rank: a pass reads the other groups' lower ranks, all final
         if n_groups == 1:
             _rank_pass(indptr, indices, weights, D, SX, 0, r, int(k), *parts[0], float(lims[r]))
