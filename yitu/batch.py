@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from yitu.errors import InputError, MissingDependencyError, YituError
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def run_project(path: str | Path, analyses: Sequence[str] = ("check", "gaps")) -
         out.update(status="failed", error=str(exc))
     except Exception as exc:  # a bug in one county must not stop the province; keep the trace for the log
         out.update(status="failed", error=f"{type(exc).__name__}: {exc}")
-        log.error("batch: %s failed:\n%s", path, traceback.format_exc())
+        log.error(msg("batch.log.failed", path=path, trace=traceback.format_exc()))
     out["seconds"] = time.perf_counter() - t0
     return out
 
@@ -175,7 +176,7 @@ def run_park(path: str | Path, park: str) -> dict[str, Any]:
         out.update(status="failed", error=str(exc))
     except Exception as exc:
         out.update(status="failed", error=f"{type(exc).__name__}: {exc}")
-        log.error("batch: %s park %s failed:\n%s", path, park, traceback.format_exc())
+        log.error(msg("batch.log.park_failed", path=path, park=park, trace=traceback.format_exc()))
     out["seconds"] = time.perf_counter() - t0
     return out
 
@@ -345,7 +346,7 @@ def park_geometries(result: BatchResult) -> gpd.GeoDataFrame:
         try:
             parks = Project.open(path).read("parks")
         except YituError as exc:
-            log.warning("batch summary: parks of %s not drawn: %s", path, exc)
+            log.warning(msg("batch.log.parks_not_drawn", path=path, error=exc))
             continue
         frames.append(parks[["id", "geometry"]].assign(path=path))
     if not frames:

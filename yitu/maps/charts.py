@@ -18,6 +18,8 @@ from yitu.errors import InputError
 from yitu.gis.io import atomic_path
 from yitu.layers.stats import GRADE_COLUMNS, TOTAL
 from yitu.maps import style
+from yitu.words import msg
+from yitu.words.maps import grade_label
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def grade_bar_chart(
     cats = table.iloc[:, 0].astype(str).tolist()
     grades = (1, 2, 3, 4, None)  # the order of GRADE_COLUMNS; None = 未定级
     colours = [style.grade_colour(g) for g in grades]
-    labels = list(GRADE_COLUMNS) if lang == "zh" else [style.grade_label(g, lang="en") for g in grades]
+    labels = list(GRADE_COLUMNS) if lang == "zh" else [grade_label(g, lang="en") for g in grades]
     title_t, xlabel, ylabel_t = _TITLES[lang]
     by_text = cat_name if lang == "zh" else _BY_EN.get(cat_name, cat_name)
     with use_cjk_font(font):
@@ -128,5 +130,5 @@ def write_grade_chart(
     fig = grade_bar_chart(stats, by=by, lang=lang, font=font)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi)
-    log.info("wrote %s", target)
+    log.info(msg("files.log.wrote", path=target))
     return target

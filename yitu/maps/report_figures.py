@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from yitu.maps import style
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ def _park_maps(project: Any, *, font: Any) -> list[tuple[str, bytes]]:
         try:
             fig = static.render(project, what="risk", park_id=pid, font=font)
         except Exception as exc:  # noqa: BLE001 - the report goes on without this image, saying so in the log
-            log.warning("park map %s not drawn: %s", pid, exc)
+            log.warning(msg("maps.log.park_not_drawn", park=pid, error=exc))
             continue
         name = "" if pid is None else str(parks.loc[parks["id"].astype(str) == pid, "name"].iloc[0])
         out.append((f"{name}四色分布图（园区救援核查）" if name else "安全风险四色分布图", _png(fig, dpi=110)))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from yitu.words import tr
+from yitu.words.maps import map_text
 
 if TYPE_CHECKING:
     from yitu.layers.project import Project
@@ -95,8 +96,6 @@ def date_text(d: date | str | None, *, lang: str = "zh") -> str:
 
 def source_notes(project: Project, *, lang: str = "zh") -> list[str]:
     """The lines under the HTML map's legend: 数据来源 and 数据日期."""
-    from yitu.maps import style
-
     sep = "：" if lang == "zh" else ": "
     when = date_text(project_data_date(project), lang=lang)
-    return [source_line(project, lang=lang), f"{style.text('data_date', lang=lang)}{sep}{when}"]
+    return [source_line(project, lang=lang), f"{map_text('data_date', lang=lang)}{sep}{when}"]
