@@ -116,6 +116,20 @@ def test_no_log_line_of_yitu_has_bare_words():
     assert not bad, bad
 
 
+def pending_bare_messages() -> dict[str, str]:
+    """The bare-word log lines still in the :data:`PENDING` modules (``file:line -> text``)."""
+    return {f"{name}:{line}": text for name, src in _sources() if name in PENDING
+            for line, text in bare_messages(src, name)}
+
+
+def test_pending_modules():
+    """Expected to fail while the pending modules keep English lines; passes (and then they belong out
+    of PENDING, checked with the rest) once the lead has applied the calls of the words-logs report."""
+    pending = pending_bare_messages()
+    if pending:
+        pytest.xfail(f"pending, applied by the lead: {pending}")
+
+
 def _literal_keys(tree: ast.AST) -> list[tuple[int, str]]:
     out = []
     for node in ast.walk(tree):
@@ -177,3 +191,12 @@ def test_a_log_call_below_the_level_puts_nothing_into_words(caplog):
         assert Spy.shown == 0
         log.warning(msg("files.log.wrote", path=Spy()))
     assert Spy.shown >= 1 and "已写入 x" in caplog.text  # once per handler that prints it
+
+
+def test_batch_tasks_run_in_the_callers_language():
+    """Worker processes start in Chinese: a batch task gets the caller's language with it."""
+    from yitu.batch import _in_lang
+    from yitu.words import tr
+
+    assert _in_lang("en", lambda: {"s": tr("status.met")}) == {"s": "met"}
+    assert _in_lang("zh", lambda: {"s": tr("status.met")}) == {"s": "达标"}

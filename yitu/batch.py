@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from yitu.errors import InputError, MissingDependencyError, YituError
-from yitu.words import msg
+from yitu.words import get_lang, msg, use_lang
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,13 @@ def run_project(path: str | Path, analyses: Sequence[str] = ("check", "gaps")) -
         log.error(msg("batch.log.failed", path=path, trace=traceback.format_exc()))
     out["seconds"] = time.perf_counter() - t0
     return out
+
+
+def _in_lang(lang: str, task: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """``task(*args)`` on a worker in the caller's language (worker processes start in Chinese), so its
+    log lines and error messages read as the rest of the run does."""
+    with use_lang(lang):
+        return task(*args)
 
 
 def run_park(path: str | Path, park: str) -> dict[str, Any]:
@@ -273,6 +280,7 @@ def run_batch(
     try:
         from dask.distributed import as_completed
 
+        lang = get_lang()
         tasks: list[Any] = []
         for p in paths:
             if p in missing:
@@ -284,11 +292,11 @@ def run_batch(
                     ids = Project.open(p).read("parks")["id"].astype(str).tolist()
                 except YituError:
                     ids = []
-                tasks += [own.submit(run_park, p, pid, pure=False) for pid in ids]
+                tasks += [own.submit(_in_lang, lang, run_park, p, pid, pure=False) for pid in ids]
                 if not ids:
-                    tasks.append(own.submit(run_project, p, ("check",), pure=False))
+                    tasks.append(own.submit(_in_lang, lang, run_project, p, ("check",), pure=False))
             else:
-                tasks.append(own.submit(run_project, p, tuple(analyses), pure=False))
+                tasks.append(own.submit(_in_lang, lang, run_project, p, tuple(analyses), pure=False))
         rows: list[dict[str, Any]] = [
             {"project": Path(p).name, "path": p, "status": "failed", "seconds": 0.0, "worker": None,
              "error": f"{p}: not a yitu project (no {GPKG})", "parks": pd.DataFrame()}

@@ -44,7 +44,7 @@ register({
                                  "{n} station(s) too far from any road, left out: {stations}"),
     "coverage.log.station_far": ("{id} {name}（距道路 {dist}）", "{id} {name} ({dist} from a road)"),
     "coverage.log.summary": (
-        "覆盖分析：目标 {n} 个，{limit} 内到达 {within} 个，超时 {late} 个，不可达 {unreachable} 个，不在路网 {off} 个",
+        "覆盖分析：目标 {n} 个，{limit}内到达 {within} 个，超时 {late} 个，不可达 {unreachable} 个，不在路网 {off} 个",
         "coverage: {n} target(s), {within} within {limit}, {late} beyond, {unreachable} unreachable, "
         "{off} off the network"),
     # yitu/routing/isochrones.py (pending: the lead applies the calls)
