@@ -256,9 +256,7 @@ def _grade_legend(lang: str) -> list[tuple[str, str, str]]:
 
 
 def _mh_text(level: pd.Series, lang: str) -> pd.Series:
-    zh = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-    en = {1: "Level I", 2: "Level II", 3: "Level III", 4: "Level IV"}
-    names = zh if lang == "zh" else en
+    names = {g: tr(f"maps.mh.{g}", lang=lang) for g in (1, 2, 3, 4)}
     lv = pd.to_numeric(level, errors="coerce")
     return lv.map(names).where(lv.isna() | lv.isin(list(names)), _w("mh_none", lang)).fillna("").astype(object)
 
@@ -398,7 +396,7 @@ def _shelters(sh: gpd.GeoDataFrame, lang: str) -> MapLayer:
     cap = pd.to_numeric(sh.get("capacity", pd.Series(np.nan, index=sh.index)), errors="coerce")
     extra = (map_text("capacity", lang=lang) + " " + _fmt(cap, lang)).where(cap.notna(), "")
     present = [c for c in style.SHELTER_COLOURS if c in set(cls.astype(str))]
-    legend = [(f"{c}避难场所" if lang == "zh" else f"Shelter ({enum_name(c, lang=lang)})",
+    legend = [(tr("maps.legend.shelter_class", lang=lang, cls=enum_name(c, lang=lang)),
                style.SHELTER_COLOURS[c], "pentagon") for c in present]
     return _points("shelters", sh, lang,
                    ["id", "shelter_class", "town", "area_m2", "effective_area_m2", "capacity", "facilities", "updated_at"],
@@ -412,7 +410,7 @@ def _targets(tg: gpd.GeoDataFrame, lang: str) -> MapLayer:
     pcls = pcls.where(pcls.notna() & (pcls.astype(str) != ""), ttype.map(lambda t: PROTECTION_CLASS_BY_TYPE.get(str(t), "一般")))
     tg["protection_class"] = pcls
     present = [c for c in style.TARGET_COLOURS if c in set(pcls.astype(str))]
-    legend = [(f"防护目标({c})" if lang == "zh" else f"Protected target ({enum_name(c, lang=lang)})",
+    legend = [(tr("maps.legend.target_class", lang=lang, cls=enum_name(c, lang=lang)),
                style.TARGET_COLOURS[c], "square") for c in present]
     return _points("targets", tg, lang, ["id", "target_type", "protection_class", "population", "town", "updated_at"],
                    pcls, tip_extra=_fmt(ttype, lang), legend=legend or None)
@@ -539,7 +537,7 @@ def _park_fail(pt: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
     fail["_kind"] = kind.map(lambda k: _w(f"kind_{k}", lang) if f"kind_{k}" in _WORDS else k)
     late = miss.map(lambda m: _w("late", lang, m=f"{m:.1f}") if pd.notna(m) else "").astype(object)
     late = late.where(late != "", fail["_status"].astype(object))
-    fields = [("target_id", "编号" if lang == "zh" else "ID"), ("_kind", _w("kind", lang)),
+    fields = [("target_id", _w("target_id", lang)), ("_kind", _w("kind", lang)),
               ("park_id", _w("park_id", lang)), ("arrival_min", _w("arrival_min", lang)),
               ("miss_min", _w("miss_min", lang)), ("nearest_station_id", _w("nearest_station_id", lang)),
               ("_status", _w("status", lang))]

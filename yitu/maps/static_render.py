@@ -290,9 +290,9 @@ def _render_enterprise(
     bounds_ll = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box_m)
     name = str(row.get("name", eid))
     grade_txt = grade_label(row.get("grade") if pd.notna(row.get("grade")) else None, lang=lang)
-    subtitle = f"{_w('enterprise_grade', lang=lang)}{'：' if lang == 'zh' else ': '}{grade_txt}"
+    subtitle = f"{_w('enterprise_grade', lang=lang)}{tr('maps.label_sep', lang=lang)}{grade_txt}"
     if zones is not None:
-        subtitle += f"　{_w('zones', lang=lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
+        subtitle += tr("maps.zones_n", lang=lang, n=len(zones))
     else:
         subtitle += ("　" if lang == "zh" else "   ") + tr("maps.no_zones", lang=lang)
     fig, ax = map_axes(bounds_ll, crs=crs, project=project, paper=paper, lang=lang, font=font, pad=0.0,

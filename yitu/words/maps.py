@@ -234,6 +234,41 @@ register({f"maps.enum.{zh}": (zh, en) for zh, en in ENUM_NAMES.items()})
 # grade names: the Chinese ones are the schema's (the registers and statistics use them too)
 register({f"maps.grade.{g}": (GRADE_LABELS[g], GRADE_LABELS_EN[g]) for g in GRADE_LABELS})
 register({"maps.grade.none": (UNGRADED_LABEL, "Ungraded")})
+# words of the maps that were written inline in yitu/maps/ (legends, figure axes, source lines)
+register({
+    "maps.legend.shelter_class": ("{cls}避难场所", "Shelter ({cls})"),
+    "maps.legend.target_class": ("防护目标({cls})", "Protected target ({cls})"),
+    "maps.mh.1": ("一级", "Level I"),
+    "maps.mh.2": ("二级", "Level II"),
+    "maps.mh.3": ("三级", "Level III"),
+    "maps.mh.4": ("四级", "Level IV"),
+    "maps.popup.target_id": ("编号", "ID"),
+    "maps.source.head": ("数据来源：", "Source: "),
+    "maps.source.sep": ("；", "; "),
+    "maps.source.project_layers": ("本项目图层", "project layers"),
+    "maps.source.project_roads": ("本项目道路图层", "project road layer"),
+    "maps.zones_n": ("　风险分区 {n}", "   {n} zones"),
+    "maps.label_sep": ("：", ": "),
+    "maps.chart.title": ("各{by}企业安全风险等级分布", "Enterprises by risk grade and {by}"),
+    "maps.chart.xlabel": ("企业数（家）", "Enterprises"),
+    "maps.chart.by.乡镇街道": ("乡镇街道", "town"),
+    "maps.chart.by.行业": ("行业", "industry"),
+    "maps.chart.by.园区": ("园区", "park"),
+    "maps.drill.vehicles": ("累计车辆（辆）", "vehicles on site"),
+    "maps.drill.foam": ("泡沫液（吨）", "foam (t)"),
+    "maps.drill.crew": ("人员（人）", "crew"),
+    "maps.drill.minutes": ("接警后分钟", "minutes after the alarm"),
+    "maps.drill.not_met": ("（不满足）", " (not met)"),
+    "maps.drill.title": ("演练路线图 · {site}", "Drill routes · {site}"),
+    "maps.drill.hazard": ("灾情类型 {hazard}", "hazard: {hazard}"),
+    "maps.drill.closed": (" · 封闭 {what}", " · closed: {what}"),
+    "maps.drill.roads": ("道路", "roads"),
+    "maps.drill.closed_road": ("封闭道路", "closed road"),
+    "maps.drill.route": ("{rank} {name} {arr} 分", "{rank} {name} {arr} min"),
+    "maps.drill.forces": ("救援力量", "rescue forces"),
+    "maps.drill.site": ("演练地点", "drill site"),
+    "maps.drill.order": ("到场顺序", "arrival order"),
+})
 #: display names of layers that are not in the schemas (results, the road network)
 register({
     "maps.label.roads": ("道路", "Roads"),
