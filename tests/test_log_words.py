@@ -200,3 +200,9 @@ def test_batch_tasks_run_in_the_callers_language():
 
     assert _in_lang("en", lambda: {"s": tr("status.met")}) == {"s": "met"}
     assert _in_lang("zh", lambda: {"s": tr("status.met")}) == {"s": "达标"}
+
+
+def test_named_takes_the_first_prefix_that_has_the_code():
+    assert str(named(("maps.layer", "map.layer"), "shelter_routes")) == "疏散路线（按避难场所着色）"
+    assert str(named(("maps.layer", "map.layer"), "stations")) == "救援力量"
+    assert str(named(("maps.layer", "map.layer"), "my_layer")) == "my_layer"

@@ -524,8 +524,8 @@ def risk_map(
     m.yitu_tiles = src  # type: ignore[attr-defined]
     m.yitu_json = text  # type: ignore[attr-defined]
     m.yitu_layers = [ly.key for ly in layers]  # type: ignore[attr-defined]
-    log.info(msg("maps.log.risk_map", counts=listed([msg("maps.log.count", what=named("maps.layer", k), n=v)
-                                                     for k, v in counts.items()], limit=50)))
+    drawn = [msg("maps.log.count", what=named(("maps.layer", "map.layer"), k), n=v) for k, v in counts.items()]
+    log.info(msg("maps.log.risk_map", counts=listed(drawn, limit=50)))
     return m
 
 

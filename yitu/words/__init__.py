@@ -165,17 +165,18 @@ class listed:  # noqa: N801 - reads as a function at the call site: listed(names
 
 
 class named:  # noqa: N801 - reads as a function at the call site: named("profile", "fire_engine")
-    """A code shown by its words when the catalogue has ``PREFIX.CODE`` (``fire_engine`` -> 消防车),
-    else as given (a profile, class or layer of the project's own); looked up when the message is shown."""
+    """A code shown by its words when the catalogue has ``PREFIX.CODE`` (``fire_engine`` -> 消防车; with
+    several prefixes the first that has it), else as given (a profile, class or layer of the project's
+    own); looked up when the message is shown."""
 
-    __slots__ = ("prefix", "code")
+    __slots__ = ("prefixes", "code")
 
-    def __init__(self, prefix: str, code: object) -> None:
-        self.prefix, self.code = prefix, code
+    def __init__(self, prefix: str | tuple[str, ...], code: object) -> None:
+        self.prefixes, self.code = ((prefix,) if isinstance(prefix, str) else prefix), code
 
     def __format__(self, spec: str) -> str:
-        key = f"{self.prefix}.{self.code}"
-        return format(tr(key) if key in WORDS else str(self.code), spec)
+        key = next((k for k in (f"{p}.{self.code}" for p in self.prefixes) if k in WORDS), None)
+        return format(tr(key) if key else str(self.code), spec)
 
     def __str__(self) -> str:
         return self.__format__("")

@@ -128,8 +128,8 @@ register({
 register({
     "shelters.log.no_capacity": ("{n} 个避难场所既无容纳人数也无有效面积，按容量 0 计：{ids}",
                                  "{n} shelter(s) with neither 容纳人数 nor 有效面积, used with capacity 0: {ids}"),
-    "shelters.log.assignment": ("安置分配（{solver}）：安置 {placed}（共 {people}），总疏散时间 {total} 人·秒，用时 {secs}，{status}",
-                                "assignment ({solver}): {placed} of {people} placed, {total} people·s, {secs}, {status}"),
+    "shelters.log.assignment": ("安置分配（{solver}）：安置 {placed}（共 {people}），总疏散时间 {total} 人·秒，用时 {secs} 秒，{status}",
+                                "assignment ({solver}): {placed} of {people} placed, {total} people·s, {secs} s, {status}"),
     "shelters.log.summary": ("避难场所：共 {people}，已安置 {placed}，未安置 {unplaced}，人口未知 {unknown} 行",
                              "shelters: {people}, {placed} placed, {unplaced} unplaced, {unknown} rows of unknown population"),
     "shelters.log.near_hazard": ("{n} 个避难场所靠近危险源（已标注；除非指定，不参与安置分配）",
