@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 
 from yitu import __version__
 from yitu.errors import YituError
-from yitu.words import LANGS, tr, use_lang
+from yitu.words import LANGS, both, tr, use_lang
 
 # ---------------------------------------------------------------------------- text, never markup
 # ESC/CSI/OSC sequences (colours, cursor moves, window titles) and the other control characters
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err.print("aborted")
+        err.print(both("cli.aborted"), markup=False, highlight=False)  # after the call's --lang: both languages
         sys.exit(1)
     except SystemExit:
         raise

@@ -8,6 +8,7 @@ register({
     # console helpers
     "cli.error": ("错误：", "error: "),
     "cli.warning": ("注意：", "warning: "),
+    "cli.aborted": ("已中止", "aborted"),
     # the level of a log line on stderr (the CLI's log handler)
     "cli.log.debug": ("调试", "DEBUG"),
     "cli.log.info": ("信息", "INFO"),
