@@ -72,7 +72,8 @@ def _timeout(timeout: float | None) -> float:
     try:
         return float(raw) if raw else DEFAULT_LOCK_TIMEOUT_S
     except ValueError:
-        log.warning(msg("project.lock.bad_timeout", name=LOCK_TIMEOUT_ENV, value=repr(raw), default=DEFAULT_LOCK_TIMEOUT_S))
+        log.warning(msg("project.lock.bad_timeout", name=LOCK_TIMEOUT_ENV, value=repr(raw),
+                        default=DEFAULT_LOCK_TIMEOUT_S))
         return DEFAULT_LOCK_TIMEOUT_S
 
 

@@ -373,5 +373,6 @@ def readiness_report(
         tmp.write_text(render_html(content), encoding="utf-8")
     docx_path = out / "report.docx"
     _docx(content, docx_path, unit=project.settings.project.name)
-    log.info(msg("maps.log.report", html=html_path, docx=docx_path, verdict=named("status", str(content.verdict).lower())))
+    log.info(msg("maps.log.report", html=html_path, docx=docx_path,
+                 verdict=named("status", str(content.verdict).lower())))
     return {"html": html_path, "docx": docx_path, "verdict": content.verdict}

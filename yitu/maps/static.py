@@ -525,7 +525,8 @@ def render(
         for ax in fig.axes:  # geopandas labels the axes with the CRS's axis names; a map needs none
             ax.set_xlabel("")
             ax.set_ylabel("")
-    log.info(msg("maps.log.rendered", what=named("maps.text", f"{what}_map_title"), project=project.path, paper=paper))
+    log.info(msg("maps.log.rendered", what=named("maps.text", f"{what}_map_title"), project=project.path,
+                 paper=paper))
     return fig
 
 

@@ -200,7 +200,8 @@ def run_shelters(
     assert int(blocks["people"].sum()) == int(blocks["placed"].sum()) + int(blocks["unplaced"].sum())
     total_min = a.total_s / 60.0
     log.info(msg("shelters.log.summary", people=qty(int(blocks["people"].sum()), "people"),
-                 placed=qty(int(blocks["placed"].sum()), "people"), unplaced=qty(int(blocks["unplaced"].sum()), "people"),
+                 placed=qty(int(blocks["placed"].sum()), "people"),
+                 unplaced=qty(int(blocks["unplaced"].sum()), "people"),
                  unknown=len(unknown)))
     return ShelterResult(blocks=blocks, pairs=pairs_g, shelters=sh, villages=villages, shortfall=shortfall,
                          unknown=unknown.reset_index(drop=True), off_network=off_network, notes=notes, solver=a.solver,

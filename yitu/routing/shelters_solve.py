@@ -171,7 +171,8 @@ def assign(
     if (placed > d).any():
         raise RuntimeError(f"assign: {name} placed more people than a block has")
     total = float(np.dot(ax.astype("float64"), at.astype("float64")))
-    log.info(msg("shelters.log.assignment", solver=named("shelters.solver", name), placed=qty(int(placed.sum()), "people"),
+    log.info(msg("shelters.log.assignment", solver=named("shelters.solver", name),
+                 placed=qty(int(placed.sum()), "people"),
                  people=qty(int(d.sum()), "people"), total=f"{total:.0f}", secs=f"{secs:.3f}", status=status))
     return Assignment(ab, ash, ax.astype("int64"), at.astype("float64"), placed, d - placed, reachable, load, total,
                       name, status, optimal, secs)
