@@ -29,7 +29,14 @@ def _kbest(per_source: np.ndarray, k: int, limit: float) -> tuple[np.ndarray, np
     return t.T, np.where(np.isfinite(t), order, -1).T
 
 
-@pytest.mark.parametrize("seed", range(6))
+def _kbest_ranked(per_source: np.ndarray, k: int, lims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reference with per-rank limits: the k best, cut at the first rank beyond its limit."""
+    t, s = _kbest(per_source, k, float(lims[0]))
+    late = np.maximum.accumulate(t > lims[None, :], axis=1)
+    return np.where(late, np.inf, t), np.where(late, -1, s)
+
+
+@pytest.mark.parametrize("seed", range(12))
 def test_labels_equal_scipy_per_source_on_random_graphs(seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = int(rng.integers(20, 400))
@@ -40,26 +47,55 @@ def test_labels_equal_scipy_per_source_on_random_graphs(seed: int) -> None:
     g = sp.csr_array((w[keep], (u[keep], v[keep])), shape=(n, n))
     g.sum_duplicates()  # scipy adds parallel edges; keep the sum as the one weight (same graph for both)
     n_src = int(rng.integers(1, 12))
-    seed_node = rng.integers(0, n, n_src).astype("int32")
-    seed_time = rng.uniform(0, 5, n_src).round(1)
+    # some sources with two seeds (a source on an edge reaches both its ends)
+    extra = rng.integers(0, n_src, int(rng.integers(0, n_src + 1)))
+    seed_src = np.concatenate([np.arange(n_src), extra]).astype("int32")
+    seed_node = rng.integers(0, n, seed_src.size).astype("int32")
+    seed_time = rng.uniform(0, 5, seed_src.size).round(1)
     k = int(rng.integers(1, 5))
-    limit = float(rng.choice([np.inf, 20.0, 40.0]))
+    # one limit for all ranks, or limits falling with the rank
+    lims = np.sort(rng.choice([np.inf, 12.0, 20.0, 40.0], k))[::-1] if seed % 2 else \
+        np.full(k, float(rng.choice([np.inf, 20.0, 40.0])))
     ref = np.full((n_src, n), np.inf)
     for i in range(n_src):
-        ref[i] = dijkstra(g, indices=int(seed_node[i])) + seed_time[i]
-    t, s = knearest._k_nearest(g.indptr, g.indices.astype("int32"), g.data, n, seed_node,
-                               np.arange(n_src, dtype="int32"), seed_time, k, limit)
-    rt, rs = _kbest(ref, k, limit)
-    np.testing.assert_allclose(t, rt, rtol=0, atol=1e-9)
-    # the source of every label arrives in that time (ties may name either source)
-    ok = s >= 0
-    assert (ok == (rs >= 0)).all()
-    rows = np.nonzero(ok)
-    np.testing.assert_allclose(ref[s[ok], rows[0]], t[ok], rtol=0, atol=1e-9)
-    # distinct sources per node
-    for row in s:
-        got = row[row >= 0]
-        assert got.size == np.unique(got).size
+        mine = seed_src == i
+        d = dijkstra(g, indices=seed_node[mine])
+        ref[i] = (d + seed_time[mine][:, None]).min(axis=0)
+    rt, rs = _kbest_ranked(ref, k, lims)
+    for n_groups in (1, 2, 3):  # one search, or groups searched side by side that prune each other
+        group = np.arange(n_src) * n_groups // n_src
+        lab = knearest.labels_from_csr(g.indptr, g.indices.astype("int32"), g.data, seed_node, seed_src, seed_time,
+                                       k=k, limit_s=lims, group=group)
+        t, s = lab.time, lab.source
+        np.testing.assert_allclose(t, rt, rtol=0, atol=1e-9)
+        assert ((s >= 0) == (rs >= 0)).all()
+        # each label's source arrives in that time (sums along tied paths may differ in the last bit,
+        # so a tie may name either source)
+        rows, cols = np.nonzero(s >= 0)
+        np.testing.assert_allclose(ref[s[rows, cols], rows], t[rows, cols], rtol=0, atol=1e-9)
+        clear = np.ones_like(rt, dtype=bool)  # where no other source ties, the source is the reference's
+        for r in range(k):
+            with np.errstate(invalid="ignore"):  # inf - inf where a rank is empty
+                near_tie = (np.abs(ref - rt[:, r][None, :]) < 1e-9).sum(axis=0) > 1
+            clear[:, r] = ~near_tie
+        np.testing.assert_array_equal(s[clear], rs[clear])
+        for row in s:  # distinct sources per node
+            got = row[row >= 0]
+            assert got.size == np.unique(got).size
+
+
+def test_rank_limits_must_not_grow() -> None:
+    with pytest.raises(ValueError):
+        knearest.rank_limits(3, [900.0, 1800.0, 900.0])
+    with pytest.raises(ValueError):
+        knearest.rank_limits(2, [900.0, 800.0, 700.0])
+    assert knearest.rank_limits(3, 60.0).tolist() == [60.0, 60.0, 60.0]
+
+
+def test_groups_split_sources_along_the_longer_side() -> None:
+    xy = np.array([[0.0, 0.0], [100.0, 1.0], [50.0, 2.0], [10.0, 3.0]])
+    assert knearest._groups(xy, 2).tolist() == [0, 1, 1, 0]
+    assert knearest._groups(xy, 1).tolist() == [0, 0, 0, 0]
 
 
 @pytest.fixture(scope="module", params=["monaco", "krems"])
@@ -130,7 +166,27 @@ def test_reach_nodes_equals_scipy_per_source_on_osm(osm_case) -> None:  # type: 
 def test_labels_ignore_what_lies_beyond_the_limit() -> None:
     # a path 0 -> 1 -> 2 -> 3, 10 s each; two sources at 0 and 3 (the second one way only to itself)
     g = sp.csr_array((np.full(3, 10.0), (np.array([0, 1, 2]), np.array([1, 2, 3]))), shape=(4, 4))
-    t, s = knearest._k_nearest(g.indptr, g.indices.astype("int32"), g.data, 4, np.array([0, 3], dtype="int32"),
-                               np.array([0, 1], dtype="int32"), np.array([0.0, 0.0]), 2, 15.0)
+    lab = knearest.labels_from_csr(g.indptr, g.indices.astype("int32"), g.data, np.array([0, 3], dtype="int32"),
+                                   np.array([0, 1], dtype="int32"), np.array([0.0, 0.0]), k=2, limit_s=15.0)
+    t, s = lab.time, lab.source
     assert t[:, 0].tolist() == [0.0, 10.0, np.inf, 0.0]
     assert s[:, 0].tolist() == [0, 0, -1, 1] and s[3, 1] == -1
+    # a second rank limited to 5 s: node 3 keeps its own source only
+    lab = knearest.labels_from_csr(g.indptr, g.indices.astype("int32"), g.data, np.array([0, 3], dtype="int32"),
+                                   np.array([0, 1], dtype="int32"), np.array([0.0, 0.0]), k=2, limit_s=[np.inf, 5.0])
+    assert lab.time[3].tolist() == [0.0, np.inf] and lab.time[2].tolist() == [20.0, np.inf]
+
+
+def test_nearest_k_threads_give_the_same_answer(osm_case) -> None:  # type: ignore[no-untyped-def]
+    net, src, tg = osm_case
+    off = np.linspace(0, 120, len(src))
+    lims = np.array([np.inf, 900.0, 450.0])
+    one = nearest_k(net, src, tg, k=3, offset_s=off, limit_s=lims, threads=1)
+    for threads in (2, 3):
+        many = nearest_k(net, src, tg, k=3, offset_s=off, limit_s=lims, threads=threads)
+        np.testing.assert_array_equal(many.time, one.time)
+        np.testing.assert_array_equal(many.source, one.source)
+        np.testing.assert_array_equal(many.n_within, one.n_within)
+    dense = arrival_matrix(net, src, tg, offset_s=off)
+    rt, rs = _kbest_ranked(dense, 3, lims)
+    np.testing.assert_allclose(one.time, rt, rtol=0, atol=TOL)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from yitu.errors import InputError
-from yitu.routing.engine import nearest_k, node_times, point_times, same_edge_times
+from yitu.routing.engine import nearest_k
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs, snap
 from yitu.settings import Settings, default_settings
@@ -177,14 +177,15 @@ def coverage(
         How far (minutes) each station's own search runs; the second station and ``n_within``
         come from these searches, so a backup station beyond the cap is not reported
         (``second_arrival_min`` NaN). Default ``2 * limit_min`` (a backup arriving later than
-        that is no backup for the circle; each search costs time on big networks). The nearest station is always
-        found (an unlimited search runs for targets no station reaches within the cap).
+        that is no backup for the circle; the search for it costs time on big networks). The
+        nearest station is searched without a limit, so it is always found when a road leads there.
     k
         How many stations within the limit are counted exactly (at least 2: the nearest and the
         backup). ``n_within`` is exact below ``k``; where it equals ``k``, ``n_within_more`` is
-        true and the count means "k or more". All of it comes from one compiled search that keeps
-        the ``k`` nearest stations of every road node (:func:`yitu.routing.engine.nearest_k`), so
-        the cost grows with ``k``, not with the number of stations.
+        true and the count means "k or more". All of it comes from one compiled search of the
+        ``k`` nearest stations of every road node, one Dijkstra pass per rank
+        (:func:`yitu.routing.engine.nearest_k`), so the cost grows with ``k``, not with the
+        number of stations.
 
     Returns
     -------
@@ -237,8 +238,11 @@ def coverage(
     t_ok = t_snap.ok
     t_access = np.where(t_ok, np.nan_to_num(t_snap.dist_m) / access_ms, 0.0)
 
-    # one compiled multi-source search up to the cap: the k nearest stations of every target
-    near = nearest_k(network, src, t_snap, k=max(k, 2), offset_s=offset, limit_s=cap_s,
+    # the k nearest stations of every target, rank by rank: the nearest however far, the backup
+    # within the cap, the others (counted in n_within) within the limit
+    k_eff = max(k, 2)
+    lims = np.array([np.inf, max(cap_s, limit_s + 1e-9)] + [limit_s + 1e-9] * (k_eff - 2))
+    near = nearest_k(network, src, t_snap, k=k_eff, offset_s=offset, limit_s=lims,
                      count_within_s=limit_s + 1e-9, target_extra_s=t_access)
     best_time, best_src = near.time[:, 0].copy(), near.source[:, 0].copy()
     second_time, second_src = near.time[:, 1].copy(), near.source[:, 1].copy()
@@ -246,30 +250,6 @@ def coverage(
     n_more = n_within >= k
     best_src = np.where(np.isfinite(best_time), best_src, -1)
     second_src = np.where(np.isfinite(second_time), second_src, -1)
-
-    # targets no station reached within the cap: one unlimited multi-source search
-    todo = np.flatnonzero(t_ok & ~np.isfinite(best_time))
-    if todo.size and use.size:
-        node_t, node_src = node_times(network, src, offset_s=offset)
-        # the engine's own rule for the partial edge (signal delay, points at edge ends)
-        sub = t_snap.take(todo)
-        t_net, through = point_times(network, node_t, sub, return_node=True)
-        s_fb = np.where(through >= 0, node_src[np.maximum(through, 0)], -1)
-        # a station on the target's own piece of road may reach it directly along the edge
-        si, ti, direct = same_edge_times(network, src, sub, offset)
-        if si.size:
-            best = t_net.copy()
-            np.minimum.at(best, ti, direct)
-            win = np.flatnonzero((direct == best[ti]) & (direct < t_net[ti]))
-            _, first = np.unique(ti[win], return_index=True)  # one station per target
-            win = win[first]
-            t_net[ti[win]], s_fb[ti[win]] = direct[win], si[win]
-        t_fb = t_net + t_access[todo]
-        reached = np.isfinite(t_fb)
-        best_time[todo[reached]] = t_fb[reached]
-        best_src[todo[reached]] = s_fb[reached]
-        log.debug("%d target(s) beyond %g min of every station; %d reached by the unlimited search",
-                  todo.size, cap_min, int(reached.sum()))
 
     # assemble the table
     status = np.where(~t_ok, "off_network", np.where(np.isfinite(best_time), "ok", "unreachable")).astype(object)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -281,16 +282,17 @@ def nearest_k(
     *,
     k: int = 3,
     offset_s: np.ndarray | float | None = None,
-    limit_s: float = np.inf,
+    limit_s: Any = np.inf,
     count_within_s: float | None = None,
     target_extra_s: np.ndarray | None = None,
+    threads: int | None = None,
 ) -> NearestK:
     """The ``k`` nearest sources of every target, from one compiled multi-source search.
 
     The same arrival rule as :func:`arrival_matrix` (partial edges, signal delay at the head,
-    one-way streets, same-edge shortcuts), without a sources × targets matrix: one label-setting
-    Dijkstra keeps the ``k`` best distinct sources of every node (:mod:`yitu.routing.knearest`),
-    and each target takes the best ``k`` of its edge's two end nodes and of the sources on its own
+    one-way streets, same-edge shortcuts), without a sources × targets matrix: ``k`` Dijkstra
+    passes, one per rank, find the ``k`` best distinct sources of every node
+    (:mod:`yitu.routing.knearest`), and each target takes the best ``k`` of its edge's two end nodes and of the sources on its own
     piece of road.
 
     Parameters
@@ -302,11 +304,15 @@ def nearest_k(
     offset_s
         Per-source time spent before the road (turnout plus access leg), seconds.
     limit_s
-        Arrivals later than this (including ``target_extra_s``) are not reported.
+        Arrivals later than this (including ``target_extra_s``) are not reported: one limit, or
+        one per rank (nearest first, not growing), e.g. ``(inf, 1800, 900)``.
     count_within_s
-        The limit of ``n_within`` (default ``limit_s``).
+        The limit of ``n_within`` (default: the last rank's limit).
     target_extra_s
         Per-target time added to every arrival (the target's access leg).
+    threads
+        Groups of sources searched side by side (default
+        :func:`yitu.routing.knearest.default_threads`).
     """
     from yitu.routing import knearest
 
@@ -315,19 +321,20 @@ def nearest_k(
     k = int(k)
     if k < 1:
         raise InputError(f"k must be at least 1, got {k}")
-    count_s = limit_s if count_within_s is None else float(count_within_s)
+    try:
+        lims = knearest.rank_limits(k, limit_s)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    count_s = float(lims[-1]) if count_within_s is None else float(count_within_s)
     if len(sources) == 0 or n_t == 0:
         return NearestK(np.full((n_t, k), np.inf), np.full((n_t, k), -1, dtype="int64"), np.zeros(n_t, dtype="int64"))
     extra = np.zeros(n_t) if target_extra_s is None else np.asarray(target_extra_s, dtype="float64")
-    labels = knearest.k_nearest_labels(network, sources, offset_s=off, k=k, limit_s=limit_s)
+    labels = knearest.k_nearest_labels(network, sources, offset_s=off, k=k, limit_s=lims, threads=threads)
     u_node, u_add, v_node, v_add = _through(network, targets)
     u_add, v_add = u_add + extra, v_add + extra
     si, ti, direct = same_edge_times(network, sources, targets, off)
     tm, src, n_in = knearest.merge_targets(labels, u_node, u_add, v_node, v_add, (si, ti, direct + extra[ti]),
-                                           k=k, limit_s=count_s)
-    late = tm > limit_s
-    tm[late] = np.inf
-    src[late] = -1
+                                           k=k, limit_s=lims, count_within_s=count_s)
     return NearestK(tm, src, np.minimum(n_in, k))
 
 
