@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from yitu.errors import InputError, MissingDependencyError, YituError
+from yitu.words import get_lang, msg, use_lang
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +145,16 @@ def run_project(path: str | Path, analyses: Sequence[str] = ("check", "gaps")) -
         out.update(status="failed", error=str(exc))
     except Exception as exc:  # a bug in one county must not stop the province; keep the trace for the log
         out.update(status="failed", error=f"{type(exc).__name__}: {exc}")
-        log.error("batch: %s failed:\n%s", path, traceback.format_exc())
+        log.error(msg("batch.log.failed", path=path, trace=traceback.format_exc()))
     out["seconds"] = time.perf_counter() - t0
     return out
+
+
+def _in_lang(lang: str, task: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """``task(*args)`` on a worker in the caller's language (worker processes start in Chinese), so its
+    log lines and error messages read as the rest of the run does."""
+    with use_lang(lang):
+        return task(*args)
 
 
 def run_park(path: str | Path, park: str) -> dict[str, Any]:
@@ -175,7 +183,7 @@ def run_park(path: str | Path, park: str) -> dict[str, Any]:
         out.update(status="failed", error=str(exc))
     except Exception as exc:
         out.update(status="failed", error=f"{type(exc).__name__}: {exc}")
-        log.error("batch: %s park %s failed:\n%s", path, park, traceback.format_exc())
+        log.error(msg("batch.log.park_failed", path=path, park=park, trace=traceback.format_exc()))
     out["seconds"] = time.perf_counter() - t0
     return out
 
@@ -276,6 +284,7 @@ def run_batch(
     try:
         from dask.distributed import as_completed
 
+        lang = get_lang()
         tasks: list[Any] = []
         for p in paths:
             if p in missing:
@@ -287,11 +296,11 @@ def run_batch(
                     ids = Project.open(p).read("parks")["id"].astype(str).tolist()
                 except YituError:
                     ids = []
-                tasks += [own.submit(run_park, p, pid, pure=False) for pid in ids]
+                tasks += [own.submit(_in_lang, lang, run_park, p, pid, pure=False) for pid in ids]
                 if not ids:
-                    tasks.append(own.submit(run_project, p, ("check",), pure=False))
+                    tasks.append(own.submit(_in_lang, lang, run_project, p, ("check",), pure=False))
             else:
-                tasks.append(own.submit(run_project, p, tuple(analyses), pure=False))
+                tasks.append(own.submit(_in_lang, lang, run_project, p, tuple(analyses), pure=False))
         rows: list[dict[str, Any]] = [
             {"project": Path(p).name, "path": p, "status": "failed", "seconds": 0.0, "worker": None,
              "error": f"{p}: not a yitu project (no {GPKG})", "parks": pd.DataFrame()}
@@ -349,7 +358,7 @@ def park_geometries(result: BatchResult) -> gpd.GeoDataFrame:
         try:
             parks = Project.open(path).read("parks")
         except YituError as exc:
-            log.warning("batch summary: parks of %s not drawn: %s", path, exc)
+            log.warning(msg("batch.log.parks_not_drawn", path=path, error=exc))
             continue
         frames.append(parks[["id", "geometry"]].assign(path=path))
     if not frames:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
@@ -24,7 +25,7 @@ from typer.core import TyperGroup
 
 from yitu import __version__
 from yitu.errors import YituError
-from yitu.words import LANGS, tr, use_lang
+from yitu.words import LANGS, both, tr, use_lang
 
 # ---------------------------------------------------------------------------- text, never markup
 # ESC/CSI/OSC sequences (colours, cursor moves, window titles) and the other control characters
@@ -71,6 +72,15 @@ def _assemble(parts: tuple[Any, ...], style: str | None) -> Text:
         else:
             out.append(clean(part))
     return out
+
+
+class _LogHandler(RichHandler):
+    """Log lines on stderr with their level in the language of the call (注意 … or WARNING …)."""
+
+    def get_level_text(self, record: logging.LogRecord) -> Text:
+        name = record.levelname.lower()
+        words = tr(f"cli.log.{name}") if name in ("debug", "info", "warning", "error", "critical") else record.levelname
+        return Text(words + " " * max(8 - cell_len(words), 0), style=f"logging.level.{name}")
 
 
 class _CleanLog(logging.Filter):
@@ -186,7 +196,7 @@ def _main(
     state.quiet, state.lang = quiet, lang
     ctx.with_resource(use_lang(lang))  # for this call only (tests run many calls in one process)
     level = logging.DEBUG if verbose else (logging.WARNING if quiet else logging.INFO)
-    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
+    handler = _LogHandler(console=err, show_time=False, show_path=False, markup=False)
     handler.addFilter(_CleanLog())
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
@@ -262,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err.print("aborted")
+        err.print(both("cli.aborted"), markup=False, highlight=False)  # after the call's --lang: both languages
         sys.exit(1)
     except SystemExit:
         raise

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from yitu.errors import FontError, InputError, ProjectError
 from yitu.layers.grading import grade_enterprises, grade_zones
 from yitu.maps import fonts, static, style
+from yitu.words.maps import grade_label, map_text
 
 DPI = 90
 A4_PT = (595.28, 841.89)
@@ -83,7 +84,7 @@ def test_ungraded_enterprises_are_grey_not_dropped(risk_map, demo_project, demo_
     )
     n_none = int(graded["grade"].isna().sum())
     assert n_none > 0, "the demo is expected to hold ungraded enterprises"
-    assert f"{style.UNGRADED_LABEL}（{n_none}）" in _all_text(fig)
+    assert f"{grade_label(None)}（{n_none}）" in _all_text(fig)
     grey = _count(_map_pixels(png, fig), style.UNGRADED_COLOUR)
     # control: grade them all (blue) and their grey leaves the map (anti-aliased edges stay greyish)
     ent = demo_copy.read("enterprises")
@@ -94,7 +95,7 @@ def test_ungraded_enterprises_are_grey_not_dropped(risk_map, demo_project, demo_
     pixels2 = _map_pixels(png2, fig2)
     assert grey - _count(pixels2, style.UNGRADED_COLOUR) >= 4 * n_none
     assert _count(pixels2, style.GRADE_COLOURS[4]) > _count(_map_pixels(png, fig), style.GRADE_COLOURS[4])
-    assert f"{style.UNGRADED_LABEL}（{n_none}）" not in _all_text(fig2)
+    assert f"{grade_label(None)}（{n_none}）" not in _all_text(fig2)
 
 
 def test_chinese_text_draws_without_missing_glyphs(risk_map) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +119,7 @@ def test_legend_and_scale_bar(risk_map) -> None:  # type: ignore[no-untyped-def]
     legend = ax.get_legend()
     labels = [t.get_text() for t in legend.get_texts()]
     for g in (1, 2, 3, 4):
-        assert any(lbl.startswith(style.GRADE_LABELS[g]) for lbl in labels)
+        assert any(lbl.startswith(grade_label(g)) for lbl in labels)
     # the legend sits beside the map frame, not over it
     fig.canvas.draw()
     lb = legend.get_window_extent()
@@ -213,7 +214,7 @@ def test_coverage_map_draws_the_check_results(demo_copy, tmp_path) -> None:  # t
     fig = static.render(demo_copy, what="coverage")
     texts = _all_text(fig)
     for m in (5, 10, 15):
-        assert style.text("isochrone", m=str(m)) in texts
+        assert map_text("isochrone", m=str(m)) in texts
     assert "超时目标（3）" in texts and "园区未达标" in texts
     png = static.save_figure(fig, tmp_path / "coverage.png", dpi=DPI)
     pixels = _map_pixels(png, fig)
@@ -385,7 +386,7 @@ def test_emoji_in_a_name_is_one_log_line_not_a_warning_per_glyph(tmp_path, caplo
     with caplog.at_level("WARNING", logger="yitu.maps.static"):
         out = static.save_figure(fig, tmp_path / "e.png", dpi=40)
     assert out.exists()
-    assert any("drawn as boxes: 🚀" in r.getMessage() for r in caplog.records)
+    assert any("显示为方框：🚀" in r.getMessage() for r in caplog.records)  # Chinese unless --lang en
 
 
 def test_enterprise_map_with_an_empty_enterprises_layer_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         from yitu.errors import InputError
         from yitu.layers.project import Project
         from yitu.routing.siting import MODELS, run_siting
-        from yitu.words import tr
+        from yitu.words import msg, tr
         from yitu.words.numbers import fmt
         from yitu.words.status import status_text
 
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
 
                 run.files.update(write_images(prj, lang=lang))
             except Exception as exc:  # an image is a by-product: say so, keep the result
-                logging.getLogger(__name__).warning("siting image not written: %s", exc)
+                logging.getLogger(__name__).warning(msg("maps.log.siting_image", error=exc))
         from yitu.cli import say
 
         say(tr("siting.results"), ", ".join(str(f) for f in run.files.values()))

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from yitu.errors import ProjectError
-from yitu.words import get_lang, tr
+from yitu.words import get_lang, listed, msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ def _timeout(timeout: float | None) -> float:
     try:
         return float(raw) if raw else DEFAULT_LOCK_TIMEOUT_S
     except ValueError:
-        log.warning("%s=%r is not a number of seconds; using %s", LOCK_TIMEOUT_ENV, raw, DEFAULT_LOCK_TIMEOUT_S)
+        log.warning(msg("project.lock.bad_timeout", name=LOCK_TIMEOUT_ENV, value=repr(raw),
+                        default=DEFAULT_LOCK_TIMEOUT_S))
         return DEFAULT_LOCK_TIMEOUT_S
 
 
@@ -94,7 +95,7 @@ def _try_lock(fd: int) -> bool:
         return False
     except OSError as exc:  # e.g. a network share without locks: go on without one, say so
         if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
-            log.warning("cannot lock %s (%s): two commands at once could lose a layer", fd, exc)
+            log.warning(msg("project.lock.cannot_lock", path=fd, error=exc))
             return True
         raise
     return True
@@ -152,7 +153,7 @@ def gpkg_lock(target: str | Path, *, timeout: float | None = None) -> Iterator[N
     try:
         if not _try_lock(fd):
             wait = _timeout(timeout)
-            log.info(tr("project.lock.waiting", path=t, pid=_holder(fd)))
+            log.info(msg("project.lock.waiting", path=t, pid=_holder(fd)))
             deadline = time.monotonic() + wait
             while not _try_lock(fd):
                 if time.monotonic() >= deadline:
@@ -247,7 +248,7 @@ def clean_leftovers(target: str | Path) -> list[Path]:
             os.unlink(path)
             removed.append(Path(path))
     if removed:
-        log.info(tr("project.leftovers", names=", ".join(p.name for p in removed)))
+        log.info(msg("project.leftovers", names=listed([p.name for p in removed])))
     return removed
 
 

@@ -31,6 +31,7 @@ import shapely
 from yitu.errors import InputError
 from yitu.gis.crs import wgs84_to_gcj02
 from yitu.gis.io import atomic_path, write_gpkg
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -579,7 +580,7 @@ def generate_demo(out_dir: str | Path, *, seed: int = DEMO_SEED) -> DemoInputs:
     with atomic_path(inputs.files["hazards"]) as tmp:
         _hazards(rng, ent).to_csv(tmp, index=False, encoding="utf-8-sig")
     _extra_inputs(inputs, seed=seed)
-    log.info("demo inputs written to %s (%d road nodes, %d ways)", out, len(roads.nodes), len(roads.ways))
+    log.info(msg("project.log.demo", path=out, nodes=len(roads.nodes), ways=len(roads.ways)))
     return inputs
 
 

@@ -35,7 +35,7 @@ from yitu.errors import InputError
 from yitu.gis.crs import WGS84, metric_crs
 from yitu.layers.distances_classes import CLASSES, derive_classes
 from yitu.settings import SafetyDistanceSettings
-from yitu.words import tr
+from yitu.words import msg, tr
 from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
@@ -379,8 +379,8 @@ def check_distances(
         used = used.drop(columns=["_status"]).to_crs(WGS84)
     out_classes = pd.concat([tg[["id", "name"]].reset_index(drop=True) if {"id", "name"} <= set(tg.columns)
                              else pd.DataFrame(index=tg.index), classes.reset_index(drop=True)], axis=1)
-    log.info("distances: %d targets, %d installations, %d contours: %d violation(s), %d unknown",
-             len(tg), len(it), len(c_geom), len(violations), len(unknowns))
+    log.info(msg("distances.log.summary", targets=len(tg), installations=len(it), contours=len(c_geom),
+                 violations=len(violations), unknown=len(unknowns)))
     return DistanceCheck(violations, unknowns, out_classes, summary, crs, used_contours=used)
 
 

@@ -9,6 +9,7 @@ import pyogrio
 
 from yitu.layers.project import Project
 from yitu.layers.schema import GRADE_COLOUR_NAMES, SCHEMAS
+from yitu.words import msg
 
 __all__ = ["summarize"]
 
@@ -53,7 +54,7 @@ def _grade_counts(project: Project) -> dict[str, str]:
         if layer is None or not len(layer):
             continue
         if name in errors:  # show what the file states, say why
-            log.warning("%s: grades shown as stated in the data, not derived (%s)", name, errors[name])
+            log.warning(msg("layers.log.grades_as_stated", layer=name, error=errors[name]))
             grade, derived = pd.to_numeric(layer["risk_grade"], errors="coerce").astype("Int64"), 0
         else:
             g = graded[name]

@@ -25,7 +25,7 @@ from yitu.gis.io import ROW, read_any
 from yitu.layers.normalize import UNCLEAN, blank, canon, clean_text, coerce, coordinate_text, header_map
 from yitu.layers.schema import LAT_ALIASES, LON_ALIASES, PROTECTION_CLASS_BY_TYPE, LayerSchema, schema
 from yitu.settings import Settings, default_settings
-from yitu.words import tr
+from yitu.words import listed, msg, tr
 from yitu.words.status import status_text
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,10 @@ def _clean(raw: pd.DataFrame, src: str, warnings: list[str]) -> tuple[pd.DataFra
             row = int(raw.at[idx, ROW])
             items.append((src, row, str(c), new, what))
             n_cells += 1
-            (log.debug if n_cells <= _MAX_LISTED else log.info)("%s: row %d %s: removed %s", src, row, c, what)
+            if n_cells <= _MAX_LISTED:
+                log.debug("%s: row %d %s: removed %s", src, row, c, what)
+            else:  # past the listed ones: a log line each (lazy: nothing is formatted when INFO is off)
+                log.info(msg("load.log.cleaned", src=src, row=row, field=c, what=what))
             if n_cells <= _MAX_LISTED:
                 warnings.append(tr("load.warn.cleaned", src=src, row=row, field=c, what=what))
         raw[c] = col
@@ -364,7 +367,7 @@ def load(
                                  hint=_sheet_hint(raw)))
     ignored = [c for c in data_cols if c not in mapping and c not in (lon_col, lat_col)]
     if ignored:
-        log.info("%s: columns not in the %s schema, not loaded: %s", src, layer, ", ".join(ignored))
+        log.info(msg("load.log.ignored_columns", src=src, layer=layer, columns=listed(ignored)))
     back = {v: k for k, v in mapping.items()}
     fids = raw.attrs.get("feature_ids")
     if "id" not in back and "id" in sch.names and fids is not None and len(fids) == n_input:
@@ -398,7 +401,7 @@ def load(
             warnings.append(tr(key, src=src, row=int(rows[k]), field=col, value=text[k], **vals))
         n_notes = len(values.attrs.get("notes", {}))
         if n_notes > _MAX_LISTED:
-            log.info("%s: %s: %d more values read with a multiplier or as Excel dates", src, col, n_notes - _MAX_LISTED)
+            log.info(msg("load.log.more_notes", src=src, field=col, n=n_notes - _MAX_LISTED))
         values.attrs = {}
         out[f.name] = values
 
@@ -550,7 +553,8 @@ def load(
             warnings.append(tr("load.warn.no_turnout", src=src, n=int(no_turnout.sum())))
     gdf = gpd.GeoDataFrame(frame, geometry=list(geometry[keep]), crs=crs_out).reset_index(drop=True)
     rejected = rej.frame()
-    log.info("%s: %s loaded %d of %d rows, %d rejected", src, layer, len(gdf), n_input, rejected["row"].nunique())
+    log.info(msg("load.log.loaded", src=src, layer=layer, loaded=len(gdf), rows=n_input,
+                 rejected=rejected["row"].nunique()))
     for w in warnings:
         log.debug(w)
     return LoadResult(gdf, rejected, warnings, ignored, src, n_input, cleaned)

@@ -31,6 +31,7 @@ from yitu.gis.gpkgsafe import backup_path, check_gpkg, clean_if_idle, damaged_er
 from yitu.gis.io import atomic_path, csv_safe_cell, list_layers, read_gpkg_layer, write_csv, write_gpkg
 from yitu.layers.schema import SCHEMAS
 from yitu.settings import Settings, load_settings
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ class Project:
             check_gpkg(p / GPKG)
         if not (p / GPKG).exists() or META_LAYER not in _layers_of(p / GPKG):
             write_gpkg(p / GPKG, {META_LAYER: meta}, backup=True)
-        log.info("project created in %s", p)
+        log.info(msg("project.log.created", path=p))
         return cls(p, load_settings(toml))
 
     @classmethod

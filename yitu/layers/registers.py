@@ -55,7 +55,7 @@ from yitu.layers.stats import (
     staleness_summary,
 )
 from yitu.settings import Settings
-from yitu.words import tr
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -437,7 +437,7 @@ def write_workbook(
     }
     if chart_from is None and chart_png is None:  # the lists: streamed (100,000 rows in seconds)
         target = write_xlsx_stream(sheets, path, title=title or Path(path).stem, **options)
-        log.info("wrote %s", target)
+        log.info(msg("files.log.wrote", path=target))
         return target
     wb = write_only_workbook(sheets, **options)
     by_name = dict(zip(sheets, wb.worksheets))
@@ -459,7 +459,7 @@ def write_workbook(
     wb.properties.creator = "yitu"
     target = Path(path)
     save_workbook(wb, target)
-    log.info("wrote %s", target)
+    log.info(msg("files.log.wrote", path=target))
     return target
 
 
@@ -511,6 +511,6 @@ def write_lists(
     )
     n_none = int(ent["grade"].isna().sum())
     if n_none:
-        log.info("%s", tr("cli.lists.ungraded", n=n_none))
+        log.info(msg("cli.lists.ungraded", n=n_none))
     return written
 

@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 
 from yitu.maps import style
-from yitu.words import has, tr
+from yitu.words import has, msg, tr
 
 if TYPE_CHECKING:
     from yitu.layers.project import Project
@@ -116,8 +116,8 @@ def read_geography(path: str | Path) -> Geography:
     except RuntimeError as exc:
         raise InputError(f"{path}: not a readable OSM file ({exc})") from None
     geo = Geography(**{k: _gdf(*v) for k, v in rows.items()})
-    log.info("base geography of %s: %d water areas, %d waterways, %d bridges, %d boundaries, %d places",
-             Path(path).name, len(geo.water), len(geo.waterways), len(geo.bridges), len(geo.boundaries), len(geo.places))
+    log.info(msg("maps.log.basemap", file=Path(path).name, water=len(geo.water), waterways=len(geo.waterways),
+                 bridges=len(geo.bridges), boundaries=len(geo.boundaries), places=len(geo.places)))
     return geo
 
 
@@ -125,7 +125,7 @@ def _office_layer(project: Project, name: str) -> gpd.GeoDataFrame | None:
     try:
         gdf = project.read_optional(name)
     except Exception:  # noqa: BLE001 - a layer the office made by hand that we cannot read: OSM instead
-        log.warning("layer %s could not be read; using the OSM geography instead", name)
+        log.warning(msg("maps.log.layer_unreadable", layer=name))
         return None
     if gdf is None or not isinstance(gdf, gpd.GeoDataFrame) or not len(gdf):
         return None
@@ -143,7 +143,7 @@ def project_geography(project: Project) -> Geography | None:
 
         rec = network_source(project)
     except Exception as exc:  # noqa: BLE001 - a broken record must not stop the map
-        log.warning("network record unreadable (%s): no base geography from OSM", exc)
+        log.warning(msg("maps.log.record_unreadable", error=exc))
         rec = None
     if rec and rec.get("kind") == "osm" and rec.get("path"):
         p = Path(rec["path"])
@@ -152,7 +152,7 @@ def project_geography(project: Project) -> Geography | None:
             try:
                 geo = read_geography(p)
             except Exception as exc:  # noqa: BLE001
-                log.warning("%s: base geography not read (%s)", p, exc)
+                log.warning(msg("maps.log.basemap_unread", path=p, error=exc))
     empty = _gdf([], [])
     office = {k: _office_layer(project, f"base_{k}") for k in ("water", "boundaries", "places")}
     if geo is None and not any(v is not None for v in office.values()):

@@ -18,16 +18,13 @@ from yitu.errors import InputError
 from yitu.gis.io import atomic_path
 from yitu.layers.stats import GRADE_COLUMNS, TOTAL
 from yitu.maps import style
+from yitu.words import LANGS, has, msg, tr
+from yitu.words.maps import grade_label
 
 log = logging.getLogger(__name__)
 
 __all__ = ["grade_bar_chart", "write_grade_chart"]
 
-_TITLES = {
-    "zh": ("各{by}企业安全风险等级分布", "企业数（家）", "{by}"),
-    "en": ("Enterprises by risk grade and {by}", "Enterprises", "{by}"),
-}
-_BY_EN = {"乡镇街道": "town", "行业": "industry", "园区": "park"}
 
 
 def _table(stats: Mapping[str, pd.DataFrame] | pd.DataFrame, by: str) -> pd.DataFrame:
@@ -77,7 +74,7 @@ def grade_bar_chart(
     """
     from yitu.maps.fonts import use_cjk_font
 
-    if lang not in _TITLES:
+    if lang not in LANGS:
         raise InputError(f"--lang {lang!r}: use zh or en")
     table = _table(stats, by)
     cat_name = str(table.columns[0])
@@ -86,9 +83,8 @@ def grade_bar_chart(
     cats = table.iloc[:, 0].astype(str).tolist()
     grades = (1, 2, 3, 4, None)  # the order of GRADE_COLUMNS; None = 未定级
     colours = [style.grade_colour(g) for g in grades]
-    labels = list(GRADE_COLUMNS) if lang == "zh" else [style.grade_label(g, lang="en") for g in grades]
-    title_t, xlabel, ylabel_t = _TITLES[lang]
-    by_text = cat_name if lang == "zh" else _BY_EN.get(cat_name, cat_name)
+    labels = list(GRADE_COLUMNS) if lang == "zh" else [grade_label(g, lang="en") for g in grades]
+    by_text = tr(f"maps.chart.by.{cat_name}", lang=lang) if has(f"maps.chart.by.{cat_name}") else cat_name
     with use_cjk_font(font):
         fig = Figure(figsize=(8.0, max(3.0, 0.45 * len(cats) + 1.8)), dpi=100, layout="constrained")
         ax = fig.add_subplot()
@@ -102,9 +98,9 @@ def grade_bar_chart(
             left += vals
         for y, total in enumerate(left):
             ax.text(total, y, f" {int(total)}", va="center", ha="left", fontsize=8)
-        ax.set_title(title_t.format(by=by_text))
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel_t.format(by=by_text))
+        ax.set_title(tr("maps.chart.title", lang=lang, by=by_text))
+        ax.set_xlabel(tr("maps.chart.xlabel", lang=lang))
+        ax.set_ylabel(by_text)
         ax.set_xlim(0, max(left.max() if len(left) else 1.0, 1.0) * 1.12)
         ax.spines[["top", "right"]].set_visible(False)
         fig.legend(ncols=5, loc="outside lower center", frameon=False, fontsize=9)
@@ -128,5 +124,5 @@ def write_grade_chart(
     fig = grade_bar_chart(stats, by=by, lang=lang, font=font)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi)
-    log.info("wrote %s", target)
+    log.info(msg("files.log.wrote", path=target))
     return target

@@ -31,6 +31,7 @@ from yitu.maps.fonts import cjk_rc
 from yitu.maps.overlays.shelters import FLAGGED_COLOUR, UNPLACED_COLOUR, route_colour
 from yitu.maps.static import add_legend, add_north_arrow, add_notes, add_scalebar, map_axes, map_font, save_figure
 from yitu.words import tr, use_lang
+from yitu.words.maps import enum_name
 from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ def _draw(ax: Any, project: Any, crs: Any, blocks: gpd.GeoDataFrame, routes: gpd
                        linewidths=0.8 * scale, zorder=8)
             handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=9, markerfacecolor=colour,
                                   markeredgecolor="black",
-                                  label=tr("evac.shelter", lang=lang, cls=style.enum_name(cls, lang=lang))))
+                                  label=tr("evac.shelter", lang=lang, cls=enum_name(cls, lang=lang))))
         fl = sh[sh["flags"].fillna("") != ""]
         if len(fl):
             ax.scatter(fl.geometry.x, fl.geometry.y, marker="s", s=(9 * scale) ** 2, c="white", edgecolors=FLAGGED_COLOUR,
@@ -194,7 +195,7 @@ def _draw(ax: Any, project: Any, crs: Any, blocks: gpd.GeoDataFrame, routes: gpd
                                   markeredgecolor=FLAGGED_COLOUR, markeredgewidth=2, label=tr("evac.flagged", lang=lang)))
         for _, r in sh.iterrows():
             text = tr("evac.shelter_label", lang=lang, name=str(r["name"]),
-                      cls=style.enum_name(str(r["shelter_class"]), lang=lang), cap=fmt(r["capacity"], "people", lang=lang))
+                      cls=enum_name(str(r["shelter_class"]), lang=lang), cap=fmt(r["capacity"], "people", lang=lang))
             ax.annotate(text, (r.geometry.x, r.geometry.y), xytext=(8 * scale, 6 * scale), textcoords="offset points",
                         fontproperties=prop, zorder=12, path_effects=halo, annotation_clip=True)
     # blocks (assembly points) and people not placed

@@ -30,8 +30,8 @@ from yitu.layers.schema import (
     VEHICLE_FIELDS,
 )
 from yitu.maps import style
-from yitu.words import tr
-from yitu.words.maps import LAYER_LABELS, POPUP_WORDS
+from yitu.words import listed, msg, tr
+from yitu.words.maps import LAYER_LABELS, POPUP_WORDS, enum_name, grade_label, layer_label, map_text
 
 if TYPE_CHECKING:
     from yitu.layers.project import Project
@@ -89,7 +89,7 @@ def _label(key: str, lang: str) -> str:
     if key not in _LABELS:  # an overlay of yitu/maps/overlays: its name from the words catalogue (map.layer.KEY)
         from yitu.words import has
 
-        return tr(f"map.layer.{key}", lang=lang) if has(f"map.layer.{key}") else style.layer_label(key, lang=lang)
+        return tr(f"map.layer.{key}", lang=lang) if has(f"map.layer.{key}") else layer_label(key, lang=lang)
     return tr(f"maps.layer.{key}", lang=lang)
 
 
@@ -192,7 +192,7 @@ def _usable(gdf: gpd.GeoDataFrame | None, name: str) -> gpd.GeoDataFrame | None:
         bad = np.unique(idx[~np.isfinite(coords).all(axis=1)])
         ok[np.flatnonzero(ok)[bad]] = False
     if not ok.all():
-        log.warning("%s: %d row(s) without geometry are not drawn", name, int((~ok).sum()))
+        log.warning(msg("maps.log.no_geometry", layer=name, n=int((~ok).sum())))
     out = gdf.loc[ok].copy()
     return out if len(out) else None
 
@@ -200,8 +200,7 @@ def _usable(gdf: gpd.GeoDataFrame | None, name: str) -> gpd.GeoDataFrame | None:
 def _require(gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str]) -> bool:
     missing = [c for c in cols if c not in gdf.columns]
     if missing:
-        log.warning("layer %s lacks field(s) %s and is not drawn; rerun `yitu check DIR` to rebuild it",
-                    name, ", ".join(missing))
+        log.warning(msg("maps.log.missing_fields", layer=name, fields=listed(missing)))
         return False
     return True
 
@@ -239,8 +238,8 @@ def _grades(project: Project, settings: Settings) -> tuple[gpd.GeoDataFrame | No
 
 
 def _grade_text(grades: pd.Series, lang: str) -> pd.Series:
-    names = {g: style.grade_label(g, lang=lang) for g in (1, 2, 3, 4)}
-    none = style.grade_label(None, lang=lang)
+    names = {g: grade_label(g, lang=lang) for g in (1, 2, 3, 4)}
+    none = grade_label(None, lang=lang)
     g = pd.to_numeric(grades, errors="coerce")
     return g.map(names).fillna(none).astype(object)
 
@@ -251,15 +250,13 @@ def _grade_colour(grades: pd.Series) -> np.ndarray:
 
 
 def _grade_legend(lang: str) -> list[tuple[str, str, str]]:
-    out = [(style.grade_label(g, lang=lang), GRADE_COLOURS[g], "dot") for g in (1, 2, 3, 4)]
-    out.append((style.grade_label(None, lang=lang), UNGRADED_COLOUR, "dot"))
+    out = [(grade_label(g, lang=lang), GRADE_COLOURS[g], "dot") for g in (1, 2, 3, 4)]
+    out.append((grade_label(None, lang=lang), UNGRADED_COLOUR, "dot"))
     return out
 
 
 def _mh_text(level: pd.Series, lang: str) -> pd.Series:
-    zh = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-    en = {1: "Level I", 2: "Level II", 3: "Level III", 4: "Level IV"}
-    names = zh if lang == "zh" else en
+    names = {g: tr(f"maps.mh.{g}", lang=lang) for g in (1, 2, 3, 4)}
     lv = pd.to_numeric(level, errors="coerce")
     return lv.map(names).where(lv.isna() | lv.isin(list(names)), _w("mh_none", lang)).fillna("").astype(object)
 
@@ -385,10 +382,10 @@ def _stations(st: gpd.GeoDataFrame, lang: str) -> MapLayer:
     fields = ["id", "station_type", "town", "turnout_min", "personnel", "_vehicles", "foam_t", "water_t", "phone",
               "updated_at"]
     present = [t for t in style.STATION_COLOURS if t in set(kinds.astype(str))]
-    legend = [(style.enum_name(t, lang=lang), style.STATION_COLOURS[t], "triangle") for t in present]
+    legend = [(enum_name(t, lang=lang), style.STATION_COLOURS[t], "triangle") for t in present]
     if set(kinds.astype(str)) - set(style.STATION_COLOURS):
         legend.append((_label("stations", lang), style.STATION_DEFAULT, "triangle"))
-    kind_txt = kinds.map(lambda t: style.enum_name(t, lang=lang)).astype(object)
+    kind_txt = kinds.map(lambda t: enum_name(t, lang=lang)).astype(object)
     layer = _points("stations", show, lang, fields, kinds, tip_extra=_fmt(kind_txt, lang), legend=legend)
     layer.fields = [(f, _w("vehicles", lang) if f == "_vehicles" else lab) for f, lab in layer.fields or []]
     return layer
@@ -397,9 +394,9 @@ def _stations(st: gpd.GeoDataFrame, lang: str) -> MapLayer:
 def _shelters(sh: gpd.GeoDataFrame, lang: str) -> MapLayer:
     cls = sh.get("shelter_class", pd.Series("", index=sh.index)).astype(object).fillna("")
     cap = pd.to_numeric(sh.get("capacity", pd.Series(np.nan, index=sh.index)), errors="coerce")
-    extra = (style.text("capacity", lang=lang) + " " + _fmt(cap, lang)).where(cap.notna(), "")
+    extra = (map_text("capacity", lang=lang) + " " + _fmt(cap, lang)).where(cap.notna(), "")
     present = [c for c in style.SHELTER_COLOURS if c in set(cls.astype(str))]
-    legend = [(f"{c}避难场所" if lang == "zh" else f"Shelter ({style.enum_name(c, lang=lang)})",
+    legend = [(tr("maps.legend.shelter_class", lang=lang, cls=enum_name(c, lang=lang)),
                style.SHELTER_COLOURS[c], "pentagon") for c in present]
     return _points("shelters", sh, lang,
                    ["id", "shelter_class", "town", "area_m2", "effective_area_m2", "capacity", "facilities", "updated_at"],
@@ -413,7 +410,7 @@ def _targets(tg: gpd.GeoDataFrame, lang: str) -> MapLayer:
     pcls = pcls.where(pcls.notna() & (pcls.astype(str) != ""), ttype.map(lambda t: PROTECTION_CLASS_BY_TYPE.get(str(t), "一般")))
     tg["protection_class"] = pcls
     present = [c for c in style.TARGET_COLOURS if c in set(pcls.astype(str))]
-    legend = [(f"防护目标({c})" if lang == "zh" else f"Protected target ({style.enum_name(c, lang=lang)})",
+    legend = [(tr("maps.legend.target_class", lang=lang, cls=enum_name(c, lang=lang)),
                style.TARGET_COLOURS[c], "square") for c in present]
     return _points("targets", tg, lang, ["id", "target_type", "protection_class", "population", "town", "updated_at"],
                    pcls, tip_extra=_fmt(ttype, lang), legend=legend or None)
@@ -461,18 +458,18 @@ def _isochrones(iso: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
         return None
     sel = iso.loc[iso["station_id"].astype(str) == "ALL"].copy()
     if sel.empty:
-        log.warning("result_isochrones has no station_id 'ALL' rows (the union of all stations); not drawn")
+        log.warning(msg("maps.log.no_all_isochrones"))
         return None
     band = pd.to_numeric(sel["band_min"], errors="coerce")
     bands = sorted(band.dropna().unique())
     colours = {b: style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)] for i, b in enumerate(bands)}
-    txt = band.map(lambda b: style.text("isochrone", lang=lang, m=f"{b:g}") if pd.notna(b) else "").astype(object)
+    txt = band.map(lambda b: map_text("isochrone", lang=lang, m=f"{b:g}") if pd.notna(b) else "").astype(object)
     sel["_band"] = txt
     sel = sel.iloc[np.argsort(-band.fillna(0).to_numpy(), kind="stable")]  # far bands first, near bands on top
     colour = band.loc[sel.index].map(colours).fillna("#BDBDBD").to_numpy(dtype=object)
     return _areas("isochrones", sel, lang, [("_band", _w("band", lang))], colour=colour, fill_opacity=0.35,
                   weight=0.5, name_col="_band", tooltip=_fmt(sel["_band"], lang),
-                  legend=[(style.text("isochrone", lang=lang, m=f"{b:g}"), colours[b], "area") for b in bands])
+                  legend=[(map_text("isochrone", lang=lang, m=f"{b:g}"), colours[b], "area") for b in bands])
 
 
 def _responsibility(resp: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
@@ -493,7 +490,7 @@ def _park_check(pc: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
         return None
     show = pc.copy()
     ok = show["verdict"].astype(str).str.upper() == "PASS"
-    show["_verdict"] = np.where(ok, style.text("pass", lang=lang), style.text("fail", lang=lang))
+    show["_verdict"] = np.where(ok, map_text("pass", lang=lang), map_text("fail", lang=lang))
     if "covered_share" in show.columns:
         share = pd.to_numeric(show["covered_share"], errors="coerce")
         show["_share"] = share.map(lambda v: f"{100 * v:.0f}%" if pd.notna(v) else "")
@@ -506,8 +503,8 @@ def _park_check(pc: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
     name = _name(show, lang, name_col)
     return _areas("park_check", show, lang, fields, colour=colour, fill_opacity=0.08, weight=4.0, name_col=name_col,
                   tooltip=_joined(name, _fmt(show["_verdict"], lang)),
-                  legend=[(style.text("pass", lang=lang), _PASS_COLOUR, "line"),
-                          (style.text("fail", lang=lang), _FAIL_COLOUR, "line")])
+                  legend=[(map_text("pass", lang=lang), _PASS_COLOUR, "line"),
+                          (map_text("fail", lang=lang), _FAIL_COLOUR, "line")])
 
 
 def _fail_status(status: pd.Series, miss: pd.Series, lang: str) -> pd.Series:
@@ -540,7 +537,7 @@ def _park_fail(pt: gpd.GeoDataFrame, lang: str) -> MapLayer | None:
     fail["_kind"] = kind.map(lambda k: _w(f"kind_{k}", lang) if f"kind_{k}" in _WORDS else k)
     late = miss.map(lambda m: _w("late", lang, m=f"{m:.1f}") if pd.notna(m) else "").astype(object)
     late = late.where(late != "", fail["_status"].astype(object))
-    fields = [("target_id", "编号" if lang == "zh" else "ID"), ("_kind", _w("kind", lang)),
+    fields = [("target_id", _w("target_id", lang)), ("_kind", _w("kind", lang)),
               ("park_id", _w("park_id", lang)), ("arrival_min", _w("arrival_min", lang)),
               ("miss_min", _w("miss_min", lang)), ("nearest_station_id", _w("nearest_station_id", lang)),
               ("_status", _w("status", lang))]

@@ -39,7 +39,8 @@ from yitu.gis.crs import from_wgs84
 from yitu.maps import style
 from yitu.maps.html_layers import LAYER_ORDER, STYLE_PREFIX, MapLayer, _fmt, _grade_legend, _label, _w, esc, map_layers
 from yitu.maps.tiles import TileSource, resolve_tiles
-from yitu.words import tr
+from yitu.words import listed, msg, named, tr
+from yitu.words.maps import map_text
 
 if TYPE_CHECKING:
     from yitu.layers.project import Project
@@ -366,7 +367,7 @@ _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def _legend_html(layers: list[MapLayer], lang: str, notes: list[str]) -> str:
     """The legend: a collapsible box of collapsible groups (risk grade first, always open)."""
     by_key = {ly.key: ly for ly in layers}
-    parts = [f'<details open class="yitu-legend" id="yitu-legend"><summary>{esc(style.text("legend", lang=lang))}</summary>']
+    parts = [f'<details open class="yitu-legend" id="yitu-legend"><summary>{esc(map_text("legend", lang=lang))}</summary>']
     rows = [f'<div class="row">{_swatch(colour, "circle")}{esc(label)}</div>' for label, colour, _ in _grade_legend(lang)]
     grade = "".join(rows)
     if "enterprises" in by_key:
@@ -491,7 +492,7 @@ def risk_map(
     counts = {k: v for k, v in data["expected"].items() if not k.startswith("base_")}
 
     name = settings.project.name
-    title = title or f"{name} {style.text('risk_map_title', lang=lang)}"
+    title = title or f"{name} {map_text('risk_map_title', lang=lang)}"
     ent = next((ly.gdf for ly in layers if ly.key == "enterprises"), None)
     sub = ""
     if ent is not None:
@@ -523,7 +524,8 @@ def risk_map(
     m.yitu_tiles = src  # type: ignore[attr-defined]
     m.yitu_json = text  # type: ignore[attr-defined]
     m.yitu_layers = [ly.key for ly in layers]  # type: ignore[attr-defined]
-    log.info("risk map: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
+    drawn = [msg("maps.log.count", what=named(("maps.layer", "map.layer"), k), n=v) for k, v in counts.items()]
+    log.info(msg("maps.log.risk_map", counts=listed(drawn, limit=50)))
     return m
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from yitu.errors import InputError, MissingDependencyError
 from yitu.gis.io import atomic_path
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,8 @@ def save_html(m: Any, path: str | Path, *, offline: bool = True) -> Path:
     p = Path(path)
     with atomic_path(p) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    log.info("wrote %s (%.0f KB%s)", p, p.stat().st_size / 1024, ", offline" if offline else ", CDN links")
+    log.info(msg("files.log.wrote_size", path=p, kb=f"{p.stat().st_size / 1024:.0f}",
+                 how=msg("files.log.offline" if offline else "files.log.cdn")))
     return p
 
 

@@ -26,6 +26,8 @@ from xml.sax.saxutils import quoteattr
 
 from yitu.layers.schema import GRADE_COLOURS, SCHEMAS, UNGRADED_COLOUR
 from yitu.maps import style
+from yitu.words import listed, msg
+from yitu.words.maps import grade_label, layer_label
 
 if TYPE_CHECKING:
     from yitu.layers.project import Project
@@ -114,8 +116,8 @@ def _aliases(layer: str, columns: Iterable[str]) -> str:
 
 
 def _grade_cats(size_mm: float = 3.2) -> list[tuple[str, str, str]]:
-    cats = [(str(g), style.grade_label(g), _marker("circle", GRADE_COLOURS[g], size_mm, "#202020")) for g in (1, 2, 3, 4)]
-    cats.append(("", style.grade_label(None), _marker("circle", UNGRADED_COLOUR, size_mm * 0.8, "#202020")))
+    cats = [(str(g), grade_label(g), _marker("circle", GRADE_COLOURS[g], size_mm, "#202020")) for g in (1, 2, 3, 4)]
+    cats.append(("", grade_label(None), _marker("circle", UNGRADED_COLOUR, size_mm * 0.8, "#202020")))
     return cats
 
 
@@ -129,8 +131,8 @@ def layer_qml(layer: str, columns: Iterable[str] = ()) -> str | None:
         lab = _labels("name", 7.5, 25000)
     elif layer == "risk_zones":
         attr = "risk_grade" if "risk_grade" in cols else "grade"
-        cats = [(str(g), style.grade_label(g), _fill(GRADE_COLOURS[g], 150, "#303030")) for g in (1, 2, 3, 4)]
-        cats.append(("", style.grade_label(None), _fill(UNGRADED_COLOUR, 120, "#303030")))
+        cats = [(str(g), grade_label(g), _fill(GRADE_COLOURS[g], 150, "#303030")) for g in (1, 2, 3, 4)]
+        cats.append(("", grade_label(None), _fill(UNGRADED_COLOUR, 120, "#303030")))
         r = _categorized(attr, cats)
         geom = 2
     elif layer == "stations":
@@ -144,7 +146,7 @@ def layer_qml(layer: str, columns: Iterable[str] = ()) -> str | None:
         sym = style.symbol(layer)
         cats = [(k, (f"{k}避难场所" if layer == "shelters" else f"防护目标({k})"), _marker(sym.shape, c, sym.size / 2.0))
                 for k, c in table.items()]
-        cats.append(("", style.layer_label(layer), _marker(sym.shape, sym.fill, sym.size / 2.0)))
+        cats.append(("", layer_label(layer), _marker(sym.shape, sym.fill, sym.size / 2.0)))
         r = _categorized(attr, cats)
         lab = _labels("name", 7.0, 25000)
     elif layer in ("water_sources", "depots"):
@@ -210,7 +212,7 @@ def write_layer_styles(path: str | Path) -> list[str]:
                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     finally:
         con.close()
-    log.info("QGIS styles written for %s", ", ".join(r[2] for r in rows))
+    log.info(msg("maps.log.qgis_written", layers=listed([r[2] for r in rows])))
     return [r[2] for r in rows]
 
 
@@ -219,7 +221,7 @@ def style_project(project: Project) -> list[str]:
     try:
         return write_layer_styles(project.path / "project.gpkg")
     except (sqlite3.Error, OSError) as exc:
-        log.warning("QGIS styles not written to %s: %s", project.path / "project.gpkg", exc)
+        log.warning(msg("maps.log.qgis_failed", path=project.path / "project.gpkg", error=exc))
         return []
 
 

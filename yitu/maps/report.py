@@ -28,6 +28,7 @@ import pandas as pd
 
 from yitu import __version__
 from yitu.errors import InputError
+from yitu.words import listed, msg, named
 
 log = logging.getLogger(__name__)
 
@@ -245,8 +246,7 @@ def report_content(project: Any, *, drill: Any = None, gaps_result: dict[str, pd
         changed = _changed_since(project, "result_park_check",
                                  ("stations", "parks", "enterprises", "risk_zones", "targets"))
         if changed:
-            log.warning("report: %s changed after the last `yitu check`; the park results may be out of date "
-                        "(re-run `yitu check %s`)", ", ".join(changed), project.path)
+            log.warning(msg("maps.log.report_stale", layers=listed(changed), path=project.path))
             park_note += (f"注意：{'、'.join(changed)} 图层在上次园区救援圈核查之后已修改，以下核查结果可能已过期；"
                           "请重新核查。")
     else:
@@ -373,5 +373,6 @@ def readiness_report(
         tmp.write_text(render_html(content), encoding="utf-8")
     docx_path = out / "report.docx"
     _docx(content, docx_path, unit=project.settings.project.name)
-    log.info("readiness report: %s, %s (verdict %s)", html_path, docx_path, content.verdict)
+    log.info(msg("maps.log.report", html=html_path, docx=docx_path,
+                 verdict=named("status", str(content.verdict).lower())))
     return {"html": html_path, "docx": docx_path, "verdict": content.verdict}

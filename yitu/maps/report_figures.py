@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from yitu.maps import style
+from yitu.words import msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,12 @@ def timeline_figure(result: Any, *, font: str | Path | None = None, lang: str = 
                     color=colour, zorder=5, linestyle="none")
             k = stack.setdefault((id(ax), float(r["by_min"])), 0)
             stack[(id(ax), float(r["by_min"]))] = k + 1
-            ax.annotate(str(r["label"]) + ("" if ok else "（不满足）"), (float(r["by_min"]), float(r["required"])),
+            ax.annotate(str(r["label"]) + ("" if ok else tr("maps.drill.not_met", lang=lang)), (float(r["by_min"]), float(r["required"])),
                         textcoords="offset points", xytext=(6, 4 + 11 * k), fontsize=7.5, color=colour)
-        top.set_ylabel("累计车辆（辆）" if lang == "zh" else "vehicles on site")
-        bottom.set_ylabel("泡沫液（吨）" if lang == "zh" else "foam (t)")
-        right.set_ylabel("人员（人）" if lang == "zh" else "crew")
-        bottom.set_xlabel("接警后分钟" if lang == "zh" else "minutes after the alarm")
+        top.set_ylabel(tr("maps.drill.vehicles", lang=lang))
+        bottom.set_ylabel(tr("maps.drill.foam", lang=lang))
+        right.set_ylabel(tr("maps.drill.crew", lang=lang))
+        bottom.set_xlabel(tr("maps.drill.minutes", lang=lang))
         bottom.set_xlim(0, horizon)
         top.legend(loc="upper left", fontsize=7.5, ncol=2)
         h1, l1 = bottom.get_legend_handles_labels()
@@ -107,10 +108,12 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
     pad = max(500.0, 0.05 * max(bx[2] - bx[0], bx[3] - bx[1]))
     bbox_m = gpd.GeoSeries.from_xy([bx[0] - pad, bx[2] + pad], [bx[1] - pad, bx[3] + pad], crs=crs).to_crs(4326)
     bounds_ll = (bbox_m.x.min(), bbox_m.y.min(), bbox_m.x.max(), bbox_m.y.max())
-    title = f"演练路线图 · {result.site.name}" if lang == "zh" else f"Drill routes · {result.site.name}"
+    title = tr("maps.drill.title", lang=lang, site=result.site.name)
     from yitu.words.common import hazard_text
 
-    sub = f"灾情类型 {hazard_text(result.hazard, lang='zh')}" + (f" · 封闭 {'、'.join(result.closed_what)}" if result.closed_what else "")
+    sub = tr("maps.drill.hazard", lang=lang, hazard=hazard_text(result.hazard, lang=lang))
+    if result.closed_what:
+        sub += tr("maps.drill.closed", lang=lang, what=("、" if lang == "zh" else ", ").join(result.closed_what))
     fig, ax = static.map_axes(bounds_ll, project=project, paper=paper, title=title, subtitle=sub, lang=lang, font=font)
     handles: list[Any] = []
     from yitu.maps.static_draw import _draw_base
@@ -120,10 +123,10 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
     if roads is not None and len(roads):
         r = roads.cx[bounds_ll[0]:bounds_ll[2], bounds_ll[1]:bounds_ll[3]].to_crs(crs)
         r.plot(ax=ax, color="#BDBDBD", linewidth=0.5, zorder=2)
-        handles.append(Line2D([], [], color="#BDBDBD", linewidth=1, label="道路" if lang == "zh" else "roads"))
+        handles.append(Line2D([], [], color="#BDBDBD", linewidth=1, label=tr("maps.drill.roads", lang=lang)))
     if result.closed_lines is not None and len(result.closed_lines):
         result.closed_lines.to_crs(crs).plot(ax=ax, color="#000000", linewidth=3.2, linestyle=(0, (1.5, 1)), zorder=9)
-        handles.append(Line2D([], [], color="#000000", linewidth=3, linestyle=(0, (1.5, 1)), label="封闭道路" if lang == "zh" else "closed road"))
+        handles.append(Line2D([], [], color="#000000", linewidth=3, linestyle=(0, (1.5, 1)), label=tr("maps.drill.closed_road", lang=lang)))
     if len(routes):
         # first to last arrival: dark green to purple (red/orange/yellow/blue mean a risk grade)
         cmap = LinearSegmentedColormap.from_list("yitu_arrival", ["#1B5E20", "#80CBC4", "#6A1B9A"])
@@ -133,20 +136,21 @@ def drill_map_figure(project: Any, result: Any, *, font: str | Path | None = Non
             colour = cmap(i / max(n - 1, 1))
             ax.plot(*geom.xy, color=colour, linewidth=2.6 - 1.4 * i / max(n - 1, 1), alpha=0.9, zorder=10 + n - i)
             if i < 8:
-                handles.append(Line2D([], [], color=colour, linewidth=2, label=f"{rank} {name} {arr:.1f} 分"))
+                label = tr("maps.drill.route", lang=lang, rank=rank, name=name, arr=f"{arr:.1f}")
+                handles.append(Line2D([], [], color=colour, linewidth=2, label=label))
     st = project.read_optional("stations")
     if st is not None and len(st):
         st = st.to_crs(crs)
         ax.scatter(st.geometry.x, st.geometry.y, marker="^", s=55, c=style.STATION_DEFAULT, edgecolors="white", linewidths=0.5,
                    zorder=30)
         handles.append(Line2D([], [], linestyle="none", marker="^", markersize=7, markerfacecolor=style.STATION_DEFAULT,
-                              markeredgecolor="black", label="救援力量" if lang == "zh" else "rescue forces"))
+                              markeredgecolor="black", label=tr("maps.drill.forces", lang=lang)))
     sp = site.geometry.iloc[0]
     sp = sp if sp.geom_type == "Point" else sp.representative_point()
     ax.scatter([sp.x], [sp.y], marker="*", s=320, c="#FFFFFF", edgecolors="black", linewidths=0.8, zorder=40)
     handles.append(Line2D([], [], linestyle="none", marker="*", markersize=13, markerfacecolor="#FFFFFF",
-                          markeredgecolor="black", label="演练地点" if lang == "zh" else "drill site"))
-    handles.insert(0, Patch(facecolor="none", edgecolor="none", label="到场顺序" if lang == "zh" else "arrival order",
+                          markeredgecolor="black", label=tr("maps.drill.site", lang=lang)))
+    handles.insert(0, Patch(facecolor="none", edgecolor="none", label=tr("maps.drill.order", lang=lang),
                             visible=False))
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -172,7 +176,7 @@ def _park_maps(project: Any, *, font: Any) -> list[tuple[str, bytes]]:
         try:
             fig = static.render(project, what="risk", park_id=pid, font=font)
         except Exception as exc:  # noqa: BLE001 - the report goes on without this image, saying so in the log
-            log.warning("park map %s not drawn: %s", pid, exc)
+            log.warning(msg("maps.log.park_not_drawn", park=pid, error=exc))
             continue
         name = "" if pid is None else str(parks.loc[parks["id"].astype(str) == pid, "name"].iloc[0])
         out.append((f"{name}四色分布图（园区救援核查）" if name else "安全风险四色分布图", _png(fig, dpi=110)))

@@ -109,7 +109,7 @@ def render_safety(project: Any, enterprise: str | None = None, *, paper: str = "
                                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
     parks = project.read_optional("parks")
     if parks is not None and len(parks):
-        from yitu.maps.style import layer_label
+        from yitu.words.maps import layer_label
 
         parks.to_crs(crs).boundary.plot(ax=ax, color="#7B1FA2", linewidth=1.0, linestyle="-.", zorder=1)
         handles.append(Line2D([], [], color="#7B1FA2", linestyle="-.", label=layer_label("parks", lang=lang)))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from yitu.words import tr
+from yitu.words.maps import map_text
 
 if TYPE_CHECKING:
     from yitu.layers.project import Project
@@ -53,13 +54,12 @@ def source_line(project: Project, *, lang: str = "zh", note: str | None = None) 
     if note.strip() and note.strip() != _default_note():
         return note.strip()
     kind, name = network_kind(project)
-    parts = ["本项目图层" if lang == "zh" else "project layers"]
+    parts = [tr("maps.source.project_layers", lang=lang)]
     if kind == "osm":
         parts.append(tr("maps.source.osm", lang=lang))
     elif kind == "roads" or project.has("roads"):
-        parts.append(tr("maps.source.office", lang=lang, name=name or ("本项目道路图层" if lang == "zh" else "project road layer")))
-    head = "数据来源：" if lang == "zh" else "Source: "
-    return head + ("；" if lang == "zh" else "; ").join(parts)
+        parts.append(tr("maps.source.office", lang=lang, name=name or tr("maps.source.project_roads", lang=lang)))
+    return tr("maps.source.head", lang=lang) + tr("maps.source.sep", lang=lang).join(parts)
 
 
 def project_data_date(project: Project) -> date | None:
@@ -95,8 +95,6 @@ def date_text(d: date | str | None, *, lang: str = "zh") -> str:
 
 def source_notes(project: Project, *, lang: str = "zh") -> list[str]:
     """The lines under the HTML map's legend: 数据来源 and 数据日期."""
-    from yitu.maps import style
-
-    sep = "：" if lang == "zh" else ": "
+    sep = tr("maps.label_sep", lang=lang)
     when = date_text(project_data_date(project), lang=lang)
-    return [source_line(project, lang=lang), f"{style.text('data_date', lang=lang)}{sep}{when}"]
+    return [source_line(project, lang=lang), f"{map_text('data_date', lang=lang)}{sep}{when}"]

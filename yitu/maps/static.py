@@ -39,7 +39,8 @@ from yitu.layers.grading import stale as grading_stale
 from yitu.maps import style
 from yitu.maps.fonts import cjk_font, cjk_rc, has_bold
 from yitu.maps.sources import date_text
-from yitu.maps.style import text as _w  # UI words (zh, en), one table for all maps
+from yitu.words import msg, named
+from yitu.words.maps import map_text as _w  # the maps' words (zh, en), in the one catalogue
 
 log = logging.getLogger(__name__)
 
@@ -524,7 +525,8 @@ def render(
         for ax in fig.axes:  # geopandas labels the axes with the CRS's axis names; a map needs none
             ax.set_xlabel("")
             ax.set_ylabel("")
-    log.info("rendered the %s map of %s on %s", what, project.path, paper)
+    log.info(msg("maps.log.rendered", what=named("maps.text", f"{what}_map_title"), project=project.path,
+                 paper=paper))
     return fig
 
 
@@ -573,8 +575,8 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if missing:
-        log.warning("%s: characters not in the map font, drawn as boxes: %s", p.name, " ".join(missing))
-    log.info("wrote %s", p)
+        log.warning(msg("maps.log.missing_glyphs", file=p.name, chars=" ".join(missing)))
+    log.info(msg("files.log.wrote", path=p))
     return p
 
 

@@ -22,9 +22,10 @@ from matplotlib.lines import Line2D
 from yitu.layers.grading import grade_enterprises, grade_zones
 from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
-from yitu.maps.style import text as _w
 
 from yitu.maps.static import _ROAD_DEFAULT_WIDTH, _ROAD_WIDTH, _embolden, _heading, map_font
+from yitu.words import msg
+from yitu.words.maps import enum_name, layer_label, map_text as _w
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def _draw_stations(ax: Axes, stations: gpd.GeoDataFrame | None, scale: float, la
         # never larger than the smallest plant dot beside it: risk first
         ax.scatter(xy[mask, 0], xy[mask, 1], marker="^", s=(sym.size * 0.85 * scale) ** 2, c=colour, edgecolors="white",
                    linewidths=0.5 * scale, zorder=8)
-        label = style.enum_name(kind, lang=lang)
+        label = enum_name(kind, lang=lang)
         handles.append(Line2D([], [], linestyle="none", marker="^", markersize=sym.size * 0.85, markerfacecolor=colour,
                               markeredgecolor="black", markeredgewidth=0.5,
                               label=_w("count", lang=lang, label=label, n=int(mask.sum()))))
@@ -153,7 +154,7 @@ def _draw_targets(ax: Axes, targets: gpd.GeoDataFrame | None, scale: float, lang
                    linewidths=0.5 * scale, zorder=6)
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=4.5, markerfacecolor=colour,
                               markeredgecolor="white",
-                              label=_w("count", lang=lang, label=style.enum_name(kind, lang=lang), n=int(mask.sum()))))
+                              label=_w("count", lang=lang, label=enum_name(kind, lang=lang), n=int(mask.sum()))))
     rest = ~cls.isin(list(style.TARGET_COLOURS)).to_numpy()
     if rest.any():
         ax.scatter(pts.x[rest], pts.y[rest], marker="s", s=(4.5 * scale) ** 2, c=style.LAYER_COLOURS["targets"], zorder=6)
@@ -171,7 +172,7 @@ def _draw_points(ax: Axes, gdf: gpd.GeoDataFrame | None, layer: str, scale: floa
                linewidths=0.4 * scale, zorder=6)
     return [Line2D([], [], linestyle="none", marker=marker, markersize=sym.size * 0.9, markerfacecolor=sym.fill,
                    markeredgecolor="white",
-                   label=_w("count", lang=lang, label=style.layer_label(layer, lang=lang), n=len(gdf)))]
+                   label=_w("count", lang=lang, label=layer_label(layer, lang=lang), n=len(gdf)))]
 
 
 def _draw_base(ax: Axes, project: Any, lay: Any) -> list[Artist]:
@@ -181,7 +182,7 @@ def _draw_base(ax: Axes, project: Any, lay: Any) -> list[Artist]:
     try:
         return draw_geography(ax, project, crs=lay.crs, scale=lay.scale, font=map_font(ax, size=8))
     except Exception as exc:  # noqa: BLE001 - a map without base geography is still a map
-        log.warning("base geography not drawn: %s", exc)
+        log.warning(msg("maps.log.base_not_drawn", error=exc))
         return []
 
 

@@ -23,8 +23,8 @@ from matplotlib.patches import Patch
 from yitu.errors import InputError, ProjectError
 from yitu.maps import style
 from yitu.maps.sources import project_data_date, source_line
-from yitu.maps.style import text as _w
-from yitu.words import tr
+from yitu.words import msg, tr
+from yitu.words.maps import grade_label, layer_label, map_text as _w
 
 from yitu.maps.static import _embolden, _layout, add_legend, add_north_arrow, add_notes, add_scalebar, map_axes, map_font
 from yitu.maps.static_draw import (
@@ -127,7 +127,7 @@ def _render_risk(
             handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7.5,
                                   markerfacecolor=style.grade_colour(g or None), markeredgecolor="#202020",
                                   markeredgewidth=0.4,
-                                  label=_w("count", lang=lang, label=style.grade_label(g or None, lang=lang),
+                                  label=_w("count", lang=lang, label=grade_label(g or None, lang=lang),
                                            n=counts[g])))
         present = sorted({int(v) for v in level if 1 <= v <= 4})
         if present:
@@ -182,7 +182,7 @@ def _render_coverage(
     iso_all = _to(iso_all, crs)
     if iso_all is not None:
         bands = sorted(pd.to_numeric(iso_all["band_min"], errors="coerce").dropna().unique())
-        handles.append(_heading(style.layer_label("isochrones", lang=lang)))
+        handles.append(_heading(layer_label("isochrones", lang=lang)))
         values = pd.to_numeric(iso_all["band_min"], errors="coerce")
         for i, band in enumerate(bands):
             colour = style.BAND_COLOURS[min(i, len(style.BAND_COLOURS) - 1)]
@@ -195,7 +195,7 @@ def _render_coverage(
         else:
             handles.append(Patch(facecolor=ax.get_facecolor(), edgecolor="#999999", label=unreached))
     else:
-        log.warning("result_isochrones has no rows for station ALL; the map shows no bands")
+        log.warning(msg("maps.log.no_bands"))
     _draw_roads(ax, _to(roads, crs), scale)
     pc = _to(park_check, crs)
     if pc is not None:
@@ -277,8 +277,7 @@ def _render_enterprise(
         if zones.empty:
             zones = None
     if zones is None:
-        log.warning("企业 %s 无风险分区数据，图中为其周边 1 km 的企业、救援力量与防护目标 (no risk zones: its "
-                    "surroundings are shown); 导入分区 import its zones with `yitu import DIR risk_zones FILE`", eid)
+        log.warning(msg("maps.log.no_zones", id=eid))
     crs = project.metric_crs()
     here = gpd.GeoSeries([row.geometry], crs="EPSG:4326")
     geoms = here if zones is None else pd.concat([here, zones.geometry], ignore_index=True)
@@ -290,10 +289,10 @@ def _render_enterprise(
     box_m = (cx - half, cy - half, cx + half, cy + half)
     bounds_ll = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*box_m)
     name = str(row.get("name", eid))
-    grade_txt = style.grade_label(row.get("grade") if pd.notna(row.get("grade")) else None, lang=lang)
-    subtitle = f"{_w('enterprise_grade', lang=lang)}{'：' if lang == 'zh' else ': '}{grade_txt}"
+    grade_txt = grade_label(row.get("grade") if pd.notna(row.get("grade")) else None, lang=lang)
+    subtitle = f"{_w('enterprise_grade', lang=lang)}{tr('maps.label_sep', lang=lang)}{grade_txt}"
     if zones is not None:
-        subtitle += f"　{_w('zones', lang=lang)} {len(zones)}" if lang == "zh" else f"   {len(zones)} zones"
+        subtitle += tr("maps.zones_n", lang=lang, n=len(zones))
     else:
         subtitle += ("　" if lang == "zh" else "   ") + tr("maps.no_zones", lang=lang)
     fig, ax = map_axes(bounds_ll, crs=crs, project=project, paper=paper, lang=lang, font=font, pad=0.0,
@@ -344,13 +343,13 @@ def _render_enterprise(
             b = z.geometry.bounds.to_numpy()
             ys[holds] = b[holds, 1] + 0.25 * (b[holds, 3] - b[holds, 1])
         for x, y, zname, g in zip(pts.x, ys, z["name"].astype(str), key):
-            ax.text(x, y, f"{zname}\n{style.grade_label(g or None, lang=lang)}", ha="center", va="center",
+            ax.text(x, y, f"{zname}\n{grade_label(g or None, lang=lang)}", ha="center", va="center",
                     fontproperties=prop, zorder=12, path_effects=halo, clip_on=True)
         for g in (1, 2, 3, 4, 0):
             n = int((key == g).sum())
             if n:
                 handles.append(Patch(facecolor=style.grade_colour(g or None), edgecolor="#303030", alpha=0.9,
-                                     label=_w("count", lang=lang, label=style.grade_label(g or None, lang=lang), n=n)))
+                                     label=_w("count", lang=lang, label=grade_label(g or None, lang=lang), n=n)))
     e = _to(match.iloc[[0]], crs)
     assert e is not None
     geom = e.geometry.iloc[0]
@@ -369,7 +368,7 @@ def _render_enterprise(
     if zones is None:
         for g in (1, 2, 3, 4):
             handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor=style.grade_colour(g),
-                                  markeredgecolor="#202020", label=style.grade_label(g, lang=lang)))
+                                  markeredgecolor="#202020", label=grade_label(g, lang=lang)))
         ax.text(0.5, 0.04, tr("maps.no_zones", lang=lang), transform=ax.transAxes, ha="center", va="bottom",
                 fontproperties=map_font(ax, size=9), zorder=30,
                 bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor="#616161", alpha=0.92))

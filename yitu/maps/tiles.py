@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from yitu.errors import InputError
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def resolve_tiles(spec: str | None, *, tianditu_key: str | None = None, settings
             )
         datum = "gcj02" if any(h in low for h in _GCJ_HOSTS) else "wgs84"
         if datum == "gcj02":
-            log.info("tile URL points to a GCJ-02 host; overlays are shifted to GCJ-02 for display")
+            log.info(msg("maps.log.gcj_tiles"))
         return TileSource("url", (s,), datum=datum, attribution="basemap: " + re.sub(r"^\w+://([^/]+).*$", r"\1", s))
     raise InputError(
         f"unknown tile preset {spec!r}; use one of: {', '.join(TILE_PRESETS)}, "

@@ -25,6 +25,7 @@ from typing import Any
 
 from yitu.errors import InputError, NetworkError, ProjectError
 from yitu.routing.network import RoadNetwork
+from yitu.words import msg, named
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def _load_cached(path: Path) -> RoadNetwork | None:
         try:
             net = RoadNetwork.load(path)
         except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
-            log.warning("network cache %s unreadable (%s); rebuilding", path, exc)
+            log.warning(msg("network.log.cache_unreadable", path=path, error=exc))
             return None
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.pop(next(iter(_MEMO)))
@@ -210,17 +211,9 @@ def _build(project: Any, path: Path, kind: str, fields: dict[str, Any], profile:
 
 
 def _log_dropped(net: RoadNetwork) -> None:
-    labels = {
-        "ways_cut_at_missing_nodes": "ways cut where they reference nodes missing from the file (clipped extract)",
-        "small_component_nodes": "nodes outside the largest strongly connected part",
-        "small_component_edges": "edges outside the largest strongly connected part",
-        "components_removed": "disconnected road pieces removed",
-        "self_loops": "zero-length pieces (same node twice) removed",
-        "lines_not_for_profile": "lines with a class this profile cannot use",
-    }
     for k, v in net.dropped.items():
         if v:
-            log.info("dropped: %d %s", v, labels.get(k, k))
+            log.info(msg("network.log.dropped", n=v, what=named("network.dropped_long", k)))
 
 
 # -------------------------------------------------------------------------------------- public
@@ -298,14 +291,14 @@ def build_network(
     cached = _load_cached(cpath)
     if cached is not None:
         net = cached
-        log.info("road network from cache %s", cpath)
+        log.info(msg("network.log.from_cache", path=cpath))
         hit = True
     else:
         net = _build(project, path, kind, fields, profile)
         _check_overlap(project, net, path)
         Path(project.cache_dir).mkdir(parents=True, exist_ok=True)
         net.save(cpath)
-        log.info("road network cached in %s", cpath)
+        log.info(msg("network.log.cached", path=cpath))
         hit = False
     _log_dropped(net)
     st = path.stat()
@@ -316,7 +309,7 @@ def build_network(
     _remove_stale(project, profile if same_source else "*", keep=cpath)
     if not (hit and same_source and old and old.get("roads_profile") == profile and project.has("roads")):
         project.write("roads", net.edges_gdf())
-        log.info("stored layer roads (%d edges, profile %s)", net.n_edges, profile)
+        log.info(msg("network.log.stored", edges=net.n_edges, profile=named("profile", profile)))
     _write_record(project, rec)
     return net
 
@@ -427,7 +420,7 @@ def load_network(project: Any, *, profile: str = "fire_engine") -> RoadNetwork:
             f"{project.path}: the road source {path} is gone and there is no cached network for profile "
             f"{profile!r} with the current settings; rebuild with {how}"
         )
-    log.info("building the %s network from %s (cache missing or stale)", profile, path)
+    log.info(msg("network.log.building", profile=named("profile", profile), path=path))
     net = _build(project, path, kind, fields, profile)
     Path(project.cache_dir).mkdir(parents=True, exist_ok=True)
     net.save(cpath)

@@ -58,7 +58,7 @@ from yitu.routing.drill_sites import (  # noqa: F401 - re-exported
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs
 from yitu.settings import Settings
-from yitu.words import tr
+from yitu.words import msg, tr
 from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
@@ -478,7 +478,7 @@ def _routes(network: RoadNetwork, st_geom: np.ndarray, sn: Snapped, ss: Snapped,
             if path_a.size > 1:
                 edges = _path_edges(network, path_a[:-1], path_a[1:], oe)
                 if (edges < 0).any():  # cannot happen with a consistent tree; never draw a wrong edge
-                    log.warning("route of station %d: %d step(s) without an open edge", k, int((edges < 0).sum()))
+                    log.warning(msg("drill.log.route_gap", k=k, n=int((edges < 0).sum())))
                     edges = edges[edges >= 0]
                 coords = shapely.get_coordinates(network.geometry[edges])
                 parts.append(coords)

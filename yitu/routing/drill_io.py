@@ -16,7 +16,7 @@ from yitu.routing.drill import DrillResult, drill
 from yitu.routing.drill_eval import AMOUNT_LABELS, STATUS_CODES, compare
 from yitu.routing.drill_sites import closures, parse_site
 from yitu.routing.network import RoadNetwork
-from yitu.words import has, tr
+from yitu.words import has, msg, tr
 from yitu.words.numbers import rounded
 from yitu.words.status import status_text
 
@@ -145,5 +145,5 @@ def write_drill(project: Any, before: DrillResult, after: DrillResult | None, *,
         name = tr(f"drill.sheet.{key.removesuffix('_after')}")
         sheets[tr("drill.sheet.after", sheet=name) if key.endswith("_after") else name] = df
     paths["xlsx"] = write_xlsx(sheets, out / "drill.xlsx")
-    log.info("%s", tr("drill.log.written", folder=out))
+    log.info(msg("drill.log.written", folder=out))
     return paths

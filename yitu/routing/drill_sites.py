@@ -20,7 +20,7 @@ import shapely
 from yitu.errors import InputError
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import _TREES, Snapped, snap
-from yitu.words import tr
+from yitu.words import listed, msg
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ def closures(
                 uniq_names = sorted({str(x) for x in set(road_names.tolist()) if x and str(x) != "nan"})
             hits = [x for x in uniq_names if nm in x]
             if hits:
-                log.info("%s", tr("drill.log.closed_contains", name=nm, hits="、".join(hits)))
+                log.info(msg("drill.log.closed_contains", name=nm, hits=listed(hits)))
                 closed |= np.isin(road_names, np.array(hits, dtype=object))
                 continue
             hint = _close_matches(nm, uniq_names)
@@ -257,7 +257,7 @@ def closures(
     has = rev >= 0
     twin_closed[has] = closed[rev[has]]
     closed |= twin_closed
-    log.info("%s", tr("drill.log.closures", n=int(closed.sum()), total=network.n_edges))
+    log.info(msg("drill.log.closures", n=int(closed.sum()), total=network.n_edges))
     return closed
 
 

@@ -31,7 +31,7 @@ from yitu.errors import InputError, ProjectError
 from yitu.routing.network import RoadNetwork
 from yitu.routing.arrival import arrival_status
 from yitu.settings import Settings
-from yitu.words import tr
+from yitu.words import msg, tr
 from yitu.words.numbers import rounded
 from yitu.words.status import status_text
 
@@ -231,16 +231,20 @@ def gaps(
         "parks_failing": int((out["parks"]["verdict"] == "FAIL").sum()) if len(out["parks"]) else 0,
         "districts_over": len(out["districts"]), "park_limit_min": park_lim, "other_limit_min": other_lim,
     }])
-    log.info("%s", _summary_text(out["summary"]))
+    log.info(msg("gaps.summary", **_summary_values(out["summary"])))
     return out
 
 
 def _summary_text(summary: pd.DataFrame, *, lang: str | None = None) -> str:
     """The one-row summary as a sentence, counts as integers, in the language in effect."""
+    return tr("gaps.summary", lang=lang, **_summary_values(summary))
+
+
+def _summary_values(summary: pd.DataFrame) -> dict[str, object]:
     row = summary.iloc[0]
-    n = {k: int(row[k]) for k in ("enterprises", "targets", "villages", "parks_failing", "districts_over")}
-    return tr("gaps.summary", lang=lang, **n, park=f"{float(row['park_limit_min']):g}",
-              other=f"{float(row['other_limit_min']):g}")
+    n: dict[str, object] = {k: int(row[k]) for k in ("enterprises", "targets", "villages", "parks_failing",
+                                                      "districts_over")}
+    return {**n, "park": f"{float(row['park_limit_min']):g}", "other": f"{float(row['other_limit_min']):g}"}
 
 
 def _park_gaps(layers: dict[str, Any], ent_gaps: pd.DataFrame, park_lim: float) -> pd.DataFrame:
@@ -273,13 +277,13 @@ def _district_gaps(layers: dict[str, Any], settings: Settings, crs: Any, network
     source = tr("gaps.source.responsibility")
     if resp is not None and len(resp) and not set(resp["station_id"].astype(str)) <= set(stations["id"].astype(str)):
         # stations were re-imported after `yitu check`: the stored districts belong to other stations
-        log.warning("%s", tr("gaps.log.stale_districts"))
+        log.warning(msg("gaps.log.stale_districts"))
         resp = None
     if resp is None or not len(resp):
         try:
             from yitu.routing.isochrones import responsibility_areas
         except ImportError:  # pragma: no cover - part of the package
-            log.info("gaps: no result_responsibility layer (run `yitu check DIR`); district areas not checked")
+            log.info(msg("gaps.log.no_responsibility"))
             return pd.DataFrame(columns=cols)
         resp = responsibility_areas(network, stations, settings=settings)
         source = tr("gaps.source.computed")

@@ -25,6 +25,7 @@ from scipy.sparse.csgraph import connected_components
 from yitu.errors import NetworkError
 from yitu.routing.profiles import edge_speeds, edge_times
 from yitu.settings import SpeedProfile
+from yitu.words import listed, msg, named
 
 log = logging.getLogger(__name__)
 
@@ -399,8 +400,11 @@ def build_from_runs(
     )
     if largest_component:
         net = keep_largest_component(net)
-    log.info("%s: %d nodes, %d edges (%s)", source or "network", net.n_nodes, net.n_edges,
-             ", ".join(f"{k} {v}" for k, v in net.dropped.items() if v) or "nothing dropped")
+    if log.isEnabledFor(logging.INFO):
+        dropped = [msg("network.log.dropped_item", what=named("network.dropped", k), n=v)
+                   for k, v in net.dropped.items() if v]
+        log.info(msg("network.log.built", source=source or msg("network.log.source"), nodes=net.n_nodes,
+                     edges=net.n_edges, dropped=listed(dropped) if dropped else msg("network.log.nothing_dropped")))
     return net
 
 

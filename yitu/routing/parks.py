@@ -25,7 +25,7 @@ from yitu.routing.coverage import COVERAGE_LABELS, coverage, station_labels, sta
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import points_in_network_crs
 from yitu.settings import Settings, default_settings
-from yitu.words import has, tr
+from yitu.words import has, listed, msg, tr
 from yitu.words.numbers import fmt, rounded
 from yitu.words.status import status_text
 
@@ -299,7 +299,7 @@ def park_check(
         parts = []
         if n_ent[p] == 0:
             parts.append(_NO_ENTERPRISES)
-            log.warning("%s", tr("park.log.no_enterprises", id=park_ids[p], name=park_names[p]))
+            log.warning(msg("park.log.no_enterprises", id=park_ids[p], name=park_names[p]))
         if n_unr[p]:
             parts.append(f"{n_unr[p]} 个目标无救援力量可达")
         if n_off[p]:
@@ -317,8 +317,8 @@ def park_check(
         geometry=park_geoms,
         crs=crs,
     )
-    log.info("%s", tr("park.log.summary", n=n_p, n_fail=int((n_fail > 0).sum()), targets=len(targets),
-                      missed=int(fail.sum()), limit=f"{limit_min:g}"))
+    log.info(msg("park.log.summary", n=n_p, n_fail=int((n_fail > 0).sum()), targets=len(targets),
+                 missed=int(fail.sum()), limit=f"{limit_min:g}"))
     return ParkCheck(parks=out, targets=targets)
 
 
@@ -470,6 +470,6 @@ def run_check(
         "park_check.xlsx": write_xlsx({"园区结论": park_tbl, "未达标目标": fail_tbl, "覆盖分析": cov_tbl},
                                       out / "park_check.xlsx"),
     }
-    log.info("%s", tr("park.log.written", files="、".join(str(p) for p in files.values())))
+    log.info(msg("park.log.written", files=listed(files.values())))
     return CheckResult(check=check, coverage=cov, isochrones=iso, responsibility=resp, limit_min=limit,
                        profile=profile, stations_off_network=off_st, files=files)

@@ -20,6 +20,7 @@ from yitu.gis.crs import metric_crs
 from yitu.routing.network import RoadNetwork, Runs, build_from_runs
 from yitu.routing.profiles import parse_maxspeed, parse_oneway, passable
 from yitu.settings import SpeedProfile
+from yitu.words import listed, msg
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +106,9 @@ def from_roads(
     if len(unknown):
         # a class the profile has no speed for (a typo, a local name): say which, or the roads vanish unnoticed
         counts = unknown.value_counts()
-        log.warning("%s: %d line(s) with a road class profile %r has no speed for, left out: %s; use an OSM class "
-                    "or a Chinese one (%s), or add it under [profiles.%s.speeds_kmh] in yitu.toml",
-                    source, len(unknown), profile.name, ", ".join(f"{c} ({n})" for c, n in counts.items()),
-                    "、".join(list(CLASS_ALIASES)[:6]) + " …", profile.name)
+        log.warning(msg("network.log.unknown_classes", source=source, n=len(unknown), profile=profile.name,
+                        classes=listed([f"{c} ({n})" for c, n in counts.items()]),
+                        examples=listed(list(CLASS_ALIASES)[:6] + ["…"])))
     lines, cls = lines[ok], cls[ok]
     if len(lines) == 0:
         raise NetworkError(f"{source}: no line with a class usable by profile {profile.name!r}")

@@ -24,6 +24,7 @@ from yitu.routing.engine import Reach, reach
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped
 from yitu.settings import Settings
+from yitu.words import listed, msg
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,7 @@ def shelter_capacity(shelters: pd.DataFrame, settings: Settings) -> pd.DataFrame
     none = source == "none"
     if none.any():
         ids = shelters.loc[none, "id"].astype(str).tolist() if "id" in shelters else []
-        log.warning("%d shelter(s) with neither 容纳人数 nor 有效面积, used with capacity 0: %s", int(none.sum()),
-                    ", ".join(ids))
+        log.warning(msg("shelters.log.no_capacity", n=int(none.sum()), ids=listed(ids)))
     return pd.DataFrame({"capacity": cap.fillna(0.0).clip(lower=0).round().astype("int64"),
                          "capacity_source": source, "per_capita_m2": per,
                          "radius_m": cls.map(s.service_radius_m).astype("float64")}, index=shelters.index)

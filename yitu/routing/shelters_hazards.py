@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from yitu.settings import Settings
+from yitu.words import msg
 
 log = logging.getLogger(__name__)
 
@@ -111,5 +112,5 @@ def hazard_flags(shelters: gpd.GeoDataFrame, project: Any, settings: Settings) -
                        index=shelters.index)
     n = int((out["flags"] != "").sum())
     if n:
-        log.warning("%d shelter(s) lie near a hazard (flagged; not used for the assignment unless asked)", n)
+        log.warning(msg("shelters.log.near_hazard", n=n))
     return out

@@ -26,7 +26,8 @@ from yitu.routing.shelters import (
 from yitu.routing.shelters_hazards import hazard_flags
 from yitu.routing.shelters_solve import assign
 from yitu.routing.snap import points_in_network_crs, snap
-from yitu.words import tr
+from yitu.words import msg, tr
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +199,10 @@ def run_shelters(
     shortfall = _share_rule(blocks, sh, settings)
     assert int(blocks["people"].sum()) == int(blocks["placed"].sum()) + int(blocks["unplaced"].sum())
     total_min = a.total_s / 60.0
-    log.info("shelters: %d people, %d placed, %d unplaced, %d rows of unknown population", int(blocks["people"].sum()),
-             int(blocks["placed"].sum()), int(blocks["unplaced"].sum()), len(unknown))
+    log.info(msg("shelters.log.summary", people=qty(int(blocks["people"].sum()), "people"),
+                 placed=qty(int(blocks["placed"].sum()), "people"),
+                 unplaced=qty(int(blocks["unplaced"].sum()), "people"),
+                 unknown=len(unknown)))
     return ShelterResult(blocks=blocks, pairs=pairs_g, shelters=sh, villages=villages, shortfall=shortfall,
                          unknown=unknown.reset_index(drop=True), off_network=off_network, notes=notes, solver=a.solver,
                          optimal=a.optimal, total_walk_min=total_min, route_kind=route_kind)

@@ -19,6 +19,8 @@ import shapely
 
 from yitu.routing.shelters import ShelterResult, walking_reach
 from yitu.routing.snap import points_in_network_crs, snap
+from yitu.words import msg, named
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ def propose_shelters(
                      "服务居民区": "、".join(str(left.at[i, "name"]) for i in served)})
     out = pd.DataFrame(rows, columns=cols)
     out.attrs.update(excluded=excluded, status=sol.status, placed=sol.placed_total, left=float(left["unplaced"].sum()))
-    log.info("proposed %d new %s shelter(s): %d of %d people left out placed (%s; %d candidates excluded near hazards)",
-             len(out), shelter_class, int(sol.placed_total), int(left["unplaced"].sum()), sol.status, excluded)
+    log.info(msg("shelters.log.proposed", n=len(out), cls=named("maps.enum", shelter_class),
+                 placed=qty(int(sol.placed_total), "people"), left=qty(int(left["unplaced"].sum()), "people"),
+                 status=sol.status, excluded=excluded))
     return out

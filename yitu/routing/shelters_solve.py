@@ -29,6 +29,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from yitu.errors import InputError, MissingDependencyError
+from yitu.words import msg, named
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +171,9 @@ def assign(
     if (placed > d).any():
         raise RuntimeError(f"assign: {name} placed more people than a block has")
     total = float(np.dot(ax.astype("float64"), at.astype("float64")))
-    log.info("assignment (%s): %d of %d people placed, %.0f people·s, %.3f s, %s", name, int(placed.sum()),
-             int(d.sum()), total, secs, status)
+    log.info(msg("shelters.log.assignment", solver=named("shelters.solver", name),
+                 placed=qty(int(placed.sum()), "people"),
+                 people=qty(int(d.sum()), "people"), total=f"{total:.0f}", secs=f"{secs:.3f}", status=status))
     return Assignment(ab, ash, ax.astype("int64"), at.astype("float64"), placed, d - placed, reachable, load, total,
                       name, status, optimal, secs)
 

@@ -29,7 +29,7 @@ from yitu.routing.siting_inputs import (candidate_table, exclude_candidates, gri
 from yitu.routing.siting_models import (SitingResult, as_times, backup, cover_matrix, evaluate, lscp, mclp, pcenter)
 from yitu.routing.snap import Snapped, snap
 from yitu.settings import Settings, default_settings
-from yitu.words import tr
+from yitu.words import msg, named, tr
 from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
@@ -335,8 +335,8 @@ def siting(
                               geometry=stations.to_crs(network.crs).geometry.to_numpy(), crs=network.crs)
     for i in np.flatnonzero(st_tbl["relocatable"].to_numpy() & ~kept):
         warnings.append(tr("siting.warn.relocated", station=f"{st_ids[i]} {st_names[i]}"))
-    log.info("siting %s: %d new site(s); demands met %d → %d of %d", model, len(chosen), int(cov_b.sum()),
-             int(cov_a.sum()), len(dem))
+    log.info(msg("siting.log.done", model=named("siting.model", model), n=len(chosen), before=int(cov_b.sum()),
+                 after=int(cov_a.sum()), total=len(dem)))
     return SitingRun(model, res, chosen, cand, dem, tradeoff, parks_tbl, st_tbl, warnings)
 
 

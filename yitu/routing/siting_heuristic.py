@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from yitu.words import msg
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +144,8 @@ def mclp_heuristic(G: sp.csr_array, w: np.ndarray, p: int, *, time_limit_s: floa
     ub = max(ub, best_val)
     gap = (ub - best_val) / max(ub, 1e-12)
     dt = time.perf_counter() - t0
-    log.info("MCLP heuristic: value %.6g, Lagrangian bound %.6g, gap %.3g %% (%d iterations, %.2f s)",
-             best_val, ub, 100 * gap, it, dt)
+    log.info(msg("siting.log.heuristic", value=f"{best_val:.6g}", bound=f"{ub:.6g}", gap=qty(gap, "share"), it=it,
+                 secs=qty(dt, "s")))
     return HeuristicResult(np.sort(best), best_val, ub, gap, dt, it)
 
 

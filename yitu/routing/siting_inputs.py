@@ -23,7 +23,7 @@ from yitu.routing.coverage import station_labels
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs, snap
 from yitu.settings import Settings
-from yitu.words import tr
+from yitu.words import msg, tr
 from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
@@ -258,5 +258,5 @@ def exclude_candidates(
     out["snap_dist_m"] = np.round(snapped.dist_m, 1)
     n_ex = int((out["status"] == "excluded").sum())
     if n_ex:
-        log.info("%d of %d candidate(s) excluded by the siting rules", n_ex, len(out))
+        log.info(msg("siting.log.excluded", n=n_ex, total=len(out)))
     return out, snapped

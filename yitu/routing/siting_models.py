@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from yitu.errors import InfeasibleError, InputError
 from yitu.routing.engine import Reach
 from yitu.routing.siting_solve import SolverError, SolverResult, solve_milp
+from yitu.words import msg, named
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def _finish(model: str, times, cover, open_, fixed, res: SolverResult | None, ob
     if chosen is None:
         chosen = np.flatnonzero(open_ & ~fixed)
     if status != "optimal":
-        log.warning("%s: status %s (gap %.4g) — not proven optimal", model, status, gap)
+        log.warning(msg("siting.log.not_optimal", model=named("siting.model", model), status=status, gap=f"{gap:.4g}"))
     return SitingResult(model, open_, np.asarray(chosen, dtype="int64"), float(objective), float(bound), float(gap),
                         status, solver, float(seconds), covered, n_cover, best, p, note)
 
@@ -629,7 +630,7 @@ def capacitated_coverage(
     gap = 0.0 if r1.optimal else (abs(upper - best_placed) / max(abs(upper), 1e-9) if np.isfinite(upper)
                                   else float("nan"))
     if not r1.optimal:
-        log.warning("capacitated coverage: status %s (gap %.4g) — not proven optimal", r1.status, gap)
+        log.warning(msg("siting.log.capacitated_not_optimal", status=r1.status, gap=f"{gap:.4g}"))
     return CapacitatedSolution(
         open=open_, chosen=np.flatnonzero(open_ & ~fx), pair_demand=pd_, pair_site=ps, pair_amount=pa,
         pair_time_s=ptm, site_of=site_of, placed=placed, load=load, placed_total=float(placed.sum()),

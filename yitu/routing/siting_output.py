@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from yitu.words import tr
+from yitu.words import listed, msg, tr
 from yitu.words.numbers import rounded
 from yitu.words.status import status_text
 
@@ -107,5 +107,5 @@ def store_and_write(project: Any, run: Any) -> dict[str, Path]:
     project.write("result_siting_tradeoff", run.tradeoff.assign(model=run.model))
     out = Path(project.output_dir) / "siting"
     files = {"siting.xlsx": write_xlsx(office_tables(run), out / "siting.xlsx")}
-    log.info("siting written: %s", ", ".join(str(p) for p in files.values()))
+    log.info(msg("siting.log.written", files=listed(files.values())))
     return files

@@ -21,6 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from yitu.errors import InputError, MissingDependencyError, YituError
+from yitu.words import msg
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -182,12 +184,12 @@ def _cbc(c, A, row_lb, row_ub, integrality, lb, ub, time_limit_s, mip_gap, start
         try:
             run = subprocess.run(args, capture_output=True, text=True, timeout=float(time_limit_s) + 10)
         except subprocess.TimeoutExpired:  # CBC does not check its clock inside the root LP
-            log.warning("cbc did not stop within %g s of its time limit; killed", float(time_limit_s) + 10)
+            log.warning(msg("siting.log.cbc_killed", secs=qty(float(time_limit_s) + 10, "s")))
             return SolverResult(None, "no_solution", float("nan"), float("nan"), float("nan"), "cbc",
                                 time.perf_counter() - t0)
         dt = time.perf_counter() - t0
         if not sol.exists():
-            log.warning("cbc wrote no solution: %s", run.stdout[-500:])
+            log.warning(msg("siting.log.cbc_no_solution", output=run.stdout[-500:]))
             return SolverResult(None, "error", float("nan"), float("nan"), float("nan"), "cbc", dt)
         lines = sol.read_text().splitlines()
     head = lines[0].lower() if lines else ""

@@ -38,3 +38,10 @@ register({
     "batch.no_projects": ("没有要运行的项目：给出项目目录，或用 --province 指定含各县项目的目录",
                           "no projects to run: give project folders, or a folder of projects with --province"),
 })
+
+# log lines of a batch run (yitu/batch.py)
+register({
+    "batch.log.failed": ("批量：{path} 运行失败：\n{trace}", "batch: {path} failed:\n{trace}"),
+    "batch.log.park_failed": ("批量：{path} 园区 {park} 运行失败：\n{trace}", "batch: {path} park {park} failed:\n{trace}"),
+    "batch.log.parks_not_drawn": ("批量汇总：{path} 的园区未绘制：{error}", "batch summary: parks of {path} not drawn: {error}"),
+})

@@ -8,6 +8,13 @@ register({
     # console helpers
     "cli.error": ("错误：", "error: "),
     "cli.warning": ("注意：", "warning: "),
+    "cli.aborted": ("已中止", "aborted"),
+    # the level of a log line on stderr (the CLI's log handler)
+    "cli.log.debug": ("调试", "DEBUG"),
+    "cli.log.info": ("信息", "INFO"),
+    "cli.log.warning": ("注意", "WARNING"),
+    "cli.log.error": ("错误", "ERROR"),
+    "cli.log.critical": ("严重", "CRITICAL"),
     "cli.more_rows": ("… 另有 {n} 行", "… {n} more rows"),
     "cli.results": ("结果：", "results: "),
     "cli.written": ("已写入：", "written: "),

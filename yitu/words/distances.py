@@ -134,3 +134,11 @@ register({
         "Protected targets checked against individual-risk contours and assessed distances (GB/T 37243-2019, "
         "GB 36894-2018), with code distances as screening where neither was given. {v} violation(s), {u} cannot be judged."),
 })
+
+# log line of the distance check (yitu/layers/distances.py)
+register({
+    "distances.log.summary": ("外部安全防护距离：防护目标 {targets} 个，装置 {installations} 个，等值线 {contours} 条；"
+                              "不满足 {violations} 项，无法判定 {unknown} 项",
+                              "distances: {targets} targets, {installations} installations, {contours} contours: "
+                              "{violations} violation(s), {unknown} unknown"),
+})

@@ -76,3 +76,8 @@ register({
     "drill.log.closures": ("封闭：{total} 条有向路段中封闭 {n} 条", "closures: {n} of {total} directed edges closed"),
     "drill.log.written": ("演练结果已写入 {folder}", "drill results written to {folder}"),
 })
+
+register({
+    "drill.log.route_gap": ("站点 {k} 的路线：{n} 步没有可通行的路段（已略去）",
+                            "route of station {k}: {n} step(s) without an open edge (left out)"),
+})

@@ -147,3 +147,16 @@ register({
     "load.removed.invisible": ("不可见字符 {codes}", "invisible character(s) {codes}"),
     "load.removed.joiner": ("、", ", "),
 })
+
+# log lines of an import (yitu/layers/load.py): shown on stderr by the CLI
+register({
+    "load.log.loaded": ("{src}：{layer} 导入 {loaded} 行（共 {rows} 行），拒绝 {rejected} 行",
+                        "{src}: {layer} loaded {loaded} of {rows} rows, {rejected} rejected"),
+    "load.log.ignored_columns": ("{src}：以下列不在 {layer} 图层的字段中，未导入：{columns}",
+                                 "{src}: columns not in the {layer} schema, not loaded: {columns}"),
+    "load.log.cleaned": ("{src}：第 {row} 行 {field}：已去除{what}", "{src}: row {row} {field}: removed {what}"),
+    "load.log.more_notes": ("{src}：{field}：另有 {n} 个值按倍数单位或 Excel 日期读取",
+                            "{src}: {field}: {n} more values read with a multiplier or as Excel dates"),
+    "layers.log.grades_as_stated": ("{layer}：风险等级按数据中填报的显示，未重新判定（{error}）",
+                                    "{layer}: grades shown as stated in the data, not derived ({error})"),
+})

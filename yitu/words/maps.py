@@ -1,8 +1,12 @@
-"""Words of the maps, the images and the reports (yitu.maps): road classes, base geography, legends."""
+"""Words of the maps, the images and the reports (yitu.maps): road classes, base geography, legends,
+titles, grade and layer names. The symbols (colours, shapes, sizes) are in :mod:`yitu.maps.style`."""
 
 from __future__ import annotations
 
-from yitu.words import register
+from yitu.layers.schema import GRADE_LABELS, GRADE_LABELS_EN, SCHEMAS, UNGRADED_LABEL
+from yitu.words import get_lang, has, register, tr
+
+__all__ = ["map_text", "grade_label", "layer_label", "enum_name", "MAP_TEXT", "ENUM_NAMES"]
 
 #: OSM highway classes as a planner names them
 ROAD_CLASSES: dict[str, tuple[str, str]] = {
@@ -121,3 +125,186 @@ register({
     "maps.profile.walking": ("步行", "walking"),
     "maps.no_zones": ("该企业无风险分区数据，图中为其周边情况", "No risk zones stored for this enterprise: its surroundings are shown"),
 })
+
+# log lines of the maps, images and reports (yitu/maps/)
+register({
+    "maps.log.qgis_written": ("已写入 QGIS 样式：{layers}", "QGIS styles written for {layers}"),
+    "maps.log.qgis_failed": ("QGIS 样式未写入 {path}：{error}", "QGIS styles not written to {path}: {error}"),
+    "maps.log.basemap": ("{file} 的基础地理：水域 {water} 处，水系线 {waterways} 条，桥梁 {bridges} 座，界线 {boundaries} 条，"
+                         "地名 {places} 个",
+                         "base geography of {file}: {water} water areas, {waterways} waterways, {bridges} bridges, "
+                         "{boundaries} boundaries, {places} places"),
+    "maps.log.layer_unreadable": ("图层 {layer} 无法读取：改用 OSM 基础地理", "layer {layer} could not be read; using the OSM geography instead"),
+    "maps.log.record_unreadable": ("路网记录无法读取（{error}）：不从 OSM 提取基础地理",
+                                   "network record unreadable ({error}): no base geography from OSM"),
+    "maps.log.basemap_unread": ("{path}：未读取基础地理（{error}）", "{path}: base geography not read ({error})"),
+    "maps.log.report_stale": ("报告：{layers} 在上次 `yitu check` 之后有改动，园区结果可能已过时（请重新运行 `yitu check {path}`）",
+                              "report: {layers} changed after the last `yitu check`; the park results may be out of date "
+                              "(re-run `yitu check {path}`)"),
+    "maps.log.report": ("应急准备报告：{html}、{docx}（结论：{verdict}）", "readiness report: {html}, {docx} (verdict {verdict})"),
+    "maps.log.no_geometry": ("{layer}：{n} 行没有几何图形，未绘制", "{layer}: {n} row(s) without geometry are not drawn"),
+    "maps.log.missing_fields": ("图层 {layer} 缺少字段 {fields}，未绘制；请重新运行 `yitu check DIR` 生成",
+                                "layer {layer} lacks field(s) {fields} and is not drawn; rerun `yitu check DIR` to rebuild it"),
+    "maps.log.no_all_isochrones": ("等时圈结果中没有「全部站点」（ALL）的行，未绘制",
+                                   "result_isochrones has no station_id 'ALL' rows (the union of all stations); not drawn"),
+    "maps.log.no_bands": ("等时圈结果中没有「全部站点」（ALL）的行：图上不显示等时圈",
+                          "result_isochrones has no rows for station ALL; the map shows no bands"),
+    "maps.log.siting_figures": ("选址图未绘制：{error}", "siting figures not drawn: {error}"),
+    "maps.log.rendered": ("已绘制 {project} 的{what}（{paper}）", "rendered the {what} of {project} on {paper}"),
+    "maps.log.missing_glyphs": ("{file}：以下字符不在地图字体中，显示为方框：{chars}",
+                                "{file}: characters not in the map font, drawn as boxes: {chars}"),
+    "maps.log.no_zones": ("企业 {id} 无风险分区数据：图中为其周边 1 公里的企业、救援力量与防护目标；"
+                          "导入分区：`yitu import DIR risk_zones FILE`",
+                          "enterprise {id} has no risk zones: its surroundings within 1 km are shown; import its zones "
+                          "with `yitu import DIR risk_zones FILE`"),
+    "maps.log.risk_map": ("风险图：{counts}", "risk map: {counts}"),
+    "maps.log.count": ("{what} {n}", "{what} {n}"),
+    "maps.log.base_not_drawn": ("基础地理未绘制：{error}", "base geography not drawn: {error}"),
+    "maps.log.park_not_drawn": ("园区图 {park} 未绘制：{error}", "park map {park} not drawn: {error}"),
+    "maps.log.gcj_tiles": ("底图地址为 GCJ-02 坐标的服务：图上要素偏移到 GCJ-02 显示",
+                           "tile URL points to a GCJ-02 host; overlays are shifted to GCJ-02 for display"),
+    "maps.log.siting_image": ("选址图片未写入：{error}", "siting image not written: {error}"),
+})
+
+#: words of the static maps, legends and titles (looked up with :func:`map_text`)
+MAP_TEXT: dict[str, tuple[str, str]] = {
+    "risk_map_title": ("安全风险四色分布图", "Four-colour safety-risk map"),
+    "legend": ("图例", "Legend"),
+    "risk_grade": ("风险等级", "Risk grade"),
+    "risk_grade_park": ("风险等级（含园区外 {out} 家）",
+                        "Risk grade ({n} plants drawn, {out} outside the park)"),
+    "stations": ("救援力量", "Rescue forces"),
+    "isochrone": ("{m} 分钟可达", "Reached within {m} min"),
+    "scale": ("比例尺", "Scale"),
+    "north": ("北", "N"),
+    "data_date": ("数据日期", "Data date"),
+    "source": ("数据来源", "Source"),
+    "capacity": ("容纳人数", "Capacity"),
+    "population": ("人数", "Population"),
+    "minutes": ("分钟", "min"),
+    "pass": ("达标", "PASS"),
+    "fail": ("未达标", "FAIL"),
+    # static maps (legends, titles, the footer)
+    "enterprise_map_title": ("企业内部四色分布图", "Internal four-colour risk map"),
+    "coverage_map_title": ("消防救援到达时间覆盖图", "Fire-rescue arrival-time coverage"),
+    "major_hazard": ("重大危险源", "Major hazard installation"),
+    "mh_level": ("{n}级", "Level {n}"),
+    "mh_none": ("无", "None"),
+    "park": ("化工园区", "Chemical park"),
+    "roads": ("道路", "Roads"),
+    "targets": ("防护目标", "Protected targets"),
+    "enterprise": ("企业位置", "Enterprise"),
+    "other_zones": ("相邻企业风险分区", "Zones of neighbouring enterprises"),
+    "enterprise_grade": ("企业风险等级", "Enterprise risk grade"),
+    "zones": ("风险分区", "Risk zones"),
+    "crs": ("坐标系", "CRS"),
+    "scale_on": ("{paper} 打印比例尺 1:{n}", "Scale 1:{n} printed on {paper}"),
+    "made_with": ("制图：yitu 一图 {v}", "Made with yitu {v}"),
+    "pass_park": ("园区达标", "Park within limit"),
+    "fail_park": ("园区未达标", "Park misses the limit"),
+    "fail_targets": ("超时目标", "Targets missing the limit"),
+    "limit": ("{m:g} 分钟", "{m:g} min"),
+    "stale": ("数据超过 {m} 个月未更新", "data older than {m} months"),
+    "unreached": ("{m:g} 分钟内未到达", "Not reached within {m:g} min"),
+    "count": ("{label}（{n}）", "{label} ({n})"),
+}
+
+#: the Chinese values of station types, protection classes and shelter classes, with their English names
+ENUM_NAMES: dict[str, str] = {
+    "特勤站": "Special service station",
+    "一级站": "Class I station",
+    "二级站": "Class II station",
+    "小型站": "Small station",
+    "政府专职队": "Government full-time brigade",
+    "企业专职队": "Enterprise fire brigade",
+    "微型消防站": "Micro fire station",
+    "志愿队": "Volunteer brigade",
+    "专业救援队": "Specialist rescue team",
+    "高敏感": "Highly sensitive",
+    "重要": "Important",
+    "一般": "General",
+    "紧急": "Emergency",
+    "固定": "Fixed",
+    "中心": "Central",
+    "临时疏散点": "Temporary assembly point",
+}
+
+register({f"maps.text.{k}": v for k, v in MAP_TEXT.items()})
+register({f"maps.enum.{zh}": (zh, en) for zh, en in ENUM_NAMES.items()})
+# grade names: the Chinese ones are the schema's (the registers and statistics use them too)
+register({f"maps.grade.{g}": (GRADE_LABELS[g], GRADE_LABELS_EN[g]) for g in GRADE_LABELS})
+register({"maps.grade.none": (UNGRADED_LABEL, "Ungraded")})
+# words of the maps that were written inline in yitu/maps/ (legends, figure axes, source lines)
+register({
+    "maps.legend.shelter_class": ("{cls}避难场所", "Shelter ({cls})"),
+    "maps.legend.target_class": ("防护目标({cls})", "Protected target ({cls})"),
+    "maps.mh.1": ("一级", "Level I"),
+    "maps.mh.2": ("二级", "Level II"),
+    "maps.mh.3": ("三级", "Level III"),
+    "maps.mh.4": ("四级", "Level IV"),
+    "maps.popup.target_id": ("编号", "ID"),
+    "maps.source.head": ("数据来源：", "Source: "),
+    "maps.source.sep": ("；", "; "),
+    "maps.source.project_layers": ("本项目图层", "project layers"),
+    "maps.source.project_roads": ("本项目道路图层", "project road layer"),
+    "maps.zones_n": ("　风险分区 {n}", "   {n} zones"),
+    "maps.label_sep": ("：", ": "),
+    "maps.chart.title": ("各{by}企业安全风险等级分布", "Enterprises by risk grade and {by}"),
+    "maps.chart.xlabel": ("企业数（家）", "Enterprises"),
+    "maps.chart.by.乡镇街道": ("乡镇街道", "town"),
+    "maps.chart.by.行业": ("行业", "industry"),
+    "maps.chart.by.园区": ("园区", "park"),
+    "maps.drill.vehicles": ("累计车辆（辆）", "vehicles on site"),
+    "maps.drill.foam": ("泡沫液（吨）", "foam (t)"),
+    "maps.drill.crew": ("人员（人）", "crew"),
+    "maps.drill.minutes": ("接警后分钟", "minutes after the alarm"),
+    "maps.drill.not_met": ("（不满足）", " (not met)"),
+    "maps.drill.title": ("演练路线图 · {site}", "Drill routes · {site}"),
+    "maps.drill.hazard": ("灾情类型 {hazard}", "hazard: {hazard}"),
+    "maps.drill.closed": (" · 封闭 {what}", " · closed: {what}"),
+    "maps.drill.roads": ("道路", "roads"),
+    "maps.drill.closed_road": ("封闭道路", "closed road"),
+    "maps.drill.route": ("{rank} {name} {arr} 分", "{rank} {name} {arr} min"),
+    "maps.drill.forces": ("救援力量", "rescue forces"),
+    "maps.drill.site": ("演练地点", "drill site"),
+    "maps.drill.order": ("到场顺序", "arrival order"),
+})
+#: display names of layers that are not in the schemas (results, the road network)
+register({
+    "maps.label.roads": ("道路", "Roads"),
+    "maps.label.isochrones": ("等时圈", "Isochrones"),
+    "maps.label.responsibility": ("责任区", "Responsibility areas"),
+    "maps.label.park_check_fail": ("未达标目标", "Targets missing the limit"),
+    "maps.label.coverage": ("覆盖分析", "Coverage"),
+})
+
+
+def map_text(key: str, *, lang: str | None = None, **values: object) -> str:
+    """A word of the maps (:data:`MAP_TEXT`) in ``lang`` (default: the language in effect)."""
+    return tr(f"maps.text.{key}", lang=lang, **values)
+
+
+def grade_label(grade: object, *, lang: str | None = None) -> str:
+    """Name of a risk grade 1..4 (重大风险 ... 低风险); 未定级 for a missing or unknown grade."""
+    try:
+        g = int(grade)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        g = 0
+    return tr(f"maps.grade.{g}" if g in GRADE_LABELS else "maps.grade.none", lang=lang)
+
+
+def layer_label(layer: str, *, lang: str | None = None) -> str:
+    """The display name of a layer (企业, 救援力量 ... or the English name)."""
+    zh = (lang or get_lang()) == "zh"
+    if zh and layer in SCHEMAS:
+        return SCHEMAS[layer].label
+    key = f"maps.label.{layer}"
+    if has(key):
+        return tr(key, lang=lang)
+    return layer if zh else layer.replace("_", " ").capitalize()
+
+
+def enum_name(value: object, *, lang: str | None = None) -> str:
+    """A Chinese enum value (station type, protection class, shelter class) in ``lang``; other values as given."""
+    s = "" if value is None else str(value)
+    return tr(f"maps.enum.{s}", lang=lang) if s in ENUM_NAMES else s

@@ -13,7 +13,7 @@ import pandas as pd
 
 from yitu.words import get_lang, register, tr
 
-__all__ = ["QUANTITIES", "fmt", "rounded", "is_missing"]
+__all__ = ["QUANTITIES", "fmt", "rounded", "is_missing", "qty"]
 
 #: quantity -> (decimals, zh unit, en unit)
 QUANTITIES: dict[str, tuple[int, str, str]] = {
@@ -80,3 +80,21 @@ def fmt(v: Any, quantity: str, *, unit: bool = True, lang: str | None = None) ->
     if not u:
         return text
     return f"{text}{u}" if u in ("%",) else f"{text} {u}"
+
+
+class qty:  # noqa: N801 - reads as a function at the call site: qty(4.72, "min")
+    """A number that formats itself as :func:`fmt` does when a message is shown (``{t}`` -> ``4.7 分钟``):
+    for lazy log messages (:func:`yitu.words.msg`), in the language the message is shown in."""
+
+    __slots__ = ("v", "quantity", "unit")
+
+    def __init__(self, v: Any, quantity: str, *, unit: bool = True) -> None:
+        if quantity not in QUANTITIES:
+            raise KeyError(f"numbers: no quantity {quantity!r}")
+        self.v, self.quantity, self.unit = v, quantity, unit
+
+    def __format__(self, spec: str) -> str:
+        return format(fmt(self.v, self.quantity, unit=self.unit), spec)
+
+    def __str__(self) -> str:
+        return self.__format__("")

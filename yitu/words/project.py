@@ -73,3 +73,18 @@ register({
     ),
     "project.reason.sqlite": ("SQLite：{message}", "SQLite: {message}"),
 })
+
+# log lines of the project store and the demo
+register({
+    "project.log.created": ("项目已创建：{path}", "project created in {path}"),
+    "project.log.demo": ("演示输入已写入 {path}（道路节点 {nodes} 个，道路 {ways} 条）",
+                         "demo inputs written to {path} ({nodes} road nodes, {ways} ways)"),
+    "project.lock.bad_timeout": ("环境变量 {name}={value} 不是秒数：改用 {default} 秒",
+                                 "{name}={value} is not a number of seconds; using {default}"),
+    "project.lock.cannot_lock": ("无法锁定 {path}（{error}）：同时运行两条命令可能丢失图层",
+                                 "cannot lock {path} ({error}): two commands at once could lose a layer"),
+    "files.log.wrote": ("已写入 {path}", "wrote {path}"),
+    "files.log.wrote_size": ("已写入 {path}（{kb} KB，{how}）", "wrote {path} ({kb} KB, {how})"),
+    "files.log.offline": ("离线可用", "offline"),
+    "files.log.cdn": ("引用在线 CDN", "CDN links"),
+})

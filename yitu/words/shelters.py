@@ -123,3 +123,19 @@ register({
     "shelters.solver.lp": ("线性规划", "linear programme"),
     "shelters.solver.milp": ("整数规划", "integer programme"),
 })
+
+# log lines of the shelter analyses (yitu/routing/shelters*.py)
+register({
+    "shelters.log.no_capacity": ("{n} 个避难场所既无容纳人数也无有效面积，按容量 0 计：{ids}",
+                                 "{n} shelter(s) with neither 容纳人数 nor 有效面积, used with capacity 0: {ids}"),
+    "shelters.log.assignment": ("安置分配（{solver}）：安置 {placed}（共 {people}），总疏散时间 {total} 人·秒，用时 {secs} 秒，{status}",
+                                "assignment ({solver}): {placed} of {people} placed, {total} people·s, {secs} s, {status}"),
+    "shelters.log.summary": ("避难场所：共 {people}，已安置 {placed}，未安置 {unplaced}，人口未知 {unknown} 行",
+                             "shelters: {people}, {placed} placed, {unplaced} unplaced, {unknown} rows of unknown population"),
+    "shelters.log.near_hazard": ("{n} 个避难场所靠近危险源（已标注；除非指定，不参与安置分配）",
+                                 "{n} shelter(s) lie near a hazard (flagged; not used for the assignment unless asked)"),
+    "shelters.log.proposed": ("建议新增 {n} 个{cls}避难场所：原未安置人员中安置 {placed}（共 {left}）（{status}；"
+                              "{excluded} 个候选点因靠近危险源被排除）",
+                              "proposed {n} new {cls} shelter(s): {placed} of {left} left out placed ({status}; "
+                              "{excluded} candidates excluded near hazards)"),
+})

@@ -108,3 +108,19 @@ register({
     "siting.section.text": ("选址模型 {model}：建议新增 {n} 个站点（{sites}）。需求点达标 {before} → {after}。",
                             "Model {model}: {n} new station(s) proposed ({sites}). Demands met {before} → {after}."),
 })
+
+# log lines of siting (yitu/routing/siting*.py)
+register({
+    "siting.log.heuristic": ("MCLP 启发式：目标值 {value}，拉格朗日界 {bound}，差距 {gap}（迭代 {it} 次，{secs}）",
+                             "MCLP heuristic: value {value}, Lagrangian bound {bound}, gap {gap} ({it} iterations, {secs})"),
+    "siting.log.excluded": ("{n} 个候选点（共 {total} 个）按选址规则排除", "{n} of {total} candidate(s) excluded by the siting rules"),
+    "siting.log.written": ("选址结果已写入：{files}", "siting written: {files}"),
+    "siting.log.not_optimal": ("{model}：求解状态 {status}（差距 {gap}），未证明最优",
+                               "{model}: status {status} (gap {gap}) — not proven optimal"),
+    "siting.log.capacitated_not_optimal": ("带容量的覆盖模型：求解状态 {status}（差距 {gap}），未证明最优",
+                                           "capacitated coverage: status {status} (gap {gap}) — not proven optimal"),
+    "siting.log.done": ("选址 {model}：新增 {n} 个站点；达标需求点 {before} → {after}（共 {total} 个）",
+                        "siting {model}: {n} new site(s); demands met {before} → {after} of {total}"),
+    "siting.log.cbc_killed": ("cbc 超过时限 {secs} 仍未停止，已终止", "cbc did not stop within {secs} of its time limit; killed"),
+    "siting.log.cbc_no_solution": ("cbc 未写出解：{output}", "cbc wrote no solution: {output}"),
+})

@@ -94,3 +94,8 @@ register({
     "park.kind.risk_zone": ("红橙风险分区", "red/orange risk zone"),
     "park.kind.boundary": ("边界采样点", "boundary point"),
 })
+
+register({
+    "gaps.log.no_responsibility": ("缺口：没有责任区结果（请先运行 `yitu check DIR`），未检查辖区面积",
+                                   "gaps: no result_responsibility layer (run `yitu check DIR`); district areas not checked"),
+})

@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from yitu.words import tr, use_lang
+from yitu.words import msg, tr, use_lang
 from yitu.words.numbers import fmt, rounded
 
 log = logging.getLogger(__name__)
@@ -196,5 +196,5 @@ def section(project: Any, *, font: Any, lang: str = "zh") -> Any:
                               _png(tradeoff_figure(trade, font=font, lang=lang, chosen_p=len(chosen)))))
             sec.items.append((tr("siting.title"), _png(siting_map_figure(project, font=font, lang=lang), dpi=110)))
         except Exception as exc:  # a figure is a by-product of the section: say so, keep the tables
-            log.warning("siting figures not drawn: %s", exc)
+            log.warning(msg("maps.log.siting_figures", error=exc))
     return sec
