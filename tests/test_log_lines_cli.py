@@ -87,7 +87,8 @@ def _data_text(root: Path) -> str:
     for gpkg in root.rglob("project.gpkg"):
         for name, _ in pyogrio.list_layers(gpkg):
             df = pyogrio.read_dataframe(gpkg, layer=name, read_geometry=False)
-            parts += [str(v) for c in df.columns if df[c].dtype == object for v in df[c].dropna().unique()]
+            parts += [str(v) for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])
+                      for v in df[c].dropna().unique()]
     return "\n".join(parts)
 
 

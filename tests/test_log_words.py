@@ -21,8 +21,7 @@ from yitu.words.numbers import qty
 ROOT = Path(yitu.__file__).parent
 #: modules others are changing now: their log lines move to the catalogue when the lead applies the
 #: calls listed in the words-logs report (the keys are already in yitu/words/routing.py)
-PENDING = {"routing/knearest.py", "routing/engine.py", "routing/coverage.py", "routing/isochrones.py",
-           "routing/raster.py"}
+PENDING = {"routing/isochrones.py"}
 LEVELS = {"info", "warning", "error", "exception", "critical"}
 LOGGERS = {"log", "logger", "_log", "LOG", "LOGGER"}
 #: %-placeholders and punctuation are not words

@@ -217,7 +217,7 @@ def test_station_off_network_reported_with_distance(caplog: pytest.LogCaptureFix
     assert off["station_id"].tolist() == ["S2"]
     assert off["snap_dist_m"].iloc[0] == pytest.approx(3000.0)
     assert "距最近道路 3000 米" in off["note"].iloc[0]
-    assert "S2" in caplog.text and "3000 m" in caplog.text
+    assert "S2" in caplog.text and "3,000 米" in caplog.text
     assert res.iloc[0]["nearest_station_id"] == "S1" and res.iloc[0]["status"] == "ok"
 
 

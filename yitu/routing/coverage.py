@@ -23,6 +23,8 @@ from yitu.routing.engine import nearest_k
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs, snap
 from yitu.settings import Settings, default_settings
+from yitu.words import listed, msg
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +231,9 @@ def coverage(
             where = f"距最近道路 {d:.0f} 米" if np.isfinite(d) else "无坐标"
             off_rows.append({"station_id": st_ids[i], "station_name": st_names[i], "snap_dist_m": float(d),
                              "note": f"站点不在路网上（{where}，超过 {max_snap:g} 米吸附上限），未参与计算"})
-        log.warning("%d station(s) too far from any road, left out: %s", bad.size,
-                    "; ".join(f"{r['station_id']} {r['station_name']} ({r['snap_dist_m']:.0f} m)" for r in off_rows))
+        log.warning(msg("coverage.log.off_network", n=bad.size, stations=listed(
+            [msg("coverage.log.station_far", id=r["station_id"], name=r["station_name"], dist=qty(r["snap_dist_m"], "m"))
+             for r in off_rows])))
     use = np.flatnonzero(s_snap.ok)
     src = s_snap.take(use)
     offset = turnout_s[use] + s_snap.dist_m[use] / access_ms
@@ -302,10 +305,7 @@ def coverage(
         index=targets.index,
     )
     out.attrs[OFF_NETWORK_KEY] = off_rows
-    log.info(
-        "coverage: %d target(s), %d within %g min, %d beyond, %d unreachable, %d off the network",
-        n_t, int(out["within_limit"].sum()), limit_min,
-        int(((status == "ok") & ~out["within_limit"].to_numpy()).sum()),
-        int(unr.sum()), int(off.sum()),
-    )
+    log.info(msg("coverage.log.summary", n=n_t, within=int(out["within_limit"].sum()), limit=qty(limit_min, "min"),
+                 late=int(((status == "ok") & ~out["within_limit"].to_numpy()).sum()),
+                 unreachable=int(unr.sum()), off=int(off.sum())))
     return out
