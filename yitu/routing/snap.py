@@ -113,20 +113,31 @@ def snap(network: RoadNetwork, points: Any, *, max_snap_m: float = 500.0) -> Sna
     t = np.full(n, np.nan)
     if n == 0 or network.n_edges == 0:
         return Snapped(edge, t, dist, np.zeros(n, dtype=bool), t.copy(), t.copy())
-    tree, ids = _tree(network)
+    from yitu.routing.snapgrid import nearest_segments, segment_grid
+
     valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     pos = np.flatnonzero(valid)
-    (qi, ti), d = tree.query_nearest(geoms[pos], return_distance=True, all_matches=False)
-    edge[pos[qi]] = ids[ti]
-    dist[pos[qi]] = d
-    ok = valid & (edge >= 0) & (dist <= max_snap_m)
-    e = edge[ok]
-    t[ok] = shapely.line_locate_point(network.geometry[e], geoms[ok], normalized=True)
-    pts = shapely.line_interpolate_point(network.geometry[e], t[ok], normalized=True)
+    pts = geoms[pos]
+    other = shapely.get_type_id(pts) != 0
+    if other.any():  # lines or polygons given as an array: a point on them, as for a layer
+        pts = pts.copy()
+        pts[other] = shapely.point_on_surface(pts[other])
+    xy = shapely.get_coordinates(pts)
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
-    x[ok], y[ok] = shapely.get_x(pts), shapely.get_y(pts)
+    # the nearest edge within the snapping limit from the grid of the road's segments
+    e_g, d_g, t_g, x_g, y_g = nearest_segments(segment_grid(network), xy[:, 0], xy[:, 1], max_snap_m)
+    edge[pos], dist[pos], t[pos], x[pos], y[pos] = e_g, d_g, t_g, x_g, y_g
+    far = pos[e_g < 0]
+    if far.size:  # beyond the limit: how far, for the report (an STRtree of the edges)
+        tree, ids = _tree(network)
+        (qi, _), d = tree.query_nearest(pts[np.searchsorted(pos, far)], return_distance=True, all_matches=False)
+        dist[far[qi]] = d
+    ok = valid & (edge >= 0) & (dist <= max_snap_m)
     edge[~ok] = -1
+    t[~ok] = np.nan
+    x[~ok] = np.nan
+    y[~ok] = np.nan
     if (~ok & valid).any():
         log.debug("%d point(s) farther than %g m from any road", int((~ok & valid).sum()), max_snap_m)
     return Snapped(edge, t, dist, ok, x, y)
