@@ -9,12 +9,25 @@ from yitu.errors import InputError
 
 
 @pytest.fixture(scope="module")
-def demo_result(demo_project):
+def shelter_project(demo_project, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A private copy of the demo with its network built (the shared demo project stays read-only)."""
+    import shutil
+
+    from yitu.layers.project import Project
     from yitu.routing.build import build_network
+
+    dst = tmp_path_factory.mktemp("shelters") / "qinglan"
+    shutil.copytree(demo_project.path, dst)
+    project = Project.open(dst)
+    build_network(project, osm=project.path / "inputs" / "roads.osm")
+    return project
+
+
+@pytest.fixture(scope="module")
+def demo_result(shelter_project):
     from yitu.routing.shelters_run import run_shelters
 
-    build_network(demo_project, osm=demo_project.path / "inputs" / "roads.osm")
-    return run_shelters(demo_project)
+    return run_shelters(shelter_project)
 
 
 def test_demo_short_village_and_near_park_shelter(demo_result):
@@ -153,10 +166,10 @@ def test_cli_bad_input_exit_2(tmp_path):
     assert e.value.code == 2  # no residents
 
 
-def test_proposed_shelter_closes_the_short_village(demo_project, demo_result):
+def test_proposed_shelter_closes_the_short_village(shelter_project, demo_result):
     from yitu.routing.shelters_siting import propose_shelters
 
-    out = propose_shelters(demo_project, demo_result, p_new=1)
+    out = propose_shelters(shelter_project, demo_result, p_new=1)
     assert len(out) == 1 and out.attrs["status"] == "optimal"
     assert "北山村二组" in out["服务居民区"].iloc[0] and "北山村三组" in out["服务居民区"].iloc[0]
     short = int(demo_result.blocks.loc[demo_result.blocks["village"] == "北山村", "unplaced"].sum())
