@@ -180,6 +180,21 @@ def test_user_text_is_escaped_in_the_file(demo_copy, tmp_path):
     assert any(f["tip"].startswith(EVIL[1]) for f in feats)
 
 
+def test_a_url_in_a_name_is_text_not_a_load(demo_copy, tmp_path):
+    """A name holding a URL (an Excel formula pasted into a cell) goes into the page's data as text:
+    the offline map is still written, and the URL is no resource the page loads."""
+    ent = demo_copy.read("enterprises")
+    ent.loc[ent.index[0], "name"] = '=HYPERLINK("http://evil.example","点我")'
+    ent.loc[ent.index[1], "name"] = "https://cdn.example.com/x.js"
+    demo_copy.write("enterprises", ent)
+    text = save_html(risk_map(demo_copy, tiles="none"), tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "evil.example" in text and "cdn.example.com/x.js" in text  # kept, as data
+    assert external_urls(text) == []
+    # the same URL in a script that runs is still found
+    assert external_urls('<script type="application/json">{"a": "https://x.example/d"}</script>'
+                         '<script>fetch("https://x.example/d")</script>') == ["https://x.example/d"]
+
+
 def test_gaode_tiles_shift_every_overlay_to_gcj02(demo_project):
     wgs = risk_map(demo_project, tiles="none")
     gcj = risk_map(demo_project, tiles="gaode")

@@ -36,6 +36,10 @@ _INLINE_BLOCK_RE = re.compile(
     r"<(script|style)\b[^>]*\bdata-yitu-inline=\"[^\"]*\"[^>]*>.*?</\1\s*>", re.I | re.S
 )
 _TILE_MARK = re.compile(r"\{[zxy]\}", re.I)
+# a data block (``<script type="application/json">``) is never run: URLs in it are the user's text
+_DATA_BLOCK_RE = re.compile(
+    r"<script\b[^>]*\btype\s*=\s*[\"']?application/(?:ld\+)?json[\"']?[^>]*>.*?</script\s*>", re.I | re.S
+)
 
 # Which library a CDN URL is (matched against the URL's path).
 _LIBS: tuple[tuple[str, str], ...] = (
@@ -212,15 +216,16 @@ def external_urls(html_text: str) -> list[str]:
     loads (stylesheet, icon, preload), CSS ``url()`` and ``@import``, and URL string literals in
     page scripts (``fetch("https://…")``, ``$.ajax("https://…")``). Library code that this module
     inlined (marked ``data-yitu-inline``) is skipped: its URL strings are link texts and XML
-    namespaces, never requests. URLs with ``{z}``/``{x}``/``{y}`` are tile templates and allowed.
-    Links the user may click (``<a href>``) are not loads and not listed.
+    namespaces, never requests. So are data blocks (``<script type="application/json">``), where
+    the layers' text sits: a URL a user typed into a name is text, not a load. URLs with
+    ``{z}``/``{x}``/``{y}`` are tile templates and allowed. Links the user may click (``<a href>``) are not loads and not listed.
 
     Returns
     -------
     list of str
         Unique URLs in order of appearance.
     """
-    text = _INLINE_BLOCK_RE.sub("", html_text)
+    text = _DATA_BLOCK_RE.sub("", _INLINE_BLOCK_RE.sub("", html_text))
     found: list[str] = []
 
     def add(url: str) -> None:
