@@ -24,7 +24,7 @@ from typing import Any
 
 from yitu.errors import InputError, MissingDependencyError
 from yitu.gis.io import atomic_path
-from yitu.words import msg
+from yitu.words import msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +158,7 @@ def inline_html(html_text: str) -> str:
     rest = [u for u in external_urls(out) if u not in unknown]
     unknown.extend(rest)
     if unknown:
-        raise InputError(
-            "the map loads external resources that have no local copy: "
-            + ", ".join(sorted(set(unknown)))
-            + "; use plain CircleMarkers/GeoJson layers (no plugins), or save online (offline=False, `yitu map --online`)"
-        )
+        raise InputError(tr("maps.offline.external", urls=", ".join(sorted(set(unknown)))))
     return out
 
 

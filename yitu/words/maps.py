@@ -308,3 +308,10 @@ def enum_name(value: object, *, lang: str | None = None) -> str:
     """A Chinese enum value (station type, protection class, shelter class) in ``lang``; other values as given."""
     s = "" if value is None else str(value)
     return tr(f"maps.enum.{s}", lang=lang) if s in ENUM_NAMES else s
+
+register({
+    "maps.offline.external": (
+        "地图需加载外部资源，但没有离线副本：{urls}。请只用普通点/面图层（不用插件），或在线保存（`yitu map --online`）",
+        "the map loads external resources that have no local copy: {urls}; use plain CircleMarkers/GeoJson "
+        "layers (no plugins), or save online (offline=False, `yitu map --online`)"),
+})
