@@ -25,6 +25,13 @@ For each network (the demo county's roads and synthetic road-like networks from
     backup cap (2 x limit), in chunks of 16.
 (d) ``yitu.routing.isochrones.isochrones`` for the 50 stations (bands 5/10/15 min, per station
     and all together).
+(k) the compiled k-nearest search alone (``yitu.routing.knearest``, one Dijkstra pass per rank),
+    k = 3 with every rank within the limit (the same limit as (c)), on the default threads
+    (groups of stations side by side) and on one; with the targets merged (``nearest_k``); and
+    with coverage's own limits (the nearest however far, the backup within 2 x limit, the
+    third within the limit). k = 1 is one pass, for scale.
+(p) pandana: contraction hierarchies on the same directed graph, ``nearest_pois`` (3) within
+    the limit, the same stations and targets (query time; the CH preparation separately).
 (e) peak memory: every case runs in its own subprocess; ``ru_maxrss`` of that process (the
     loaded network included) and the tracemalloc peak of the call itself.
 """
