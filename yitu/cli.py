@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -199,7 +200,13 @@ def _main(
     handler = _LogHandler(console=err, show_time=False, show_path=False, markup=False)
     handler.addFilter(_CleanLog())
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
-    logging.getLogger("pyogrio").setLevel(logging.WARNING)
+    # other libraries' own lines are English and about their internals (dask's scheduler start-up,
+    # its dashboard): warnings only; yitu says in its own words what a batch is doing
+    for name in ("pyogrio", "distributed", "dask", "numba", "fontTools", "matplotlib"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    # dask.distributed sets its loggers' levels from its config when it is imported: say it there too
+    # (read once, at dask's import; worker processes inherit it)
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 
 # ---------------------------------------------------------------------------- shared console helpers
