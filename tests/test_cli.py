@@ -25,7 +25,7 @@ def test_failed_validation_exits_3(tmp_path, data_dir):
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys):
     assert _exit_code(["info", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
-    assert "not a yitu project" in err and "Traceback" not in err
+    assert "不是 yitu 项目" in err and "Traceback" not in err
 
 
 def test_error_line_keeps_square_brackets(tmp_path, capsys):

@@ -67,7 +67,7 @@ def test_unknown_setting_is_named(tmp_path):
 
 def test_bad_toml_is_an_input_error(tmp_path):
     (tmp_path / "yitu.toml").write_text("[rescue\n", encoding="utf-8")
-    with pytest.raises(YituError, match="not valid TOML"):
+    with pytest.raises(YituError, match="不是有效的 TOML"):
         load_settings(tmp_path / "yitu.toml")
 
 
@@ -98,7 +98,7 @@ def test_overridden_keys_are_the_leaves_of_the_project_file(tmp_path):
     ]
     (tmp_path / "sub").mkdir()
     assert overridden_keys(tmp_path / "sub") == []  # a folder without yitu.toml sets nothing
-    with pytest.raises(InputError, match="no such folder"):
+    with pytest.raises(InputError, match="没有这个文件夹或文件"):
         overridden_keys(tmp_path / "missing")
 
 

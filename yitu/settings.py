@@ -221,10 +221,7 @@ class Settings:
         try:
             return self.profiles[name]
         except KeyError:
-            raise InputError(
-                f"unknown speed profile {name!r}; defined profiles: {', '.join(sorted(self.profiles))} "
-                "(add one under [profiles.NAME] in yitu.toml)"
-            ) from None
+            raise InputError(tr("settings.unknown_profile", name=name, profiles=", ".join(sorted(self.profiles)))) from None
 
     def turnout_min(self, station_type: str | None) -> float:
         """Turnout time (出动时间) in minutes for a station type; 1.0 for an unknown type."""
@@ -564,7 +561,7 @@ def _read_toml(p: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{p}: not valid TOML ({exc}); fix the file or delete it to use the defaults") from exc
+        raise InputError(tr("settings.bad_toml", path=p, exc=exc)) from exc
 
 
 # Settings as TOML text (and the TOML-text helpers the checks above use) live in yitu.settings_toml.

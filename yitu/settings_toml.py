@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yitu.errors import InputError
+from yitu.words import tr
 
 if TYPE_CHECKING:
     from yitu.settings import Settings
@@ -176,7 +177,7 @@ def overridden_keys(path: str | Path) -> list[str]:
 
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: no such folder or file (give a project folder or its yitu.toml)")
+        raise InputError(tr("settings.no_path", path=p))
     if p.is_dir():
         p = p / "yitu.toml"
         if not p.exists():

@@ -21,7 +21,7 @@ def test_init_creates_a_geopackage_qgis_can_open(tmp_path):
     assert (tmp_path / "p" / "yitu.toml").exists()
     assert [n for n, _ in pyogrio.list_layers(p.gpkg)] == ["yitu_meta"]
     assert p.settings.project.name == "测试县"
-    with pytest.raises(ProjectError, match="already holds a project"):
+    with pytest.raises(ProjectError, match="已有项目"):
         Project.init(tmp_path / "p")
     with pytest.raises(ProjectError, match="yitu init"):
         Project.open(tmp_path / "nothing")

@@ -16,6 +16,7 @@ from yitu.layers.project import Project
 from yitu.routing import build as build_mod
 from yitu.routing.build import build_network, cache_file, load_network, network_source
 from tests.climain import run as _cli
+from yitu.words import use_lang
 
 
 def _no_build(*a, **k):  # pragma: no cover - fails the test when called
@@ -76,6 +77,10 @@ def test_build_from_road_lines(demo_copy, demo_network):
 def test_project_without_network(demo_copy):
     with pytest.raises(ProjectError) as exc:
         load_network(demo_copy)
+    assert str(exc.value) == (f"{demo_copy.path}：还没有路网；请先构建："
+                              f"`yitu network build {demo_copy.path} --osm 文件`（或 --roads 文件）")
+    with use_lang("en"), pytest.raises(ProjectError) as exc:
+        load_network(demo_copy)
     assert str(exc.value) == (f"{demo_copy.path}: no road network yet; build it with "
                               f"`yitu network build {demo_copy.path} --osm FILE` (or --roads FILE)")
 
@@ -87,23 +92,23 @@ def test_source_file_gone_uses_cache_or_says_rebuild(demo_copy, tmp_path):
     net = build_network(p, osm=src)
     src.unlink()
     assert load_network(p).fingerprint() == net.fingerprint()
-    with pytest.raises(ProjectError, match="is gone and there is no cached network for profile 'walking'"):
+    with pytest.raises(ProjectError, match="已不存在，且没有按当前设置为速度配置 步行 缓存的路网"):
         load_network(p, profile="walking")
 
 
 def test_bad_sources(demo_copy, tmp_path):
     p = demo_copy
-    with pytest.raises(InputError, match="give exactly one road source"):
+    with pytest.raises(InputError, match="请只给一个道路来源"):
         build_network(p)
-    with pytest.raises(InputError, match="give exactly one road source"):
+    with pytest.raises(InputError, match="请只给一个道路来源"):
         build_network(p, osm=p.path / "inputs" / "roads.osm", roads=p.path / "inputs" / "roads.gpkg")
-    with pytest.raises(InputError, match="unknown speed profile 'truck'"):
+    with pytest.raises(InputError, match="未知速度配置 'truck'"):
         build_network(p, osm=p.path / "inputs" / "roads.osm", profile="truck")
-    with pytest.raises(InputError, match="looks like an OSM file; use --osm"):
+    with pytest.raises(InputError, match="看起来是 OSM 文件；请用 --osm"):
         build_network(p, roads=p.path / "inputs" / "roads.osm")
     empty = tmp_path / "e.osm"
     empty.write_bytes(b"")
-    with pytest.raises(NetworkError, match="the file is empty"):
+    with pytest.raises(NetworkError, match="文件是空的"):
         build_network(p, osm=empty)
     assert network_source(p) is None and not p.has("roads")  # nothing half-built
 
@@ -114,7 +119,7 @@ def test_road_layer_file_without_crs(demo_copy, data_dir):
         build_network(demo_copy, roads=shp)
     assert str(exc.value) == (f"{shp}: the file declares no coordinate system (no .prj); say which with --crs wgs84 | "
                               "cgcs2000 | gcj02 | bd09 | EPSG:xxxx")
-    with pytest.raises(InputError, match="road layer has no field 'klasse'"):
+    with pytest.raises(InputError, match="道路图层没有字段 'klasse'"):
         build_network(demo_copy, roads=shp, crs="wgs84", class_field="klasse")
     # with the CRS named, the Chinese classes are read (省道 -> primary, 县道 -> secondary)
     net = build_network(demo_copy, roads=shp, crs="wgs84")
@@ -135,15 +140,31 @@ def test_cli_bad_input_one_line_exit_2(demo_copy, data_dir, tmp_path, capsys):
     d = str(demo_copy.path)
     code, out, err = _cli(["network", "build", d], capsys)
     assert code == 2
+    assert "请只给一个道路来源：--osm 文件（OpenStreetMap）或 --roads 文件（道路线）" in err
+    code, out, err = _cli(["--lang", "en", "network", "build", d], capsys)
+    assert code == 2
     assert "give exactly one road source: --osm FILE (OpenStreetMap) or --roads FILE (road lines)" in err
     csv = data_dir / "routing" / "roads_csv_saved_as.osm"
     code, out, err = _cli(["network", "build", d, "--osm", str(csv)], capsys)
-    assert code == 2 and "cannot be read as OSM data" in err and "Traceback" not in err
+    assert code == 2 and "无法作为 OSM 数据读取" in err and "Traceback" not in err
     foot = write_osm(tmp_path / "foot.osm", {1: (0.0, 0.0), 2: (50.0, 0.0)}, [(1, [1, 2], {"highway": "footway"})])
     code, out, err = _cli(["network", "build", d, "--osm", str(foot)], capsys)
-    assert code == 2 and "no road usable by profile 'fire_engine'" in err
+    assert code == 2 and "没有速度配置 消防车 可通行的道路" in err
     code, out, err = _cli(["network", "info", d], capsys)
-    assert code == 2 and "no road network yet" in err
+    assert code == 2 and "还没有路网" in err
+
+
+def test_cli_check_before_the_network_is_built_says_so_in_the_language_asked_for(demo_copy, capsys):
+    """The first `yitu check` of a new project: one line, Chinese by default, English with --lang en."""
+    d = str(demo_copy.path)
+    code, out, err = _cli(["check", d], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert f"{d}：还没有路网；请先构建：`yitu network build {d} --osm 文件`（或 --roads 文件）" in err
+    assert "no road network yet" not in err
+    code, out, err = _cli(["--lang", "en", "check", d], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert f"{d}: no road network yet; build it with `yitu network build {d} --osm FILE` (or --roads FILE)" in err
+    assert "还没有路网" not in err
 
 
 def test_record_is_json(demo_copy):
@@ -180,7 +201,7 @@ def test_corrupt_cache_is_rebuilt(demo_copy):
 def test_road_file_of_another_area_is_refused(demo_copy, osm_monaco):
     # Monaco's roads for the demo county: every station and enterprise would be "off the network"
     p = demo_copy
-    with pytest.raises(NetworkError, match=r"roads \(7\.39.*do not overlap the project area \(119\.3"):
+    with pytest.raises(NetworkError, match=r"道路范围（7\.39.*）与项目范围（119\.3"):
         build_network(p, osm=osm_monaco)
     # the project's own roads are still what load_network gives
     assert network_source(p) is None or network_source(p)["path"] != str(osm_monaco)

@@ -20,6 +20,7 @@ from yitu.routing.osm import from_osm, location_key
 from yitu.routing.roads import from_roads
 from yitu.routing.snap import Snapped, snap
 from yitu.settings import default_settings
+from yitu.words import use_lang
 
 FIRE = default_settings().profile("fire_engine")
 LON0, LAT0 = 119.40, 32.30
@@ -206,7 +207,7 @@ def test_from_roads_chinese_classes_and_fields():
     sp = {c: float(net.speed_kmh[net.road_class == c][0]) for c in set(net.road_class)}
     assert sp == {"trunk": 60.0, "primary": 50.0, "secondary": 40.0}
     assert set(net.name) == {"G1", "S2", "X3"}
-    with pytest.raises(InputError, match="no class field 'grade'"):
+    with pytest.raises(InputError, match="没有等级字段 'grade'"):
         from_roads(gdf, profile=FIRE, class_field="grade")
 
 
@@ -226,6 +227,9 @@ def test_road_layer_without_crs():
     gdf = gpd.GeoDataFrame({"road_class": ["primary"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])])
     with pytest.raises(InputError) as exc:
         from_roads(gdf, profile=FIRE)
+    assert str(exc.value) == "roads：道路图层没有坐标系；请说明（例如 --crs wgs84）"
+    with use_lang("en"), pytest.raises(InputError) as exc:
+        from_roads(gdf, profile=FIRE)
     assert str(exc.value) == "roads: the road layer has no CRS; declare one (e.g. --crs wgs84)"
 
 
@@ -235,13 +239,13 @@ def test_csv_saved_as_osm(tmp_path):
     p.write_text("名称,经度,纬度\n主路,119.4,32.3\n", encoding="utf-8")
     with pytest.raises(NetworkError) as exc:
         from_osm(p, profile=FIRE)
-    assert str(exc.value).startswith(f"{p}: cannot be read as OSM data (")
+    assert str(exc.value).startswith(f"{p}：无法作为 OSM 数据读取（")
 
 
 def test_xml_that_is_not_osm(tmp_path):
     p = tmp_path / "roads.osm"
     p.write_text('<?xml version="1.0"?>\n<kml><Placemark/></kml>\n', encoding="utf-8")
-    with pytest.raises(NetworkError, match="cannot be read as OSM data"):
+    with pytest.raises(NetworkError, match="无法作为 OSM 数据读取"):
         from_osm(p, profile=FIRE)
 
 
@@ -249,6 +253,9 @@ def test_txt_is_not_osm(tmp_path):
     p = tmp_path / "roads.txt"
     p.write_text("hello\n", encoding="utf-8")
     with pytest.raises(NetworkError) as exc:
+        from_osm(p, profile=FIRE)
+    assert str(exc.value) == f"{p}：不是 OSM 文件（.osm、.osm.gz、.osm.pbf）；道路线图层请用 --roads"
+    with use_lang("en"), pytest.raises(NetworkError) as exc:
         from_osm(p, profile=FIRE)
     assert str(exc.value) == f"{p}: not an OSM file (.osm, .osm.gz, .osm.pbf); for a road-line layer use --roads"
 
@@ -258,8 +265,8 @@ def test_empty_and_missing_file(tmp_path):
     p.write_bytes(b"")
     with pytest.raises(NetworkError) as exc:
         from_osm(p, profile=FIRE)
-    assert str(exc.value) == f"{p}: the file is empty"
-    with pytest.raises(NetworkError, match="file not found"):
+    assert str(exc.value) == f"{p}：文件是空的"
+    with pytest.raises(NetworkError, match="文件不存在"):
         from_osm(tmp_path / "nope.osm", profile=FIRE)
 
 
@@ -269,7 +276,10 @@ def test_only_footways_no_drivable_road(tmp_path):
     p = write_osm(tmp_path / "foot.osm", nodes, ways)
     with pytest.raises(NetworkError) as exc:
         from_osm(p, profile=FIRE)
-    assert str(exc.value).startswith(f"{p}: no road usable by profile 'fire_engine' (highway classes: ")
+    assert str(exc.value).startswith(f"{p}：没有速度配置 消防车 可通行的道路（道路等级：")
+    with use_lang("en"), pytest.raises(NetworkError) as exc:
+        from_osm(p, profile=FIRE)
+    assert str(exc.value).startswith(f"{p}: no road usable by profile fire engine (highway classes: ")
     # the same file is fine for walking
     assert from_osm(p, profile=default_settings().profile("walking")).n_edges == 4
 

@@ -94,7 +94,7 @@ def render_cmd(
         fmt = out.suffix.lower().lstrip(".") if out is not None and out.suffix else "png"
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; use png, svg or pdf")
+        raise InputError(tr("cli.err.format", fmt=fmt))
     if out is None:
         stem = f"enterprise_{enterprise}" if what == "enterprise" and enterprise else what
         if park and what == "risk":
@@ -102,7 +102,7 @@ def render_cmd(
         stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", stem)  # an id such as 2023/001 names one file, not a folder
         out = p.output_dir / "images" / f"{stem}.{fmt}"
     elif out.suffix.lower().lstrip(".") != fmt:
-        raise InputError(f"--out {out} does not end in .{fmt} (the --format); name the file {out.with_suffix('.' + fmt)}")
+        raise InputError(tr("cli.err.out_suffix", out=out, fmt=fmt, name=out.with_suffix("." + fmt)))
     with use_lang(lang or state.lang), _working(tr("cli.rendering", name=out.name)):
         fig = render(p, what=what, enterprise_id=enterprise, paper=paper, lang=lang or state.lang, font=font, title=title,
                      park_id=park)
@@ -131,7 +131,7 @@ def _render_planning(p, *, safety, evacuation, fmt, paper, dpi, font, lang, out)
         from yitu.maps.safety_render import render_safety
 
         if fmt not in ("png", "svg", "pdf"):
-            raise InputError(f"unknown format {fmt!r}; use png, svg or pdf")
+            raise InputError(tr("cli.err.format", fmt=fmt))
         enterprise = None if safety.lower() == "all" else safety
         stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", f"safety_{enterprise or 'county'}")
         path = out or p.output_dir / "images" / f"{stem}.{fmt}"
@@ -196,7 +196,7 @@ def report_cmd(
     if (closed or closed_area) and not drill:
         from yitu.errors import InputError
 
-        raise InputError("--closed/--closed-area need --drill ENTERPRISE_ID|LON,LAT (the closures apply to a drill)")
+        raise InputError(tr("cli.err.closed_needs_drill"))
     with _working(tr("cli.writing_report")):
         net = load_network(p)
         result = None

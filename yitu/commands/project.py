@@ -23,7 +23,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         vals = ()
     if len(vals) != 4:
-        raise InputError(f"--bbox {text!r}: give min_lon,min_lat,max_lon,max_lat")
+        raise InputError(tr("cli.err.bbox", text=text))
     return vals  # type: ignore[return-value]
 
 
@@ -139,7 +139,7 @@ def settings_cmd(
 
     if defaults:
         if directory is not None:
-            raise InputError("--defaults prints the packaged defaults: leave out DIR (or drop --defaults)")
+            raise InputError(tr("cli.err.defaults_no_dir"))
         console.out(clean(defaults_text()), highlight=False, end="")
         return
     if directory is None:

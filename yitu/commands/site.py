@@ -40,18 +40,18 @@ def register(app: typer.Typer) -> None:
         from yitu.words.status import status_text
 
         from yitu.cli import state
-        from yitu.words import set_lang
+        from yitu.words import set_lang, tr
 
         lang = lang or state.lang or "zh"
         set_lang(lang)
         if model not in MODELS:
-            raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
+            raise InputError(tr("cli.err.model", model=model, models=", ".join(MODELS)))
         if candidates is not None and grid is not None:
-            raise InputError("give either --candidates FILE or --grid M, not both")
+            raise InputError(tr("cli.err.candidates_or_grid"))
         if solver is not None and solver not in ("highs", "cbc", "heuristic"):
-            raise InputError(f"--solver {solver!r}: choose highs, cbc or heuristic")
+            raise InputError(tr("cli.err.solver", solver=solver))
         if limit is not None and not limit > 0:
-            raise InputError(f"--limit must be a positive number of minutes, got {limit}")
+            raise InputError(tr("cli.err.limit", limit=limit))
         prj = Project.open(directory)
         with _working("选址计算中 siting…"):
             run = run_siting(prj, model=model, p=p, candidates_file=candidates, grid_m=grid, park=park,

@@ -31,7 +31,7 @@ import shapely
 from yitu.errors import InputError
 from yitu.gis.crs import wgs84_to_gcj02
 from yitu.gis.io import atomic_path, write_gpkg
-from yitu.words import msg
+from yitu.words import msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -629,7 +629,7 @@ def build_demo_project(directory: str | Path, *, seed: int = DEMO_SEED, force: b
     d = Path(directory)
     if d.exists() and any(d.iterdir()):
         if not force:
-            raise InputError(f"{d} is not empty; choose an empty folder or pass --force to replace it")
+            raise InputError(tr("project.err.demo_not_empty", path=d))
         shutil.rmtree(d)
     inputs = generate_demo(d / "inputs", seed=seed)
     lon, lat = to_lonlat([-13000, 13000], [-10000, 10000])

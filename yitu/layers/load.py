@@ -185,7 +185,7 @@ def _read(source: Any, sch: LayerSchema, *, sheet: str | None, encoding: str | N
         df.attrs.setdefault("source", "<DataFrame>")
         if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df.columns and df.crs is None:
             if crs is None:
-                raise CRSError("<GeoDataFrame>: no CRS on the GeoDataFrame; set one (gdf.set_crs) or pass crs=")
+                raise CRSError(tr("load.error.gdf_no_crs"))
             df = df.set_crs(parse_crs(crs).crs)
         return df
     hint = [a for f in sch.fields for a in (f.name, *f.aliases)] + list(LON_ALIASES) + list(LAT_ALIASES)

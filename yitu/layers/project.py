@@ -31,7 +31,7 @@ from yitu.gis.gpkgsafe import backup_path, check_gpkg, clean_if_idle, damaged_er
 from yitu.gis.io import atomic_path, csv_safe_cell, list_layers, read_gpkg_layer, write_csv, write_gpkg
 from yitu.layers.schema import SCHEMAS
 from yitu.settings import Settings, load_settings
-from yitu.words import msg
+from yitu.words import msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +119,10 @@ class Project:
         """
         p = Path(path)
         if (p / GPKG).exists() and not exist_ok:
-            raise ProjectError(f"{p} already holds a project (project.gpkg); use another folder")
+            raise ProjectError(tr("project.err.exists", path=p))
         if bbox is not None:
             if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
-                raise InputError(f"bbox {bbox} must be min_lon,min_lat,max_lon,max_lat with min < max")
+                raise InputError(tr("project.err.bbox", bbox=bbox))
         p.mkdir(parents=True, exist_ok=True)
         toml = p / TOML
         if not toml.exists():
@@ -150,7 +150,7 @@ class Project:
         or that ``project.gpkg`` is damaged (naming ``project.gpkg.bak`` when that one is good)."""
         p = Path(path)
         if not (p / GPKG).exists():
-            raise ProjectError(f"{p} is not a yitu project (no project.gpkg); create one with `yitu init {p}`")
+            raise ProjectError(tr("project.err.not_project", path=p))
         gpkg = p / GPKG
         check_gpkg(gpkg, thorough=gpkg.stat().st_size <= _THOROUGH_MAX_BYTES)
         clean_if_idle(gpkg)  # hidden copies a killed write left behind
@@ -203,8 +203,10 @@ class Project:
             When the layer is not in the project, naming the command that makes it.
         """
         if not self.has(name):
-            how = MAKERS.get(name, "the command that computes it").replace("DIR", str(self.path))
-            raise ProjectError(f"{self.path}: no layer {name!r} yet; make it with `{how}`")
+            if name in MAKERS:
+                raise ProjectError(tr("project.err.no_layer", path=self.path, name=name,
+                                      how=MAKERS[name].replace("DIR", str(self.path))))
+            raise ProjectError(tr("project.err.no_layer_any", path=self.path, name=name))
         try:
             df = read_gpkg_layer(self.gpkg, name)
         except pyogrio.errors.DataSourceError as exc:
@@ -265,7 +267,7 @@ class Project:
             if box.size == 4 and np.isfinite(box).all():
                 boxes.append(box)
         if not boxes:
-            raise ProjectError(f"{self.path}: the project has no located data yet; import a layer first")
+            raise ProjectError(tr("project.err.no_extent", path=self.path))
         return (
             min(b[0] for b in boxes),
             min(b[1] for b in boxes),

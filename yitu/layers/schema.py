@@ -451,8 +451,9 @@ LAT_ALIASES = ("纬度", "lat", "latitude", "y", "北纬", "纬度(°)", "纬度
 def schema(layer: str) -> LayerSchema:
     """Return the schema of ``layer``; raise naming the known layers."""
     from yitu.errors import InputError
+    from yitu.words import tr
 
     try:
         return SCHEMAS[layer]
     except KeyError:
-        raise InputError(f"unknown layer {layer!r}; layers: {', '.join(LAYER_NAMES)}") from None
+        raise InputError(tr("load.error.unknown_layer", layer=layer, layers=", ".join(LAYER_NAMES))) from None

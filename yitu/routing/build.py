@@ -25,7 +25,7 @@ from typing import Any
 
 from yitu.errors import InputError, NetworkError, ProjectError
 from yitu.routing.network import RoadNetwork
-from yitu.words import msg, named
+from yitu.words import msg, named, tr
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,7 @@ def network_source(project: Any) -> dict[str, Any] | None:
     try:
         rec = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ProjectError(f"{p}: unreadable network record ({exc}); rebuild with `yitu network build "
-                           f"{project.path} --osm FILE`") from None
+        raise ProjectError(tr("network.err.bad_record", path=p, exc=exc, project=project.path)) from None
     return rec if isinstance(rec, dict) else None
 
 
@@ -170,18 +169,14 @@ def _pick_fields(columns: list[str], given: dict[str, str | None]) -> dict[str, 
         name = given.get(opt)
         if name is not None:
             if name not in columns:
-                raise InputError(
-                    f"road layer has no field {name!r} (--{opt.replace('_field', '').replace('_', '-')}-field); "
-                    f"fields: {', '.join(map(str, columns))}"
-                )
+                raise InputError(tr("network.err.no_field", name=name, option=f"--{opt.replace('_field', '').replace('_', '-')}-field",
+                                    fields=", ".join(map(str, columns))))
             out[opt] = name
         else:
             out[opt] = next((c for c in cands if c in columns), None)
     if out["class_field"] is None:
-        raise InputError(
-            f"road layer has no road-class field (tried {', '.join(_FIELD_CANDIDATES['class_field'])}); "
-            f"fields: {', '.join(map(str, columns))}; name it with --class-field"
-        )
+        raise InputError(tr("network.err.no_class_field", tried=", ".join(_FIELD_CANDIDATES["class_field"]),
+                            fields=", ".join(map(str, columns))))
     return out
 
 
@@ -200,7 +195,7 @@ def _build(project: Any, path: Path, kind: str, fields: dict[str, Any], profile:
 
     gdf = read_vector(path, layer=fields.get("layer"), crs=fields.get("crs"))
     if len(gdf) == 0:
-        raise NetworkError(f"{path}: the road layer is empty")
+        raise NetworkError(tr("network.err.roads_empty", path=path))
     picked = _pick_fields([str(c) for c in gdf.columns], fields)
     return from_roads(
         gdf, profile=prof, crs=crs, class_field=picked["class_field"] or "road_class",
@@ -265,17 +260,17 @@ def build_network(
         The file is missing, empty, not OSM, or holds no road the profile can use.
     """
     if (osm is None) == (roads is None):
-        raise InputError("give exactly one road source: --osm FILE (OpenStreetMap) or --roads FILE (road lines)")
+        raise InputError(tr("network.err.one_source"))
     kind = "osm" if osm is not None else "roads"
     path = Path(osm if osm is not None else roads)  # type: ignore[arg-type]
     if not path.exists():
-        raise NetworkError(f"{path}: file not found")
+        raise NetworkError(tr("io.not_found", path=path))
     if path.is_dir():
-        raise NetworkError(f"{path}: is a folder; give the road file itself")
+        raise NetworkError(tr("io.is_folder", path=path))
     if path.stat().st_size == 0:
-        raise NetworkError(f"{path}: the file is empty")
+        raise NetworkError(tr("io.empty", path=path))
     if kind == "roads" and path.suffix.lower() in (".osm", ".pbf", ".gz", ".bz2"):
-        raise InputError(f"{path}: looks like an OSM file; use --osm {path}")
+        raise InputError(tr("network.err.looks_osm", path=path))
     project.settings.profile(profile)  # unknown profile -> InputError before any work
     fields: dict[str, Any] = {}
     if kind == "roads":
@@ -354,11 +349,9 @@ def _check_overlap(project: Any, net: RoadNetwork, path: Path) -> None:
     x0, y0, x1, y1 = shapely.total_bounds(net.geometry)
     rb = gpd.GeoSeries([shapely.box(x0, y0, x1, y1)], crs=net.crs).to_crs(4326).total_bounds
     if not (rb[0] <= area[2] and area[0] <= rb[2] and rb[1] <= area[3] and area[1] <= rb[3]):
-        raise NetworkError(
-            f"{path}: the roads ({rb[0]:.4f},{rb[1]:.4f} – {rb[2]:.4f},{rb[3]:.4f}) do not overlap the project area "
-            f"({area[0]:.4f},{area[1]:.4f} – {area[2]:.4f},{area[3]:.4f}, WGS-84 lon/lat); give the road file of "
-            "this area (or, for road lines, the CRS they are in with --crs)"
-        )
+        raise NetworkError(tr("network.err.no_overlap", path=path,
+                              roads=f"{rb[0]:.4f},{rb[1]:.4f} – {rb[2]:.4f},{rb[3]:.4f}",
+                              area=f"{area[0]:.4f},{area[1]:.4f} – {area[2]:.4f},{area[3]:.4f}"))
 
 
 def _remove_stale(project: Any, profile: str, *, keep: Path) -> None:
@@ -400,9 +393,8 @@ def load_network(project: Any, *, profile: str = "fire_engine") -> RoadNetwork:
         and there is no cache for the current settings.
     """
     rec = network_source(project)
-    how = f"`yitu network build {project.path} --osm FILE` (or --roads FILE)"
     if not rec:
-        raise ProjectError(f"{project.path}: no road network yet; build it with {how}")
+        raise ProjectError(tr("network.err.none_yet", project=project.path))
     project.settings.profile(profile)
     path = _resolve(project, rec["path"])
     kind, fields = rec["kind"], rec.get("fields", {})
@@ -416,10 +408,8 @@ def load_network(project: Any, *, profile: str = "fire_engine") -> RoadNetwork:
     if cached is not None:
         return cached
     if not path.exists():
-        raise ProjectError(
-            f"{project.path}: the road source {path} is gone and there is no cached network for profile "
-            f"{profile!r} with the current settings; rebuild with {how}"
-        )
+        raise ProjectError(tr("network.err.source_gone", project=project.path, path=path,
+                              profile=named("profile", profile)))
     log.info(msg("network.log.building", profile=named("profile", profile), path=path))
     net = _build(project, path, kind, fields, profile)
     Path(project.cache_dir).mkdir(parents=True, exist_ok=True)

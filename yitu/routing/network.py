@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import connected_components
 from yitu.errors import NetworkError
 from yitu.routing.profiles import edge_speeds, edge_times
 from yitu.settings import SpeedProfile
-from yitu.words import listed, msg, named
+from yitu.words import listed, msg, named, tr
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +214,7 @@ class RoadNetwork:
 
         meta = json.loads((p / _META).read_text(encoding="utf-8"))
         if meta.get("format") != _DIR_FORMAT:
-            raise NetworkError(f"{p}: network cache of another format ({meta.get('format')!r})")
+            raise NetworkError(tr("network.err.cache_format", path=p, format=meta.get("format")))
 
         names = (*_NUMERIC, "coords", "counts", "road_class_codes", "road_class_values", "name_codes", "name_values")
         a = {name: np.load(p / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in names}
@@ -226,7 +226,7 @@ class RoadNetwork:
             and a["coords"].shape == (int(a["counts"].sum()), 2)
         )
         if not sizes_ok:
-            raise NetworkError(f"{p}: network cache with arrays of mismatched sizes")
+            raise NetworkError(tr("network.err.cache_sizes", path=p))
         net = cls.__new__(cls)
         for name in _NUMERIC:
             object.__setattr__(net, name, a[name])
@@ -326,7 +326,7 @@ def build_from_runs(
     """
     dropped = dict(dropped or {})
     if runs.key.size < 2:
-        raise NetworkError(f"{source}: no drivable road for profile {profile.name!r}")
+        raise NetworkError(tr("network.err.no_drivable", source=source, profile=named("profile", profile.name)))
     n_pts = runs.key.size
     run = runs.run
     is_first = np.ones(n_pts, dtype=bool)
@@ -355,7 +355,7 @@ def build_from_runs(
     dropped["self_loops"] = dropped.get("self_loops", 0) + int((~keep).sum())
     start, end = start[keep], end[keep]
     if start.size == 0:
-        raise NetworkError(f"{source}: no drivable road for profile {profile.name!r}")
+        raise NetworkError(tr("network.err.no_drivable", source=source, profile=named("profile", profile.name)))
     lengths = end - start + 1
     flat = np.repeat(start - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
     geom = shapely.linestrings(np.column_stack([runs.x[flat], runs.y[flat]]), indices=np.repeat(np.arange(start.size), lengths))

@@ -21,6 +21,7 @@ from yitu.gis.crs import metric_crs
 from yitu.routing.network import RoadNetwork, Runs, build_from_runs
 from yitu.routing.profiles import parse_maxspeed, parse_oneway
 from yitu.settings import SpeedProfile
+from yitu.words import named, tr
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +33,12 @@ EXCLUDED_ACCESS = {"no", "private"}
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise NetworkError(f"{path}: file not found")
+        raise NetworkError(tr("io.not_found", path=path))
     name = path.name.lower()
     if not any(name.endswith(s) for s in OSM_SUFFIXES):
-        raise NetworkError(f"{path}: not an OSM file (.osm, .osm.gz, .osm.pbf); for a road-line layer use --roads")
+        raise NetworkError(tr("network.err.not_osm", path=path))
     if path.stat().st_size == 0:
-        raise NetworkError(f"{path}: the file is empty")
+        raise NetworkError(tr("io.empty", path=path))
 
 
 def _usable(tags: osmium.osm.TagList, profile: SpeedProfile) -> bool:
@@ -168,11 +169,10 @@ def from_osm(
             maxspeeds.append(parse_maxspeed(tags.get("maxspeed")))
             way_ids.append(obj.id)
     except RuntimeError as exc:  # libosmium reports unreadable input as RuntimeError
-        raise NetworkError(f"{p}: cannot be read as OSM data ({exc})") from None
+        raise NetworkError(tr("network.err.osm_unreadable", path=p, exc=exc)) from None
     if not wkbs and not clipped:
-        raise NetworkError(
-            f"{p}: no road usable by profile {profile.name!r} (highway classes: {', '.join(sorted(profile.speeds_kmh))})"
-        )
+        raise NetworkError(tr("network.err.osm_no_road", path=p, profile=named("profile", profile.name),
+                              classes=", ".join(sorted(profile.speeds_kmh))))
     # every way's points in one go: lon/lat, the run of each point, the way of each run
     lon_all, lat_all, run = _wkb_lines(wkbs)
     run_way = np.asarray(wkb_way, dtype="int64")

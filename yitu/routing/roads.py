@@ -20,7 +20,7 @@ from yitu.gis.crs import metric_crs
 from yitu.routing.network import RoadNetwork, Runs, build_from_runs
 from yitu.routing.profiles import parse_maxspeed, parse_oneway, passable
 from yitu.settings import SpeedProfile
-from yitu.words import listed, msg
+from yitu.words import listed, msg, named, tr
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,7 @@ def _field(gdf: gpd.GeoDataFrame, name: str | None, what: str) -> pd.Series | No
         return None
     if name not in gdf.columns:
         if what == "class":
-            raise InputError(
-                f"road layer has no class field {name!r}; fields: {', '.join(map(str, gdf.columns))} "
-                "(name it with --class-field)"
-            )
+            raise InputError(tr("network.err.no_class_field_named", name=name, fields=", ".join(map(str, gdf.columns))))
         return None
     return gdf[name]
 
@@ -89,9 +86,9 @@ def from_roads(
         When no line is usable.
     """
     if gdf.crs is None:
-        raise InputError(f"{source}: the road layer has no CRS; declare one (e.g. --crs wgs84)")
+        raise InputError(tr("network.err.roads_no_crs", path=source))
     if len(gdf) == 0:
-        raise NetworkError(f"{source}: the road layer is empty")
+        raise NetworkError(tr("network.err.roads_empty", path=source))
     lines = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].explode(index_parts=False)
     lines = lines[lines.geom_type == "LineString"]
     if crs is None:
@@ -111,7 +108,7 @@ def from_roads(
                         examples=listed(list(CLASS_ALIASES)[:6] + ["…"])))
     lines, cls = lines[ok], cls[ok]
     if len(lines) == 0:
-        raise NetworkError(f"{source}: no line with a class usable by profile {profile.name!r}")
+        raise NetworkError(tr("network.err.roads_no_class", path=source, profile=named("profile", profile.name)))
     coords, idx = shapely.get_coordinates(lines.geometry.values, return_index=True)
     grid = np.round(coords / snap_tolerance_m).astype("int64")
     _, key = np.unique(grid, axis=0, return_inverse=True)

@@ -148,3 +148,19 @@ register({
     "cli.lists.ungraded": ("{n} 家企业未定级（无等级、分区或 L/E/C），以灰色列出",
                            "{n} enterprise(s) without a grade, zone or L/E/C: listed in grey"),
 })
+
+# the errors of bad command-line options (yitu/commands/)
+register({
+    "cli.err.format": ("未知格式 {fmt!r}；请用 png、svg 或 pdf", "unknown format {fmt!r}; use png, svg or pdf"),
+    "cli.err.out_suffix": ("--out {out} 的扩展名不是 .{fmt}（--format 所指定）；请命名为 {name}",
+                           "--out {out} does not end in .{fmt} (the --format); name the file {name}"),
+    "cli.err.closed_needs_drill": ("--closed/--closed-area 需要 --drill 企业编号|经度,纬度（封闭道路用于演练）",
+                                   "--closed/--closed-area need --drill ENTERPRISE_ID|LON,LAT (the closures apply to a drill)"),
+    "cli.err.bbox": ("--bbox {text!r}：请给出 最小经度,最小纬度,最大经度,最大纬度", "--bbox {text!r}: give min_lon,min_lat,max_lon,max_lat"),
+    "cli.err.defaults_no_dir": ("--defaults 显示软件自带的默认设置：请去掉 DIR（或去掉 --defaults）",
+                                "--defaults prints the packaged defaults: leave out DIR (or drop --defaults)"),
+    "cli.err.model": ("--model {model!r}：请从 {models} 中选择", "--model {model!r}: choose one of {models}"),
+    "cli.err.candidates_or_grid": ("--candidates 文件 与 --grid 米 只能给一个", "give either --candidates FILE or --grid M, not both"),
+    "cli.err.solver": ("--solver {solver!r}：请选择 highs、cbc 或 heuristic", "--solver {solver!r}: choose highs, cbc or heuristic"),
+    "cli.err.limit": ("--limit 应为正的分钟数，实际为 {limit}", "--limit must be a positive number of minutes, got {limit}"),
+})

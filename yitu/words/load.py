@@ -160,3 +160,9 @@ register({
     "layers.log.grades_as_stated": ("{layer}：风险等级按数据中填报的显示，未重新判定（{error}）",
                                     "{layer}: grades shown as stated in the data, not derived ({error})"),
 })
+
+register({
+    "load.error.gdf_no_crs": ("<GeoDataFrame>：没有坐标系；请设置（gdf.set_crs）或传入 crs=",
+                              "<GeoDataFrame>: no CRS on the GeoDataFrame; set one (gdf.set_crs) or pass crs="),
+    "load.error.unknown_layer": ("未知图层 {layer!r}；图层有：{layers}", "unknown layer {layer!r}; layers: {layers}"),
+})

@@ -88,3 +88,19 @@ register({
     "files.log.offline": ("离线可用", "offline"),
     "files.log.cdn": ("引用在线 CDN", "CDN links"),
 })
+
+# the errors a user meets opening or creating a project (yitu/layers/project.py, demo.py)
+register({
+    "project.err.exists": ("{path} 已有项目（project.gpkg）；请换一个文件夹", "{path} already holds a project (project.gpkg); use another folder"),
+    "project.err.bbox": ("范围 {bbox} 应为 最小经度,最小纬度,最大经度,最大纬度，且最小值小于最大值",
+                         "bbox {bbox} must be min_lon,min_lat,max_lon,max_lat with min < max"),
+    "project.err.not_project": ("{path} 不是 yitu 项目（没有 project.gpkg）；请先创建：`yitu init {path}`",
+                                "{path} is not a yitu project (no project.gpkg); create one with `yitu init {path}`"),
+    "project.err.no_layer": ("{path}：还没有图层 {name!r}；请先生成：`{how}`", "{path}: no layer {name!r} yet; make it with `{how}`"),
+    "project.err.no_layer_any": ("{path}：还没有图层 {name!r}；请先运行生成它的命令",
+                                 "{path}: no layer {name!r} yet; make it with the command that computes it"),
+    "project.err.no_extent": ("{path}：项目还没有带位置的数据；请先导入一个图层",
+                              "{path}: the project has no located data yet; import a layer first"),
+    "project.err.demo_not_empty": ("{path} 不是空文件夹；请换一个空文件夹，或加 --force 替换它",
+                                   "{path} is not empty; choose an empty folder or pass --force to replace it"),
+})

@@ -55,3 +55,46 @@ register({
                                "isochrones: {n} polygon(s) for {stations} station(s), bands {bands} min"),
     "isochrones.log.responsibility": ("责任区：{n} 个站点分得道路", "responsibility areas: {n} station(s) with road assigned"),
 })
+
+# the errors a user meets building and using the road network (yitu/routing/build.py, network.py, osm.py, roads.py)
+register({
+    "network.err.bad_record": ("{path}：路网记录无法读取（{exc}）；请重新构建：`yitu network build {project} --osm 文件`",
+                               "{path}: unreadable network record ({exc}); rebuild with `yitu network build {project} --osm FILE`"),
+    "network.err.no_field": ("道路图层没有字段 {name!r}（{option}）；现有字段：{fields}",
+                             "road layer has no field {name!r} ({option}); fields: {fields}"),
+    "network.err.no_class_field": ("道路图层没有道路等级字段（试过 {tried}）；现有字段：{fields}；请用 --class-field 指定",
+                                   "road layer has no road-class field (tried {tried}); fields: {fields}; name it with --class-field"),
+    "network.err.roads_empty": ("{path}：道路图层是空的", "{path}: the road layer is empty"),
+    "network.err.one_source": ("请只给一个道路来源：--osm 文件（OpenStreetMap）或 --roads 文件（道路线）",
+                               "give exactly one road source: --osm FILE (OpenStreetMap) or --roads FILE (road lines)"),
+    "network.err.looks_osm": ("{path}：看起来是 OSM 文件；请用 --osm {path}", "{path}: looks like an OSM file; use --osm {path}"),
+    "network.err.no_overlap": (
+        "{path}：道路范围（{roads}）与项目范围（{area}，WGS-84 经纬度）不重叠；请给出本地区的道路文件"
+        "（道路线文件请用 --crs 说明其坐标系）",
+        "{path}: the roads ({roads}) do not overlap the project area ({area}, WGS-84 lon/lat); give the road file of "
+        "this area (or, for road lines, the CRS they are in with --crs)"),
+    "network.err.none_yet": (
+        "{project}：还没有路网；请先构建：`yitu network build {project} --osm 文件`（或 --roads 文件）",
+        "{project}: no road network yet; build it with `yitu network build {project} --osm FILE` (or --roads FILE)"),
+    "network.err.source_gone": (
+        "{project}：道路来源 {path} 已不存在，且没有按当前设置为速度配置 {profile} 缓存的路网；请重新构建："
+        "`yitu network build {project} --osm 文件`（或 --roads 文件）",
+        "{project}: the road source {path} is gone and there is no cached network for profile {profile} with the "
+        "current settings; rebuild with `yitu network build {project} --osm FILE` (or --roads FILE)"),
+})
+register({
+    "network.err.cache_format": ("{path}：路网缓存格式不同（{format!r}）", "{path}: network cache of another format ({format!r})"),
+    "network.err.cache_sizes": ("{path}：路网缓存的数组长度不一致", "{path}: network cache with arrays of mismatched sizes"),
+    "network.err.no_drivable": ("{source}：速度配置 {profile} 没有可通行的道路", "{source}: no drivable road for profile {profile}"),
+    "network.err.not_osm": ("{path}：不是 OSM 文件（.osm、.osm.gz、.osm.pbf）；道路线图层请用 --roads",
+                            "{path}: not an OSM file (.osm, .osm.gz, .osm.pbf); for a road-line layer use --roads"),
+    "network.err.osm_unreadable": ("{path}：无法作为 OSM 数据读取（{exc}）", "{path}: cannot be read as OSM data ({exc})"),
+    "network.err.osm_no_road": ("{path}：没有速度配置 {profile} 可通行的道路（道路等级：{classes}）",
+                                "{path}: no road usable by profile {profile} (highway classes: {classes})"),
+    "network.err.no_class_field_named": ("道路图层没有等级字段 {name!r}；现有字段：{fields}（用 --class-field 指定）",
+                                         "road layer has no class field {name!r}; fields: {fields} (name it with --class-field)"),
+    "network.err.roads_no_crs": ("{path}：道路图层没有坐标系；请说明（例如 --crs wgs84）",
+                                 "{path}: the road layer has no CRS; declare one (e.g. --crs wgs84)"),
+    "network.err.roads_no_class": ("{path}：没有速度配置 {profile} 可通行等级的道路线",
+                                   "{path}: no line with a class usable by profile {profile}"),
+})

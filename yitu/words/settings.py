@@ -30,3 +30,12 @@ register({
     "settings.type_section": ("表（一节设置）", "a table (a section of settings)"),
     "settings.type_list_of_tables": ("表的数组 [[...]]", "an array of tables [[...]]"),
 })
+
+register({
+    "settings.bad_toml": ("{path}：不是有效的 TOML（{exc}）；请修正该文件，或删除它以使用默认设置",
+                          "{path}: not valid TOML ({exc}); fix the file or delete it to use the defaults"),
+    "settings.unknown_profile": ("未知速度配置 {name!r}；已定义：{profiles}（可在 yitu.toml 的 [profiles.名称] 下添加）",
+                                 "unknown speed profile {name!r}; defined profiles: {profiles} (add one under [profiles.NAME] in yitu.toml)"),
+    "settings.no_path": ("{path}：没有这个文件夹或文件（请给出项目文件夹或其 yitu.toml）",
+                         "{path}: no such folder or file (give a project folder or its yitu.toml)"),
+})
