@@ -53,7 +53,7 @@ def test_english_and_other_breakdowns(stats, tmp_path):
 
 
 def test_bad_options(stats, tmp_path):
-    with pytest.raises(InputError, match="zh or en"):
+    with pytest.raises(InputError, match="zh 或 en"):
         grade_bar_chart(stats, lang="fr")
     with pytest.raises(InputError, match="png"):
         write_grade_chart(stats, tmp_path / "c.gif")

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from yitu.errors import FontError
 from yitu.maps import fonts
+from yitu.words import use_lang
 
 DEJAVU = Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 
@@ -43,19 +44,21 @@ def test_font_file_and_family_name_are_accepted() -> None:
 
 
 def test_latin_font_file_is_refused_not_drawn_as_boxes() -> None:
-    with pytest.raises(FontError, match="no Chinese characters.*apt-get install fonts-noto-cjk"):
+    with pytest.raises(FontError, match="没有汉字.*apt-get install fonts-noto-cjk"):
         fonts.cjk_font(DEJAVU)
 
 
 def test_latin_family_name_is_refused() -> None:
-    with pytest.raises(FontError, match="no Chinese characters"):
+    with pytest.raises(FontError, match="没有汉字"):
+        fonts.cjk_font("DejaVu Sans")
+    with use_lang("en"), pytest.raises(FontError, match="no Chinese characters"):
         fonts.cjk_font("DejaVu Sans")
 
 
 def test_missing_file_and_unknown_family(tmp_path: Path) -> None:
-    with pytest.raises(FontError, match="not found.*--font"):
+    with pytest.raises(FontError, match="找不到字体文件.*--font"):
         fonts.cjk_font(tmp_path / "nope.ttc")
-    with pytest.raises(FontError, match="no font family 'No Such Family'"):
+    with pytest.raises(FontError, match="本机没有字体 'No Such Family'"):
         fonts.cjk_font("No Such Family")
 
 
@@ -74,7 +77,7 @@ def test_no_font_on_the_system_gives_the_install_hint(monkeypatch: pytest.Monkey
     with pytest.raises(FontError) as info:
         fonts.cjk_font()
     msg = str(info.value)
-    assert "no font that can draw Chinese text" in msg
+    assert "没有能显示汉字的字体" in msg
     assert "apt-get install fonts-noto-cjk" in msg and "--font" in msg
 
 

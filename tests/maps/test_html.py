@@ -234,12 +234,12 @@ def test_english_legend(demo_project):
     text = risk_map(demo_project, lang="en").get_root().render()
     for word in ("Legend", "Major", "Significant", "Moderate", "Low", "Ungraded", "Rescue forces", "Special service station"):
         assert word in text
-    with pytest.raises(InputError, match="lang"):
+    with pytest.raises(InputError, match="语言 'fr'"):
         risk_map(demo_project, lang="fr")
 
 
 def test_unknown_tiles_and_missing_key(demo_project, monkeypatch):
-    with pytest.raises(InputError, match="unknown tile preset"):
+    with pytest.raises(InputError, match="未知底图 'googlemaps'"):
         risk_map(demo_project, tiles="googlemaps")
     monkeypatch.delenv("YITU_TIANDITU_KEY", raising=False)
     with pytest.raises(InputError, match="YITU_TIANDITU_KEY"):

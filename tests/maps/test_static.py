@@ -236,7 +236,7 @@ def test_map_axes_paper_and_orientation() -> None:
     pos = ax.get_position()
     w_in, h_in = pos.width * fig.get_figwidth(), pos.height * fig.get_figheight()
     assert (x1 - x0) / w_in == pytest.approx((y1 - y0) / h_in, rel=1e-6)
-    with pytest.raises(InputError, match="paper"):
+    with pytest.raises(InputError, match="未知纸张 'B5'"):
         static.map_axes(wide, paper="B5")
 
 
@@ -245,13 +245,13 @@ def test_no_cjk_font_fails_before_drawing(demo_project, monkeypatch) -> None:  #
     with pytest.raises(FontError, match="apt-get install fonts-noto-cjk"):
         static.render(demo_project, what="risk")
     dejavu = Path(__import__("matplotlib").get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-    with pytest.raises(FontError, match="no Chinese characters"):
+    with pytest.raises(FontError, match="没有汉字"):
         static.render(demo_project, what="risk", font=str(dejavu))
 
 
 def test_save_figure_refuses_unknown_format(risk_map, tmp_path) -> None:  # type: ignore[no-untyped-def]
     fig, _ = risk_map
-    with pytest.raises(InputError, match=r"\.png, \.svg or \.pdf"):
+    with pytest.raises(InputError, match=r"\.png、\.svg 或 \.pdf"):
         static.save_figure(fig, tmp_path / "map.jpg")
     assert not list(tmp_path.iterdir())
 
@@ -302,7 +302,7 @@ def test_park_map_zooms_and_names_the_red_enterprises(demo_project) -> None:  # 
     assert len(in_park) <= shown < len(graded)
     county = static.render(demo_project, what="risk")
     assert np.ptp(county.axes[0].get_xlim()) > 3 * np.ptp(fig.axes[0].get_xlim())
-    with pytest.raises(InputError, match="no park with id 'P99'.*P01"):
+    with pytest.raises(InputError, match="没有编号为 'P99' 的园区；园区有：P01"):
         static.render(demo_project, what="risk", park_id="P99")
 
 

@@ -49,7 +49,7 @@ def test_tianditu_key_from_settings_and_env_order(monkeypatch):
     monkeypatch.setenv(TIANDITU_ENV, "fromenv")
     assert "tk=fromenv" in resolve_tiles("tianditu", settings_key="fromsettings").urls[0]
     assert "tk=explicit" in resolve_tiles("tianditu", tianditu_key="explicit", settings_key="x").urls[0]
-    with pytest.raises(InputError, match="not a tianditu browser key"):
+    with pytest.raises(InputError, match="不是浏览器端密钥"):
         resolve_tiles("tianditu", tianditu_key="bad key\"><script>")
 
 
@@ -59,5 +59,5 @@ def test_url_templates():
     assert "tiles.example.org" in src.attribution
     amap = resolve_tiles("https://wprd01.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}&style=7")
     assert amap.datum == "gcj02"
-    with pytest.raises(InputError, match=r"lacks \{z\}"):
+    with pytest.raises(InputError, match=r"缺少 \{z\}"):
         resolve_tiles("https://tiles.example.org/{x}/{y}.png")

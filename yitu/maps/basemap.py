@@ -114,7 +114,7 @@ def read_geography(path: str | Path) -> Geography:
             except RuntimeError:  # an incomplete way/area at the edge of an extract
                 continue
     except RuntimeError as exc:
-        raise InputError(f"{path}: not a readable OSM file ({exc})") from None
+        raise InputError(tr("maps.err.basemap_osm", path=path, exc=exc)) from None
     geo = Geography(**{k: _gdf(*v) for k, v in rows.items()})
     log.info(msg("maps.log.basemap", file=Path(path).name, water=len(geo.water), waterways=len(geo.waterways),
                  bridges=len(geo.bridges), boundaries=len(geo.boundaries), places=len(geo.places)))

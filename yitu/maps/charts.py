@@ -33,11 +33,11 @@ def _table(stats: Mapping[str, pd.DataFrame] | pd.DataFrame, by: str) -> pd.Data
     else:
         key = {"乡镇街道": "按乡镇", "行业": "按行业", "园区": "按园区"}.get(by, by)
         if key not in stats:
-            raise InputError(f"the statistics have no table {key!r}; tables: {', '.join(stats)}")
+            raise InputError(tr("maps.err.stats_no_table", key=key, tables=", ".join(stats)))
         table = stats[key]
     missing = [c for c in GRADE_COLUMNS if c not in table.columns]
     if missing:
-        raise InputError(f"statistics table lacks the grade columns {', '.join(missing)} (use yitu.layers.stats)")
+        raise InputError(tr("maps.err.stats_no_grades", columns=", ".join(missing)))
     return table[table.iloc[:, 0].astype(str) != TOTAL]
 
 
@@ -75,7 +75,7 @@ def grade_bar_chart(
     from yitu.maps.fonts import use_cjk_font
 
     if lang not in LANGS:
-        raise InputError(f"--lang {lang!r}: use zh or en")
+        raise InputError(tr("maps.err.lang", code=lang))
     table = _table(stats, by)
     cat_name = str(table.columns[0])
     # largest at the top
@@ -120,7 +120,7 @@ def write_grade_chart(
     target = Path(path)
     fmt = target.suffix.lstrip(".").lower()
     if fmt not in ("png", "svg", "pdf"):
-        raise InputError(f"{target}: chart format must be .png, .svg or .pdf")
+        raise InputError(tr("maps.err.image_format", path=target, suffix=target.suffix or "-"))
     fig = grade_bar_chart(stats, by=by, lang=lang, font=font)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi)

@@ -50,7 +50,7 @@ def _results(project: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     a = project.read_optional(RESULT_ASSIGNMENT)
     load = project.read_optional(RESULT_LOAD)
     if a is None or load is None:
-        raise ProjectError(f"{project.path}: no shelter assignment yet; run `yitu shelters {project.path}` first")
+        raise ProjectError(tr("maps.err.no_assignment", path=project.path))
     return a, load
 
 
@@ -74,10 +74,10 @@ def evacuation_map(project: Any, village: str, *, paper: str = "A3", font: str |
         ``yitu shelters`` has not been run.
     """
     if str(paper).upper() not in ("A3", "A2"):
-        raise InputError(f"paper {paper!r}: the evacuation map is printed on A3 or A2")
+        raise InputError(tr("maps.err.evac_paper", paper=paper))
     known = villages(project)
     if village not in known:
-        raise InputError(f"unknown village {village!r}; villages of the residential areas: {', '.join(known) or '(none)'}")
+        raise InputError(tr("maps.err.unknown_village", village=village, villages=", ".join(known) or tr("value.none")))
     a, load = _results(project)
     ra = project.read("residential_areas")
     blocks = ra[ra["village"].astype(str) == village]
@@ -249,9 +249,9 @@ def write_evacuation_maps(
     """Write the 避险地图 of one village (or of every village with ``all_villages``) as PNG or PDF."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in ("png", "pdf"):
-        raise InputError(f"format {fmt!r}: use png or pdf")
+        raise InputError(tr("maps.err.evac_format", fmt=fmt))
     if all_villages == (village is not None):
-        raise InputError("name one village, or pass --all for one map per village")
+        raise InputError(tr("maps.err.village_or_all"))
     names = villages(project) if all_villages else [str(village)]
     folder = Path(out_dir) if out_dir is not None else project.output_dir / "evacuation"
     lang = lang or project.settings.maps.lang or "zh"

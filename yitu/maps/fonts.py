@@ -20,6 +20,7 @@ import matplotlib as mpl
 from matplotlib import font_manager
 
 from yitu.errors import FontError
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def _register(path: Path) -> list[font_manager.FontEntry]:
         try:
             font_manager.fontManager.addfont(fname)
         except (OSError, RuntimeError, ValueError) as exc:
-            raise FontError(f"{path}: not a font file matplotlib can read ({exc}); {INSTALL_HINT}") from None
+            raise FontError(tr("fonts.err.unreadable", path=path, exc=exc, hint=tr("fonts.err.install_hint"))) from None
         entries = [e for e in font_manager.fontManager.ttflist if e.fname == fname]
         log.debug("registered font file %s (%d faces)", path, len(entries))
         _register_bold_sibling(path)
@@ -163,28 +164,20 @@ def _usable_face(entries: list[font_manager.FontEntry]) -> font_manager.FontEntr
 
 def _from_path(path: Path) -> font_manager.FontEntry:
     if not path.is_file():
-        raise FontError(f"font file {path} not found; {INSTALL_HINT}")
+        raise FontError(tr("fonts.err.file_not_found", path=path, hint=tr("fonts.err.install_hint")))
     entry = _usable_face(_register(path))
     if entry is None:
-        raise FontError(
-            f"{path}: this font has no Chinese characters (it would draw boxes); use a CJK font such as "
-            f"Noto Sans CJK SC or WenQuanYi Zen Hei; {INSTALL_HINT}"
-        )
+        raise FontError(tr("fonts.err.file_no_chinese", path=path, hint=tr("fonts.err.install_hint")))
     return entry
 
 
 def _from_family(family: str) -> font_manager.FontEntry:
     entries = [e for e in font_manager.fontManager.ttflist if e.name.lower() == family.lower()]
     if not entries:
-        raise FontError(
-            f"no font family {family!r} on this system; give a font file with --font /path/to/font.ttc, "
-            f"or {INSTALL_HINT.replace('install one: ', 'install a CJK font: ')}"
-        )
+        raise FontError(tr("fonts.err.no_family", family=family))
     entry = _usable_face(entries)
     if entry is None:
-        raise FontError(
-            f"font family {family!r} has no Chinese characters (it would draw boxes); {INSTALL_HINT}"
-        )
+        raise FontError(tr("fonts.err.family_no_chinese", family=family, hint=tr("fonts.err.install_hint")))
     return entry
 
 
@@ -237,7 +230,7 @@ def _resolve(font: str | Path | None) -> font_manager.FontEntry:
         return _from_family(spec)
     found = _search_system()
     if found is None:
-        raise FontError(f"no font that can draw Chinese text; {INSTALL_HINT}")
+        raise FontError(tr("fonts.err.none", hint=tr("fonts.err.install_hint")))
     return found
 
 

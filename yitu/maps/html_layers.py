@@ -567,7 +567,7 @@ def map_layers(
         Defaults to ``project.settings`` (grading thresholds).
     """
     if lang not in ("zh", "en"):
-        raise InputError(f"lang {lang!r}: use 'zh' or 'en'")
+        raise InputError(tr("maps.err.lang", code=lang))
     settings = settings or project.settings
     out: dict[str, MapLayer | None] = {}
     ent, zones = _grades(project, settings)

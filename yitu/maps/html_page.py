@@ -461,11 +461,11 @@ def risk_map(
 
     settings = settings or project.settings
     if lang not in ("zh", "en"):
-        raise InputError(f"lang {lang!r}: use 'zh' or 'en'")
+        raise InputError(tr("maps.err.lang", code=lang))
     src = tiles if isinstance(tiles, TileSource) else resolve_tiles(tiles, settings_key=settings.maps.tianditu_key)
     layers = map_layers(project, lang=lang, network=network, settings=settings)
     if not any(len(ly.gdf) for ly in layers):
-        raise ProjectError(f"{project.path}: nothing to draw; import layers first (`yitu import DIR LAYER FILE`)")
+        raise ProjectError(tr("maps.err.nothing_to_draw", path=project.path))
     boxes = np.array([ly.gdf.total_bounds for ly in layers if len(ly.gdf) and ly.key != "roads"] or
                      [ly.gdf.total_bounds for ly in layers if len(ly.gdf)])
     if base:

@@ -61,9 +61,7 @@ def _xstatic_dir(pkg: str) -> Path:
             import xstatic.pkg.jquery as mod  # type: ignore[no-redef]
     except ImportError as exc:  # pragma: no cover - both are dependencies of yitu
         name = "XStatic-Leaflet" if pkg == "leaflet" else "XStatic-jQuery"
-        raise MissingDependencyError(
-            f"offline HTML needs the {name} package: pip install {name} (or save with offline=False / --online)"
-        ) from exc
+        raise MissingDependencyError(tr("maps.err.offline_dep", name=name)) from exc
     return Path(mod.BASE_DIR)
 
 

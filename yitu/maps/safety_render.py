@@ -45,8 +45,7 @@ def render_safety(project: Any, enterprise: str | None = None, *, paper: str = "
                 cont.get("enterprise_id", pd.Series(None, index=cont.index)).astype(str) == str(enterprise))
             cont = cont[own]
         if (inst is None or not len(inst)) and (cont is None or not len(cont)):
-            raise InputError(f"enterprise {enterprise!r} has no installations and no risk contours in {project.path}; "
-                             "import them first (yitu import DIR installations FILE, yitu contours DIR FILE)")
+            raise InputError(tr("maps.err.no_installations", enterprise=enterprise, path=project.path))
     frames = [g.to_crs(crs) for g in (inst, cont) if g is not None and len(g)]
     if enterprise is None and tg is not None:
         frames.append(tg.to_crs(crs))

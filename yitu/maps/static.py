@@ -39,7 +39,7 @@ from yitu.layers.grading import stale as grading_stale
 from yitu.maps import style
 from yitu.maps.fonts import cjk_font, cjk_rc, has_bold
 from yitu.maps.sources import date_text
-from yitu.words import msg, named
+from yitu.words import msg, named, tr
 from yitu.words.maps import map_text as _w  # the maps' words (zh, en), in the one catalogue
 
 log = logging.getLogger(__name__)
@@ -106,14 +106,14 @@ def _layout(fig: Figure) -> _Layout | None:
 
 def _check_lang(lang: str) -> str:
     if lang not in ("zh", "en"):
-        raise InputError(f"unknown language {lang!r}; use zh or en")
+        raise InputError(tr("maps.err.lang", code=lang))
     return lang
 
 
 def _paper_inches(paper: str, landscape: bool) -> tuple[float, float]:
     key = str(paper).strip().upper()
     if key not in PAPER_MM:
-        raise InputError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_MM)}")
+        raise InputError(tr("maps.err.paper", paper=paper, papers=", ".join(PAPER_MM)))
     w, h = PAPER_MM[key]
     if landscape:
         w, h = h, w
@@ -217,7 +217,7 @@ def map_axes(
             crs = metric_crs(tuple(bounds_lonlat))
     crs = pyproj.CRS.from_user_input(crs)
     if not crs.is_projected:
-        raise InputError(f"map CRS {crs.name} is not projected; give a metric CRS (the project's metric_crs)")
+        raise InputError(tr("maps.err.crs_not_projected", crs=crs.name))
     x0, y0, x1, y1 = _project_bounds(tuple(bounds_lonlat), crs)  # type: ignore[arg-type]
     dx, dy = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
     if orientation is None:
@@ -225,7 +225,7 @@ def map_axes(
     elif orientation in ("landscape", "portrait"):
         landscape = orientation == "landscape"
     else:
-        raise InputError(f"unknown orientation {orientation!r}; use landscape or portrait")
+        raise InputError(tr("maps.err.orientation", orientation=orientation))
     width_in, height_in = _paper_inches(paper, landscape)
     scale = min(width_in, height_in) / (PAPER_MM["A4"][0] / MM_PER_INCH)
 
@@ -507,13 +507,13 @@ def render(
     if enterprise_id is not None and str(enterprise_id).strip():
         what = "enterprise"
     if what not in WHAT:
-        raise InputError(f"unknown map {what!r}; use one of {', '.join(WHAT)}")
+        raise InputError(tr("maps.err.what", what=what, whats=", ".join(WHAT)))
     s = project.settings.maps
     paper = paper or s.paper or "A4"
     lang = _check_lang(lang or s.lang or "zh")
     font = font or (s.font or None)
     if park_id is not None and what != "risk":
-        raise InputError("--park zooms the risk map; use it with --what risk")
+        raise InputError(tr("maps.err.park_needs_risk"))
     kw = {"paper": paper, "lang": lang, "font": font, "title": title, "orientation": orientation}
     with mpl.rc_context(cjk_rc(font)):
         if what == "risk":
@@ -546,9 +546,9 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 300) -> Path:
     p = Path(path)
     fmt = p.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise InputError(f"{p}: unknown image format {p.suffix or '(none)'}; use .png, .svg or .pdf")
+        raise InputError(tr("maps.err.image_format", path=p, suffix=p.suffix or "-"))
     if not 30 <= int(dpi) <= 1200:
-        raise InputError(f"dpi {dpi} out of range; use 30..1200 (300 for print)")
+        raise InputError(tr("maps.err.dpi", dpi=dpi))
     title = fig.get_label() or "yitu map"
     creator = f"yitu {__version__}"
     metadata: dict[str, Any] = {

@@ -49,11 +49,11 @@ log = logging.getLogger(__name__)
 def _park_view(project: Any, parks: gpd.GeoDataFrame | None, park_id: str) -> tuple[tuple[float, ...], str]:
     """Bounds (lon/lat) around one park, with a margin, and its name."""
     if parks is None or not len(parks):
-        raise ProjectError(f"{project.path}: no parks layer; import one with `yitu import {project.path} parks FILE`")
+        raise ProjectError(tr("maps.err.no_parks", path=project.path))
     match = parks[parks["id"].astype(str) == str(park_id)]
     if match.empty:
         ids = ", ".join(parks["id"].astype(str).head(10))
-        raise InputError(f"{project.path}: no park with id {park_id!r}; parks: {ids}")
+        raise InputError(tr("maps.err.no_park", path=project.path, park=park_id, ids=ids))
     crs = project.metric_crs()
     geom = match.to_crs(crs).geometry
     x0, y0, x1, y1 = geom.total_bounds
@@ -156,9 +156,7 @@ def _render_risk(
 def _need(project: Any, name: str) -> gpd.GeoDataFrame:
     layer = project.read_optional(name)
     if layer is None:
-        raise ProjectError(
-            f"{project.path}: no coverage results yet (layer {name!r}); run `yitu check {project.path}` first"
-        )
+        raise ProjectError(tr("maps.err.no_coverage", path=project.path, name=name))
     return layer
 
 
@@ -264,7 +262,7 @@ def _render_enterprise(
     orientation: str | None = None,
 ) -> Figure:
     if enterprise_id is None or not str(enterprise_id).strip():
-        raise InputError("the enterprise map needs an enterprise id: --enterprise ID")
+        raise InputError(tr("maps.err.needs_enterprise"))
     eid = str(enterprise_id).strip()
     ent, zones_all = _graded(project)
     match = ent[ent["id"].astype(str) == eid]

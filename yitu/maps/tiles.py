@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from yitu.errors import InputError
-from yitu.words import msg
+from yitu.words import msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,7 @@ def _tianditu_key(key: str | None, settings_key: str | None) -> str:
     for candidate in (key, os.environ.get(TIANDITU_ENV), settings_key):
         if candidate and str(candidate).strip():
             return str(candidate).strip()
-    raise InputError(
-        "the 天地图 (tianditu) basemap needs a browser key (tk): get one at https://console.tianditu.gov.cn, "
-        f"then set the environment variable {TIANDITU_ENV}=YOUR_KEY or put tianditu_key = \"YOUR_KEY\" under "
-        "the table header [ maps ] in the project's yitu.toml (or use --tiles none|osm|gaode)"
-    )
+    raise InputError(tr("maps.err.tianditu_key", env=TIANDITU_ENV))
 
 
 def resolve_tiles(spec: str | None, *, tianditu_key: str | None = None, settings_key: str | None = None) -> TileSource:
@@ -126,7 +122,7 @@ def resolve_tiles(spec: str | None, *, tianditu_key: str | None = None, settings
     if low in ("tianditu", "天地图", "tdt"):
         key = _tianditu_key(tianditu_key, settings_key)
         if not re.fullmatch(r"[0-9A-Za-z]+", key):
-            raise InputError(f"天地图 key {key!r} is not a tianditu browser key (letters and digits only); check {TIANDITU_ENV} or tianditu_key under [ maps ] in yitu.toml")
+            raise InputError(tr("maps.err.tianditu_bad_key", key=key, env=TIANDITU_ENV))
         return TileSource(
             "tianditu",
             (_TIANDITU.replace("{layer}", "vec").replace("{key}", key),
@@ -148,15 +144,9 @@ def resolve_tiles(spec: str | None, *, tianditu_key: str | None = None, settings
     if re.match(r"^(https?|file)://", s, flags=re.I):
         missing = [p for p in ("{z}", "{x}", "{y}") if p not in s]
         if missing:
-            raise InputError(
-                f"tile URL template {s!r} lacks {', '.join(missing)}; give one like "
-                "https://tile.example.org/{z}/{x}/{y}.png"
-            )
+            raise InputError(tr("maps.err.tile_template", template=s, missing=", ".join(missing)))
         datum = "gcj02" if any(h in low for h in _GCJ_HOSTS) else "wgs84"
         if datum == "gcj02":
             log.info(msg("maps.log.gcj_tiles"))
         return TileSource("url", (s,), datum=datum, attribution="basemap: " + re.sub(r"^\w+://([^/]+).*$", r"\1", s))
-    raise InputError(
-        f"unknown tile preset {spec!r}; use one of: {', '.join(TILE_PRESETS)}, "
-        "or a URL template such as https://tile.example.org/{z}/{x}/{y}.png"
-    )
+    raise InputError(tr("maps.err.tile_preset", spec=spec, presets=", ".join(TILE_PRESETS)))

@@ -315,3 +315,73 @@ register({
         "the map loads external resources that have no local copy: {urls}; use plain CircleMarkers/GeoJson "
         "layers (no plugins), or save online (offline=False, `yitu map --online`)"),
 })
+
+# the errors a user meets drawing maps, charts and evacuation maps (yitu/maps/)
+register({
+    "maps.err.basemap_osm": ("{path}：不是可读取的 OSM 文件（{exc}）", "{path}: not a readable OSM file ({exc})"),
+    "maps.err.stats_no_table": ("统计结果没有表 {key!r}；现有：{tables}", "the statistics have no table {key!r}; tables: {tables}"),
+    "maps.err.stats_no_grades": ("统计表缺少等级列 {columns}（请用 yitu.layers.stats 生成）",
+                                 "statistics table lacks the grade columns {columns} (use yitu.layers.stats)"),
+    "maps.err.lang": ("语言 {code!r}：请用 zh 或 en", "language {code!r}: use zh or en"),
+    "maps.err.image_format": ("{path}：未知图片格式 {suffix}；请用 .png、.svg 或 .pdf",
+                              "{path}: unknown image format {suffix}; use .png, .svg or .pdf"),
+    "maps.err.no_assignment": ("{path}：还没有避难场所分配结果；请先运行 `yitu shelters {path}`",
+                               "{path}: no shelter assignment yet; run `yitu shelters {path}` first"),
+    "maps.err.evac_paper": ("纸张 {paper!r}：疏散图用 A3 或 A2 打印", "paper {paper!r}: the evacuation map is printed on A3 or A2"),
+    "maps.err.unknown_village": ("未知村（社区）{village!r}；居住区中的村（社区）：{villages}",
+                                 "unknown village {village!r}; villages of the residential areas: {villages}"),
+    "maps.err.evac_format": ("格式 {fmt!r}：请用 png 或 pdf", "format {fmt!r}: use png or pdf"),
+    "maps.err.village_or_all": ("请指定一个村（社区），或加 --all 为每个村各出一张图",
+                                "name one village, or pass --all for one map per village"),
+    "maps.err.nothing_to_draw": ("{path}：没有可绘制的内容；请先导入图层（`yitu import DIR 图层 文件`）",
+                                 "{path}: nothing to draw; import layers first (`yitu import DIR LAYER FILE`)"),
+    "maps.err.offline_dep": ("离线 HTML 需要 {name} 包：pip install {name}（或在线保存：offline=False / --online）",
+                             "offline HTML needs the {name} package: pip install {name} (or save with offline=False / --online)"),
+    "maps.err.no_installations": (
+        "企业 {enterprise!r} 在 {path} 中既没有危险源装置也没有风险等值线；请先导入"
+        "（yitu import DIR installations 文件，yitu contours DIR 文件）",
+        "enterprise {enterprise!r} has no installations and no risk contours in {path}; import them first "
+        "(yitu import DIR installations FILE, yitu contours DIR FILE)"),
+    "maps.err.paper": ("未知纸张 {paper!r}；请用 {papers}", "unknown paper size {paper!r}; use one of {papers}"),
+    "maps.err.crs_not_projected": ("地图坐标系 {crs} 不是投影坐标系；请给出米制坐标系（项目的 metric_crs）",
+                                   "map CRS {crs} is not projected; give a metric CRS (the project's metric_crs)"),
+    "maps.err.orientation": ("未知方向 {orientation!r}；请用 landscape（横向）或 portrait（纵向）",
+                             "unknown orientation {orientation!r}; use landscape or portrait"),
+    "maps.err.what": ("未知地图 {what!r}；请用 {whats}", "unknown map {what!r}; use one of {whats}"),
+    "maps.err.park_needs_risk": ("--park 用于放大风险图；请与 --what risk 一起使用", "--park zooms the risk map; use it with --what risk"),
+    "maps.err.dpi": ("dpi {dpi} 超出范围；请用 30..1200（打印用 300）", "dpi {dpi} out of range; use 30..1200 (300 for print)"),
+    "maps.err.no_parks": ("{path}：没有园区图层；请先导入：`yitu import {path} parks 文件`",
+                          "{path}: no parks layer; import one with `yitu import {path} parks FILE`"),
+    "maps.err.no_park": ("{path}：没有编号为 {park!r} 的园区；园区有：{ids}", "{path}: no park with id {park!r}; parks: {ids}"),
+    "maps.err.no_coverage": ("{path}：还没有覆盖分析结果（图层 {name!r}）；请先运行 `yitu check {path}`",
+                             "{path}: no coverage results yet (layer {name!r}); run `yitu check {path}` first"),
+    "maps.err.needs_enterprise": ("企业图需要企业编号：--enterprise 编号", "the enterprise map needs an enterprise id: --enterprise ID"),
+    "maps.err.tianditu_key": (
+        "天地图底图需要浏览器端密钥（tk）：请在 https://console.tianditu.gov.cn 申请，然后设置环境变量 {env}=密钥，"
+        "或在项目 yitu.toml 的 [ maps ] 表头下写 tianditu_key = \"密钥\"（或改用 --tiles none|osm|gaode）",
+        "the 天地图 (tianditu) basemap needs a browser key (tk): get one at https://console.tianditu.gov.cn, then set "
+        "the environment variable {env}=YOUR_KEY or put tianditu_key = \"YOUR_KEY\" under the table header [ maps ] "
+        "in the project's yitu.toml (or use --tiles none|osm|gaode)"),
+    "maps.err.tianditu_bad_key": ("天地图密钥 {key!r} 不是浏览器端密钥（只含字母和数字）；请检查 {env} 或 yitu.toml 中 [ maps ] 下的 tianditu_key",
+                                  "天地图 key {key!r} is not a tianditu browser key (letters and digits only); check {env} or "
+                                  "tianditu_key under [ maps ] in yitu.toml"),
+    "maps.err.tile_template": ("瓦片地址模板 {template!r} 缺少 {missing}；请参照 https://tile.example.org/{{z}}/{{x}}/{{y}}.png",
+                               "tile URL template {template!r} lacks {missing}; give one like https://tile.example.org/{{z}}/{{x}}/{{y}}.png"),
+    "maps.err.tile_preset": ("未知底图 {spec!r}；请用 {presets}，或瓦片地址模板，如 https://tile.example.org/{{z}}/{{x}}/{{y}}.png",
+                             "unknown tile preset {spec!r}; use one of: {presets}, or a URL template such as "
+                             "https://tile.example.org/{{z}}/{{x}}/{{y}}.png"),
+    "fonts.err.install_hint": ("请安装一个：`apt-get install fonts-noto-cjk`（Debian/Ubuntu），或用 --font /路径/字体.ttc",
+                               "install one: `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or pass --font /path/to/font.ttc"),
+    "fonts.err.file_not_found": ("找不到字体文件 {path}；{hint}", "font file {path} not found; {hint}"),
+    "fonts.err.file_no_chinese": ("{path}：该字体没有汉字（会画成方框）；请用 Noto Sans CJK SC 或文泉驿正黑等中文字体；{hint}",
+                                  "{path}: this font has no Chinese characters (it would draw boxes); use a CJK font such as "
+                                  "Noto Sans CJK SC or WenQuanYi Zen Hei; {hint}"),
+    "fonts.err.no_family": ("本机没有字体 {family!r}；请用 --font /路径/字体.ttc 给出字体文件，或安装中文字体：`apt-get install fonts-noto-cjk`",
+                            "no font family {family!r} on this system; give a font file with --font /path/to/font.ttc, or "
+                            "install a CJK font: `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or pass --font /path/to/font.ttc"),
+    "fonts.err.family_no_chinese": ("字体 {family!r} 没有汉字（会画成方框）；{hint}",
+                                    "font family {family!r} has no Chinese characters (it would draw boxes); {hint}"),
+    "fonts.err.none": ("没有能显示汉字的字体；{hint}", "no font that can draw Chinese text; {hint}"),
+    "fonts.err.unreadable": ("{path}：matplotlib 无法读取的字体文件（{exc}）；{hint}",
+                             "{path}: not a font file matplotlib can read ({exc}); {hint}"),
+})
