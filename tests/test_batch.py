@@ -34,7 +34,7 @@ def province(demo_project, tmp_path_factory) -> Path:
 def test_discover_projects(province, tmp_path):
     found = discover_projects(province)
     assert [p.name for p in found] == ["county_a", "county_b", "county_broken"]
-    with pytest.raises(InputError, match="no project"):
+    with pytest.raises(InputError, match="没有找到项目"):
         discover_projects(tmp_path)
 
 
@@ -76,11 +76,11 @@ def test_batch_on_local_cluster(province, tmp_path):
 
 
 def test_batch_bad_input(province):
-    with pytest.raises(InputError, match="unknown analysis"):
+    with pytest.raises(InputError, match="未知分析"):
         run_batch([province / "city" / "county_a"], analyses=("nope",))
-    with pytest.raises(InputError, match="split"):
+    with pytest.raises(InputError, match="拆分方式"):
         run_batch([province / "city" / "county_a"], split="county")
-    with pytest.raises(InputError, match="no projects"):
+    with pytest.raises(InputError, match="没有要运行的项目"):
         run_batch([])
 
 

@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from yitu.errors import InputError, MissingDependencyError, YituError
-from yitu.words import get_lang, msg, use_lang
+from yitu.words import get_lang, msg, tr, use_lang
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def discover_projects(root: str | Path, *, max_depth: int = 3) -> list[Path]:
     """
     base = Path(root)
     if not base.is_dir():
-        raise InputError(f"{base}: not a folder; give the folder that holds the county projects")
+        raise InputError(tr("batch.err.not_folder", path=base))
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(base):
         depth = len(Path(dirpath).relative_to(base).parts)
@@ -113,7 +113,7 @@ def discover_projects(root: str | Path, *, max_depth: int = 3) -> list[Path]:
             dirnames[:] = []
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
     if not found:
-        raise InputError(f"{base}: no project (a folder with {GPKG}) found within {max_depth} levels")
+        raise InputError(tr("batch.err.no_project", path=base, gpkg=GPKG, depth=max_depth))
     return sorted(found)
 
 
@@ -171,7 +171,7 @@ def run_park(path: str | Path, park: str) -> dict[str, Any]:
         parks = project.read("parks")
         parks = parks[parks["id"].astype(str) == str(park)]
         if parks.empty:
-            raise InputError(f"{path}: no park {park!r}")
+            raise InputError(tr("batch.err.no_park", path=path, park=park))
         chk = park_check(_network(project), parks, project.read("stations"), project.read("enterprises"),
                          project.read_optional("risk_zones"), limit_min=project.settings.rescue.park_limit_min,
                          settings=project.settings)
@@ -220,12 +220,12 @@ def _client(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - a dependency of yitu
-        raise MissingDependencyError("yitu batch needs dask.distributed: pip install 'dask[distributed]'") from exc
+        raise MissingDependencyError(tr("batch.err.no_dask")) from exc
     if scheduler:
         try:
             return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from exc
+            raise InputError(tr("batch.err.scheduler", scheduler=scheduler, exc=exc)) from exc
     from yitu.routing.knearest import usable_cpus
 
     # the k-nearest search runs one thread per group of sources (at most 2): share the CPUs
@@ -272,12 +272,12 @@ def run_batch(
     """
     unknown = [a for a in analyses if a not in ANALYSES]
     if unknown:
-        raise InputError(f"unknown analysis {', '.join(unknown)}; choose from {', '.join(ANALYSES)}")
+        raise InputError(tr("batch.err.analysis", unknown=", ".join(unknown), known=", ".join(ANALYSES)))
     if split not in ("project", "park"):
-        raise InputError(f"split {split!r}: use 'project' or 'park'")
+        raise InputError(tr("batch.err.split", split=split))
     paths = [str(Path(p)) for p in projects]
     if not paths:
-        raise InputError("no projects to run")
+        raise InputError(tr("batch.err.no_projects"))
     missing = [p for p in paths if not (Path(p) / GPKG).exists()]
     t0 = time.perf_counter()
     own, cluster = (client, None) if client is not None else _client(scheduler, n_workers)

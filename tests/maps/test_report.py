@@ -142,9 +142,9 @@ def test_report_without_drill_and_bad_input(demo_project, demo_network, tmp_path
     assert "未指定演练地点" in html_text
     # the settings table states the rule the builders apply: unlisted road classes are not driven
     assert "未列出的道路等级" in html_text and "default_kmh" not in html_text
-    with pytest.raises(InputError, match="no enterprise with id 'E9999'"):
+    with pytest.raises(InputError, match="没有编号为 'E9999' 的企业"):
         run_drill(demo_project, at="E9999", network=demo_network, write=False)
-    with pytest.raises(InputError, match="no road of that name"):
+    with pytest.raises(InputError, match="路网中没有这个名称的道路"):
         run_drill(demo_project, at="E0001", closed_names=["不存在路"], network=demo_network, write=False)
     with pytest.raises(ProjectError, match="yitu network build"):
         run_drill(demo_project, at="E0001", write=False)
@@ -179,7 +179,7 @@ def test_cli_drill_gaps_report_exit_codes(report_project, capsys, tmp_path):  # 
                     '"geometry":{"type":"Point","coordinates":[119.45,32.35]}}]}', encoding="utf-8")
     capsys.readouterr()
     assert _run(["-q", "drill", d, "--at", "E0001", "--closed-area", str(area)]) == 2
-    assert "must be polygons" in capsys.readouterr().err
+    assert "封闭区域必须是多边形" in capsys.readouterr().err
     assert _run(["-q", "gaps", d]) == 0
     assert "时限外村庄" in capsys.readouterr().out and (p.output_dir / "gaps" / "gaps.xlsx").is_file()
     code = _run(["-q", "report", d, "--out", str(tmp_path / "rep")])

@@ -178,7 +178,7 @@ def test_duplicate_station_ids_are_an_input_error() -> None:
     net = line_network([[(0, 0), (1000, 0), (2000, 0)]])
     st = stations_gdf([(0, 0), (2000, 0)])
     st["id"] = ["S1", "S1"]
-    with pytest.raises(InputError, match=r"same id on several stations \(S1\)"):
+    with pytest.raises(InputError, match="多个站点使用同一编号（S1）"):
         coverage(net, st, points([(1500, 0)], id=["T1"], name=["目标"]), limit_min=15, settings=default_settings())
 
 
@@ -234,7 +234,7 @@ def test_bad_limit() -> None:
     from yitu.errors import InputError
 
     net = line_network([[(0, 0), (2000, 0)]])
-    with pytest.raises(InputError, match="limit_min"):
+    with pytest.raises(InputError, match="到达时限应为正的分钟数"):
         coverage(net, stations_gdf([(0, 0)]), points([(1, 0)]), limit_min=0)
 
 

@@ -18,6 +18,7 @@ from yitu.routing import drill as D
 from yitu.routing.engine import arrival_matrix
 from yitu.routing.snap import snap
 from yitu.settings import RequirementLine
+from yitu.words import use_lang
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +216,7 @@ def test_requirement_lines_at_their_exact_edges() -> None:
     f.loc[1, "status"], f.loc[1, "arrival_min"] = "unreachable", np.nan
     crew = D.evaluate_requirements(f, [RequirementLine("人员 ≥ 30", "personnel", 30, 30.0)]).iloc[0]
     assert crew["status"] == "NOT MET" and crew["on_site"] == 20
-    with pytest.raises(InputError, match="unknown what='water'"):
+    with pytest.raises(InputError, match="未知 what='water'"):
         D.evaluate_requirements(f, [RequirementLine("水", "water", 1, 5.0)])
 
 
@@ -243,50 +244,58 @@ def test_station_off_network_is_listed_with_reason(demo_network, stations, site,
 
 
 def test_bad_input(demo_network, stations, demo_project, tmp_path):  # type: ignore[no-untyped-def]
-    ent = demo_project.read("enterprises")
-    with pytest.raises(InputError, match="no enterprise with id 'E00001'.*close ids: E0001"):
-        D.parse_site("E00001", enterprises=ent, bounds=demo_project.bounds())
-    with pytest.raises(InputError, match="outside China"):
-        D.parse_site("2.35,48.85", enterprises=ent, bounds=demo_project.bounds())
-    with pytest.raises(InputError, match=r"did you mean 119.45,32.35"):
+    """The wording of each refusal, in English (--lang en); the Chinese default is checked below."""
+    with use_lang("en"):
+        ent = demo_project.read("enterprises")
+        with pytest.raises(InputError, match="no enterprise with id 'E00001'.*close ids: E0001"):
+            D.parse_site("E00001", enterprises=ent, bounds=demo_project.bounds())
+        with pytest.raises(InputError, match="outside China"):
+            D.parse_site("2.35,48.85", enterprises=ent, bounds=demo_project.bounds())
+        with pytest.raises(InputError, match=r"did you mean 119.45,32.35"):
+            D.parse_site("32.35,119.45", enterprises=ent, bounds=demo_project.bounds())
+        with pytest.raises(InputError, match="outside the project area"):
+            D.parse_site("116.40,39.90", enterprises=ent, bounds=demo_project.bounds())
+        ok = D.parse_site("119.45，32.35", enterprises=ent, bounds=demo_project.bounds())
+        assert ok.kind == "point" and ok.lonlat == (119.45, 32.35)
+        with pytest.raises(InputError, match="no road of that name.*close matches: .*岚江大桥"):
+            D.closures(demo_network, names=["岚江桥"])
+        with pytest.raises(InputError, match="no road with that way id"):
+            D.closures(demo_network, osm_ids=[1])
+        pts = gpd.GeoDataFrame(geometry=[shapely.Point(119.45, 32.35)], crs=4326)
+        f = tmp_path / "closed.geojson"
+        pts.to_file(f, driver="GeoJSON")
+        with pytest.raises(InputError, match="must be polygons.*Point"):
+            D.read_closed_area(f)
+        with pytest.raises(InputError, match="needs polygons"):
+            D.closures(demo_network, areas=pts)
+        # a polygon that touches no road (here: metric coordinates in a GeoJSON read as WGS-84) is an error,
+        # not a closure that silently closes nothing
+        metric = gpd.GeoDataFrame(geometry=[shapely.box(*demo_network.geometry[0].buffer(500).bounds)], crs=demo_network.crs)
+        f2 = tmp_path / "closed_no_crs.geojson"
+        doc = json.loads(metric.to_json())
+        doc.pop("crs", None)  # no "crs" member: read as WGS-84
+        f2.write_text(json.dumps(doc), encoding="utf-8")
+        with pytest.raises(InputError, match="closed_no_crs.geojson: the polygons touch no road.*CRS"):
+            D.closures(demo_network, areas=str(f2))
+        far = gpd.GeoDataFrame(geometry=[shapely.Point(119.40, 32.30).buffer(0.001)], crs=4326)
+        with pytest.raises(InputError, match="touch no road"):
+            D.closures(demo_network, areas=far)
+        # a Shapefile without .prj: the message must not point to a --crs option the drill does not have
+        shp = tmp_path / "closed_no_prj.shp"
+        far.to_file(shp)
+        shp.with_suffix(".prj").unlink()
+        with pytest.raises(InputError, match="closed-area file declares no coordinate system") as info:
+            D.read_closed_area(shp)
+        assert "--crs" not in str(info.value)
+        site = D.parse_site("E0001", enterprises=ent)
+        with pytest.raises(InputError, match="hazard 'flood'.*explosion, fire, leak"):
+            D.drill(demo_network, stations, site, hazard="flood", settings=demo_project.settings)
+    with pytest.raises(InputError, match="在中国境外.*是否应为 119.45,32.35（经度,纬度）"):
         D.parse_site("32.35,119.45", enterprises=ent, bounds=demo_project.bounds())
-    with pytest.raises(InputError, match="outside the project area"):
-        D.parse_site("116.40,39.90", enterprises=ent, bounds=demo_project.bounds())
-    ok = D.parse_site("119.45，32.35", enterprises=ent, bounds=demo_project.bounds())
-    assert ok.kind == "point" and ok.lonlat == (119.45, 32.35)
-    with pytest.raises(InputError, match="no road of that name.*close matches: .*岚江大桥"):
+    with pytest.raises(InputError, match="封闭道路 '岚江桥'：路网中没有这个名称的道路；相近的名称：.*岚江大桥"):
         D.closures(demo_network, names=["岚江桥"])
-    with pytest.raises(InputError, match="no road with that way id"):
-        D.closures(demo_network, osm_ids=[1])
-    pts = gpd.GeoDataFrame(geometry=[shapely.Point(119.45, 32.35)], crs=4326)
-    f = tmp_path / "closed.geojson"
-    pts.to_file(f, driver="GeoJSON")
-    with pytest.raises(InputError, match="must be polygons.*Point"):
-        D.read_closed_area(f)
-    with pytest.raises(InputError, match="needs polygons"):
-        D.closures(demo_network, areas=pts)
-    # a polygon that touches no road (here: metric coordinates in a GeoJSON read as WGS-84) is an error,
-    # not a closure that silently closes nothing
-    metric = gpd.GeoDataFrame(geometry=[shapely.box(*demo_network.geometry[0].buffer(500).bounds)], crs=demo_network.crs)
-    f2 = tmp_path / "closed_no_crs.geojson"
-    doc = json.loads(metric.to_json())
-    doc.pop("crs", None)  # no "crs" member: read as WGS-84
-    f2.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(InputError, match="closed_no_crs.geojson: the polygons touch no road.*CRS"):
-        D.closures(demo_network, areas=str(f2))
-    far = gpd.GeoDataFrame(geometry=[shapely.Point(119.40, 32.30).buffer(0.001)], crs=4326)
-    with pytest.raises(InputError, match="touch no road"):
+    with pytest.raises(InputError, match="多边形没有触及路网中的任何道路"):
         D.closures(demo_network, areas=far)
-    # a Shapefile without .prj: the message must not point to a --crs option the drill does not have
-    shp = tmp_path / "closed_no_prj.shp"
-    far.to_file(shp)
-    shp.with_suffix(".prj").unlink()
-    with pytest.raises(InputError, match="closed-area file declares no coordinate system") as info:
-        D.read_closed_area(shp)
-    assert "--crs" not in str(info.value)
-    site = D.parse_site("E0001", enterprises=ent)
-    with pytest.raises(InputError, match="hazard 'flood'.*explosion, fire, leak"):
-        D.drill(demo_network, stations, site, hazard="flood", settings=demo_project.settings)
 
 
 def test_duplicate_station_ids_are_an_input_error(demo_network, stations, demo_project):  # type: ignore[no-untyped-def]
@@ -295,7 +304,7 @@ def test_duplicate_station_ids_are_an_input_error(demo_network, stations, demo_p
     st = stations.copy()
     st.loc[st.index[1], "id"] = st["id"].iloc[0]
     site = D.parse_site("E0001", enterprises=demo_project.read("enterprises"))
-    with pytest.raises(InputError, match=f"same id on several stations \\({st['id'].iloc[0]}\\)"):
+    with pytest.raises(InputError, match=f"多个站点使用同一编号（{st['id'].iloc[0]}）"):
         D.drill(demo_network, st, site, settings=demo_project.settings)
 
 
@@ -336,7 +345,7 @@ def test_station_on_the_site_road_and_site_off_the_roads(demo_network, stations,
         line = r.routes.set_index("station_id").loc[sid].geometry
         assert line.geom_type == "LineString" and not line.is_empty
     # a site far from every road
-    with pytest.raises(InputError, match="no road within 500 m"):
+    with pytest.raises(InputError, match="500 米以内没有道路"):
         D.drill(net, stations, (119.50, 32.27), settings=settings)
 
 

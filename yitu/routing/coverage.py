@@ -23,7 +23,7 @@ from yitu.routing.engine import nearest_k
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs, snap
 from yitu.settings import Settings, default_settings
-from yitu.words import listed, msg
+from yitu.words import listed, msg, tr
 from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
@@ -111,9 +111,7 @@ def station_offsets(stations: pd.DataFrame, *, settings: Settings | None = None)
     )
     bad = np.isfinite(given) & (given < 0)
     if bad.any():
-        raise InputError(
-            f"stations: turnout_min must be >= 0 minutes; negative at row(s) {', '.join(map(str, stations.index[bad][:10]))}"
-        )
+        raise InputError(tr("coverage.err.turnout", rows=listed(map(str, stations.index[bad]), limit=10)))
     types = (
         stations["station_type"].astype(object).where(stations["station_type"].notna(), "").astype(str).to_numpy()
         if "station_type" in stations.columns
@@ -201,24 +199,21 @@ def coverage(
     """
     settings = settings or default_settings()
     if int(k) != k or k < 2:
-        raise InputError(f"k must be a whole number >= 2 (the nearest and the backup station), got {k!r}")
+        raise InputError(tr("coverage.err.k", k=k))
     k = int(k)
     if not np.isfinite(limit_min) or limit_min <= 0:
-        raise InputError(f"limit_min must be a positive number of minutes, got {limit_min!r}")
+        raise InputError(tr("coverage.err.limit", limit=limit_min))
     cap_min = 2.0 * limit_min if backup_cap_min is None else float(backup_cap_min)
     max_snap = settings.routing.max_snap_m
     access_ms = settings.routing.access_speed_kmh / 3.6
     if access_ms <= 0:
-        raise InputError("routing.access_speed_kmh must be > 0")
+        raise InputError(tr("coverage.err.access_speed"))
     limit_s, cap_s = limit_min * 60.0, max(cap_min, limit_min) * 60.0
 
     st_ids, st_names = station_labels(stations)
     dup = pd.Series(st_ids).duplicated(keep=False).to_numpy()
     if dup.any():  # nearest/backup station, districts and drill forces are all named by station id
-        raise InputError(
-            f"stations: the same id on several stations ({', '.join(sorted(set(map(str, st_ids[dup])))[:10])}); "
-            "give every station its own id in the stations layer"
-        )
+        raise InputError(tr("coverage.err.dup_station", ids=listed(sorted(set(map(str, st_ids[dup]))), limit=10)))
     turnout_s, turnout_note = station_offsets(stations, settings=settings)
     s_snap, t_snap = snap_stations_and_targets(network, stations, targets, max_snap_m=max_snap)
 

@@ -58,7 +58,7 @@ from yitu.routing.drill_sites import (  # noqa: F401 - re-exported
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, points_in_network_crs
 from yitu.settings import Settings
-from yitu.words import msg, tr
+from yitu.words import listed, msg, tr
 from yitu.words.numbers import fmt
 
 log = logging.getLogger(__name__)
@@ -235,10 +235,8 @@ def drill(
         requirement line counting something unknown.
     """
     if hazard not in settings.requirements:
-        raise InputError(
-            f"hazard {hazard!r}: no requirement profile; defined: {', '.join(sorted(settings.requirements)) or 'none'} "
-            "(add [[drill.requirements.NAME]] lines to yitu.toml)"
-        )
+        raise InputError(tr("drill.err.no_requirements", hazard=hazard,
+                            defined=", ".join(sorted(settings.requirements)) or tr("value.none")))
     site = _as_site(site)
     max_snap = float(settings.routing.max_snap_m)
     access_mps = float(settings.routing.access_speed_kmh) / 3.6
@@ -255,10 +253,8 @@ def drill(
         ss, _ = _resnap_closed(network, site_geom, ss, open_edge, max_snap)
     if not ss.ok[0]:
         d = ss.dist_m[0]
-        raise InputError(
-            f"site {site.site_id}: no {'open ' if open_edge is not None else ''}road within {max_snap:g} m "
-            f"(nearest road {d:.0f} m away); pick a site near a road or raise routing.max_snap_m in yitu.toml"
-        )
+        raise InputError(tr("drill.err.site_far_open" if open_edge is not None else "drill.err.site_far", site=site.site_id,
+                            limit=fmt(max_snap, "m"), d=fmt(d, "m")))
     site_access_s = float(ss.dist_m[0]) / access_mps
 
     # stations
@@ -266,10 +262,7 @@ def drill(
     ids = st["id"].astype(str).to_numpy() if "id" in st else np.arange(len(st)).astype(str)
     dup = pd.Series(ids).duplicated(keep=False).to_numpy()
     if dup.any():  # forces, routes and the before/after comparison are keyed by station id
-        raise InputError(
-            f"stations: the same id on several stations ({', '.join(sorted(set(map(str, ids[dup])))[:10])}); "
-            "give every station its own id in the stations layer"
-        )
+        raise InputError(tr("coverage.err.dup_station", ids=listed(sorted(set(map(str, ids[dup]))), limit=10)))
     st_geom = points_in_network_crs(network, st)
     sn = _snap_few(network, st_geom, max_snap_m=max_snap)
     stranded = np.zeros(len(st), dtype=bool)

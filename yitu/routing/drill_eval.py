@@ -138,9 +138,7 @@ def evaluate_requirements(forces: pd.DataFrame, lines: Sequence[RequirementLine]
     rows = []
     for ln in lines:
         if ln.what not in AMOUNTS:
-            raise InputError(
-                f"requirement {ln.label!r}: unknown what={ln.what!r}; use one of {', '.join(AMOUNTS)} (yitu.toml [[drill.requirements]])"
-            )
+            raise InputError(tr("drill.err.requirement_what", label=ln.label, what=ln.what, amounts=", ".join(AMOUNTS)))
         if ln.what == "forces":
             vals = np.ones(int(reach.sum()))
         elif ln.what == "vehicles":

@@ -20,7 +20,7 @@ import shapely
 from yitu.errors import InputError
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import _TREES, Snapped, snap
-from yitu.words import listed, msg
+from yitu.words import listed, msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -206,11 +206,8 @@ def closures(
                 closed |= np.isin(road_names, np.array(hits, dtype=object))
                 continue
             hint = _close_matches(nm, uniq_names)
-            raise InputError(
-                f"closed road {nm!r}: no road of that name in the network"
-                + (f"; close matches: {'、'.join(hint)}" if hint else "")
-                + " (give the name as on the map, or the OSM way id)"
-            )
+            raise InputError(tr("drill.err.closed_name", name=nm,
+                                hint=tr("drill.err.close_matches", names=listed(hint)) if hint else ""))
     ids = list(osm_ids)
     if ids:
         way = network.way_id
@@ -218,13 +215,13 @@ def closures(
             try:
                 wid = int(str(raw).strip())
             except ValueError:
-                raise InputError(f"closed OSM id {raw!r} is not a number (way ids look like 123456789)") from None
+                raise InputError(tr("drill.err.osm_id_nan", raw=raw)) from None
             hit = way == wid
             if not hit.any():
                 uniq_ids = np.unique(way)
                 near = uniq_ids[np.argsort(np.abs(uniq_ids - wid))[:5]]
-                names_near = [f"{i} ({network.name[np.argmax(way == i)] or '无名'})" for i in near]
-                raise InputError(f"closed OSM id {wid}: no road with that way id; nearest ids: {', '.join(names_near)}")
+                names_near = [f"{i} ({network.name[np.argmax(way == i)] or tr('drill.err.unnamed')})" for i in near]
+                raise InputError(tr("drill.err.osm_id_none", wid=wid, near=", ".join(names_near)))
             closed |= hit
     if areas is not None:
         polys = _area_geoms(areas, network)
@@ -239,18 +236,14 @@ def closures(
         if n_area == 0:
             # like a road name that matches nothing: a closure that closes nothing is an input error
             # (most often coordinates in another CRS than the file declares: GeoJSON without "crs" is WGS-84)
-            what = f"closed area {areas}" if isinstance(areas, (str, Path)) else "closed area"
+            what = tr("drill.err.closed_area_file", file=areas) if isinstance(areas, (str, Path)) else tr("drill.err.closed_area")
 
             def _lonlat(geoms: np.ndarray) -> str:
                 box = shapely.box(*shapely.total_bounds(geoms))
                 b = gpd.GeoSeries([box], crs=network.crs).to_crs(4326).total_bounds
-                return f"{b[0]:.4f},{b[1]:.4f} – {b[2]:.4f},{b[3]:.4f}" if np.isfinite(b).all() else "not valid lon/lat"
+                return f"{b[0]:.4f},{b[1]:.4f} – {b[2]:.4f},{b[3]:.4f}" if np.isfinite(b).all() else tr("drill.err.not_lonlat")
 
-            raise InputError(
-                f"{what}: the polygons touch no road of the network (polygons {_lonlat(polys)}, roads "
-                f"{_lonlat(network.geometry)}, WGS-84); draw the area over the roads to close, and check the "
-                "file's CRS (a GeoJSON without \"crs\" is read as WGS-84)"
-            )
+            raise InputError(tr("drill.err.area_no_road", what=what, polygons=_lonlat(polys), roads=_lonlat(network.geometry)))
     # a two-way road closes in both directions
     rev = network.reverse
     twin_closed = np.zeros_like(closed)
@@ -269,14 +262,12 @@ def _area_geoms(areas: Any, network: RoadNetwork) -> np.ndarray:
     if not isinstance(areas, gpd.GeoSeries):
         raise InputError(f"closed area: expected polygons (GeoDataFrame or file), got {type(areas).__name__}")
     if areas.crs is None:
-        raise InputError("closed area: the polygons have no CRS; save the file with one (GeoJSON is WGS-84)")
+        raise InputError(tr("drill.err.area_no_crs"))
     g = areas[~(areas.is_empty | areas.isna())]
     types = set(g.geom_type)
     bad = types - {"Polygon", "MultiPolygon"}
     if bad or not len(g):
-        raise InputError(
-            f"closed area: needs polygons, got {', '.join(sorted(bad or {'nothing'}))}; draw the closed area as a polygon"
-        )
+        raise InputError(tr("drill.err.area_not_polygons", got=", ".join(sorted(bad)) or tr("value.none")))
     return np.asarray(g.to_crs(network.crs).values, dtype=object)
 
 
@@ -291,17 +282,11 @@ def read_closed_area(path: str | Path) -> gpd.GeoDataFrame:
         if "no coordinate system" not in str(exc):
             raise
         # read_vector's hint names `--crs`, which the drill does not have
-        raise CRSError(
-            f"{path}: the closed-area file declares no coordinate system (no .prj); save it with one "
-            "(e.g. from QGIS with its .prj, or as GeoJSON in WGS-84 lon/lat)"
-        ) from None
+        raise CRSError(tr("drill.err.area_file_no_crs", path=path)) from None
     g = gdf.geometry[~(gdf.geometry.is_empty | gdf.geometry.isna())]
     bad = sorted(set(g.geom_type) - {"Polygon", "MultiPolygon"})
     if bad or not len(g):
-        raise InputError(
-            f"{path}: a closed area must be polygons, the file holds {', '.join(bad) or 'no geometry'}; "
-            "draw the closed area as a polygon"
-        )
+        raise InputError(tr("drill.err.area_file_not_polygons", path=path, got=", ".join(bad) or tr("value.none")))
     return gdf
 
 
@@ -328,32 +313,26 @@ def parse_site(at: str, *, enterprises: gpd.GeoDataFrame | None = None,
             in_china = CHINA_BBOX[0] <= lon <= CHINA_BBOX[2] and CHINA_BBOX[1] <= lat <= CHINA_BBOX[3]
             swapped = CHINA_BBOX[0] <= lat <= CHINA_BBOX[2] and CHINA_BBOX[1] <= lon <= CHINA_BBOX[3]
             if not in_china:
-                hint = f"; did you mean {lat},{lon} (LON,LAT)?" if swapped else ""
-                raise InputError(f"--at {at}: {lon},{lat} is outside China; give LON,LAT in WGS-84 degrees{hint}")
+                hint = tr("drill.err.swapped", lon=lat, lat=lon) if swapped else ""
+                raise InputError(tr("drill.err.at_outside_china", at=at, lon=lon, lat=lat, hint=hint))
             if bounds is not None:
                 b = bounds
                 mx, my = 0.05 * (b[2] - b[0]), 0.05 * (b[3] - b[1])
                 if not (b[0] - mx <= lon <= b[2] + mx and b[1] - my <= lat <= b[3] + my):
-                    raise InputError(
-                        f"--at {at}: the point is outside the project area "
-                        f"({b[0]:.4f},{b[1]:.4f} – {b[2]:.4f},{b[3]:.4f}); give a point inside it (LON,LAT, WGS-84)"
-                    )
+                    raise InputError(tr("drill.err.at_outside_area", at=at, area=f"{b[0]:.4f},{b[1]:.4f} – {b[2]:.4f},{b[3]:.4f}"))
             return Site(f"{lon:.6f},{lat:.6f}", f"坐标点 {lon:.6f},{lat:.6f}", shapely.Point(lon, lat), "point")
     if enterprises is None or not len(enterprises):
-        raise InputError(f"--at {at}: not LON,LAT and the project has no enterprises layer to look the id up in")
+        raise InputError(tr("drill.err.at_no_enterprises", at=at))
     ids = enterprises["id"].astype(str).str.strip()
     hit = np.flatnonzero((ids == text).to_numpy())
     if hit.size == 0:
         hint = difflib.get_close_matches(text, ids.tolist(), n=5, cutoff=0.5)
-        raise InputError(
-            f"--at {at}: no enterprise with id {text!r}"
-            + (f"; close ids: {', '.join(hint)}" if hint else "")
-            + " (give an enterprise id from the enterprises layer, or LON,LAT)"
-        )
+        raise InputError(tr("drill.err.at_no_enterprise", at=at, id=text,
+                            hint=tr("drill.err.close_ids", ids=", ".join(hint)) if hint else ""))
     row = enterprises.iloc[int(hit[0])]
     geom = row.geometry
     if geom is None or geom.is_empty:
-        raise InputError(f"--at {at}: enterprise {text} has no location; fix its coordinates in the enterprises layer")
+        raise InputError(tr("drill.err.at_no_location", at=at, id=text))
     if enterprises.crs is not None and not enterprises.crs.equals(4326):
         geom = gpd.GeoSeries([geom], crs=enterprises.crs).to_crs(4326).iloc[0]
     return Site(text, str(row.get("name", text)), geom, "enterprise")

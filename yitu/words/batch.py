@@ -45,3 +45,17 @@ register({
     "batch.log.park_failed": ("批量：{path} 园区 {park} 运行失败：\n{trace}", "batch: {path} park {park} failed:\n{trace}"),
     "batch.log.parks_not_drawn": ("批量汇总：{path} 的园区未绘制：{error}", "batch summary: parks of {path} not drawn: {error}"),
 })
+
+# the errors of `yitu batch` (yitu/batch.py)
+register({
+    "batch.err.not_folder": ("{path}：不是文件夹；请给出存放各县项目的文件夹", "{path}: not a folder; give the folder that holds the county projects"),
+    "batch.err.no_project": ("{path}：{depth} 层以内没有找到项目（含 {gpkg} 的文件夹）",
+                             "{path}: no project (a folder with {gpkg}) found within {depth} levels"),
+    "batch.err.no_park": ("{path}：没有园区 {park!r}", "{path}: no park {park!r}"),
+    "batch.err.no_dask": ("yitu batch 需要 dask.distributed：pip install 'dask[distributed]'",
+                          "yitu batch needs dask.distributed: pip install 'dask[distributed]'"),
+    "batch.err.scheduler": ("无法连接 Dask 调度器 {scheduler!r}：{exc}", "cannot reach the Dask scheduler at {scheduler!r}: {exc}"),
+    "batch.err.analysis": ("未知分析 {unknown}；请从 {known} 中选择", "unknown analysis {unknown}; choose from {known}"),
+    "batch.err.split": ("拆分方式 {split!r}：请用 project 或 park", "split {split!r}: use 'project' or 'park'"),
+    "batch.err.no_projects": ("没有要运行的项目", "no projects to run"),
+})

@@ -98,3 +98,15 @@ register({
     "network.err.roads_no_class": ("{path}：没有速度配置 {profile} 可通行等级的道路线",
                                    "{path}: no line with a class usable by profile {profile}"),
 })
+
+# the errors of the coverage check (yitu/routing/coverage.py, drill.py)
+register({
+    "coverage.err.turnout": ("救援力量：出动准备时间 turnout_min 应 ≥ 0 分钟；以下行为负数：{rows}",
+                             "stations: turnout_min must be >= 0 minutes; negative at row(s) {rows}"),
+    "coverage.err.k": ("k 应为 ≥ 2 的整数（最近站与后备站），实际为 {k!r}",
+                       "k must be a whole number >= 2 (the nearest and the backup station), got {k!r}"),
+    "coverage.err.limit": ("到达时限应为正的分钟数，实际为 {limit!r}", "limit_min must be a positive number of minutes, got {limit!r}"),
+    "coverage.err.access_speed": ("routing.access_speed_kmh 应 > 0", "routing.access_speed_kmh must be > 0"),
+    "coverage.err.dup_station": ("救援力量：多个站点使用同一编号（{ids}）；请在救援力量图层中给每个站点不同的编号",
+                                 "stations: the same id on several stations ({ids}); give every station its own id in the stations layer"),
+})
