@@ -93,7 +93,7 @@ def test_parks_and_districts_from_result_layers(demo_project, demo_network):  # 
 
 
 def test_no_stations(demo_network, demo_project):  # type: ignore[no-untyped-def]
-    with pytest.raises(ProjectError, match="no stations"):
+    with pytest.raises(ProjectError, match="项目没有救援力量"):
         gaps({"stations": None}, demo_network, settings=demo_project.settings)
 
 

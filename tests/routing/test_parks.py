@@ -146,7 +146,7 @@ def test_enterprise_inside_polygon_counts_without_park_id() -> None:
 
 
 def test_unknown_park_id(demo_copy, demo_network) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(InputError, match=r"unknown park id 'P99'; parks in .*: P01"):
+    with pytest.raises(InputError, match=r"未知园区编号 'P99'；.* 中的园区：P01"):
         run_check(demo_copy, park="P99", network=demo_network)
 
 
@@ -159,7 +159,7 @@ def test_cli_check(demo_copy, capsys: pytest.CaptureFixture[str]) -> None:  # ty
     with pytest.raises(SystemExit) as exc:
         main(["-q", "check", d, "--park", "P99"])
     assert exc.value.code == 2
-    assert "unknown park id 'P99'" in capsys.readouterr().err
+    assert "未知园区编号 'P99'" in capsys.readouterr().err
     r = CliRunner().invoke(app, ["-q", "check", d, "--park", "P99"])
     assert r.exit_code == 2 and "P01" in r.output  # the YituError is one line in the language of the call
     # the demo fails: exit 3, the table and the worst targets

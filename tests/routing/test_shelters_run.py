@@ -68,7 +68,7 @@ def test_capacity_rules():
     assert c["capacity_source"].tolist() == ["given", "area", "none"]
     assert c["radius_m"].tolist() == [500.0, 2500.0, 5000.0]
     bad = df.assign(shelter_class=["紧急", "超级", "中心"])
-    with pytest.raises(InputError, match="accepted: "):
+    with pytest.raises(InputError, match="不在设置中；可用："):
         shelter_capacity(bad, s)
 
 

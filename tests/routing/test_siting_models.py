@@ -112,7 +112,7 @@ def test_infeasible_named_before_solving_and_bad_p():
     t = np.array([[100.0, np.inf], [200.0, np.inf]])
     with pytest.raises(InfeasibleError, match="B"):
         lscp(t, limit_s=300.0, names=["A", "B"])
-    with pytest.raises(InputError, match="only 2 candidate"):
+    with pytest.raises(InputError, match="超过可选候选点数 2"):
         mclp(t, p=3)
 
 

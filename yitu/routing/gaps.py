@@ -171,14 +171,14 @@ def gaps(
     other_lim = float(settings.rescue.urban_limit_min if other_limit_min is None else other_limit_min)
     stations = layers["stations"]
     if stations is None or not len(stations):
-        raise ProjectError("gaps: the project has no stations; import them with `yitu import DIR stations FILE`")
+        raise ProjectError(tr("gaps.err.no_stations"))
     out: dict[str, pd.DataFrame] = {}
 
     ent, tg = layers["enterprises"], layers["targets"]
     ent = ent.to_crs(4326) if ent is not None and len(ent) else None
     tg = tg.to_crs(4326) if tg is not None and len(tg) else None
     if tg is not None and (not np.isfinite(other_lim) or other_lim <= 0):  # coverage checks the shared limit only
-        raise InputError(f"limit_min must be a positive number of minutes, got {other_lim!r}")
+        raise InputError(tr("coverage.err.limit", limit=other_lim))
     # one coverage run for enterprises and targets together (stations snapped and searched once);
     # the columns used here (arrival, nearest station, status, note) do not depend on the limit
     n_ent = 0 if ent is None else len(ent)

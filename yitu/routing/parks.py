@@ -126,7 +126,7 @@ def _park_parts(parks: gpd.GeoDataFrame, crs: Any) -> tuple[np.ndarray, np.ndarr
     bad = shapely.is_missing(g) | shapely.is_empty(g) | ~np.isin(shapely.get_type_id(g), (3, 6))
     if bad.any():
         ids, _ = station_labels(parks)
-        raise InputError(f"parks: {', '.join(map(str, ids[bad]))} have no polygon; a park must be a polygon")
+        raise InputError(tr("parks.err.no_polygon", ids=listed(map(str, ids[bad]))))
     return g, shapely.area(g)
 
 
@@ -220,9 +220,9 @@ def park_check(
     settings = settings or default_settings()
     step = float(settings.rescue.boundary_sample_m if sample_m is None else sample_m)
     if not step > 0:
-        raise InputError(f"boundary sample spacing must be > 0 m, got {step}")
+        raise InputError(tr("parks.err.step", step=step))
     if len(parks) == 0:
-        raise InputError("no parks to check: the parks layer is empty; import one with `yitu import DIR parks FILE`")
+        raise InputError(tr("parks.err.empty"))
     crs = network.crs
     park_ids, park_names = station_labels(parks)
     park_geoms, park_area = _park_parts(parks, crs)
@@ -413,15 +413,14 @@ def run_check(
     settings = project.settings
     limit = float(settings.rescue.park_limit_min if limit_min is None else limit_min)
     if not np.isfinite(limit) or limit <= 0:
-        raise InputError(f"--limit must be a positive number of minutes, got {limit_min!r}")
+        raise InputError(tr("cli.err.limit", limit=limit_min))
     parks = project.read("parks")
     all_ids = parks["id"].astype(str) if "id" in parks.columns else pd.Series(parks.index.astype(str))
     if park is not None:
         sel = (all_ids == str(park)).to_numpy()
         if not sel.any():
-            raise InputError(
-                f"unknown park id {park!r}; parks in {project.path}: {', '.join(all_ids.tolist()) or '(none)'}"
-            )
+            raise InputError(tr("parks.err.unknown", park=park, path=project.path,
+                                ids=", ".join(all_ids.tolist()) or tr("value.none")))
         parks = parks[sel]
     stations = project.read("stations")
     enterprises = project.read("enterprises")

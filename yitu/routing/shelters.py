@@ -24,7 +24,7 @@ from yitu.routing.engine import Reach, reach
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped
 from yitu.settings import Settings
-from yitu.words import listed, msg
+from yitu.words import listed, msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +62,8 @@ def shelter_capacity(shelters: pd.DataFrame, settings: Settings) -> pd.DataFrame
     bad = sorted(set(cls) - set(known))
     if bad:
         rows = shelters.loc[cls.isin(bad), "id"].astype(str).tolist() if "id" in shelters else []
-        raise InputError(
-            f"shelters {', '.join(rows[:10])}: class {', '.join(repr(b) for b in bad)} is not in the settings; "
-            f"accepted: {', '.join(known)} (or add it to [shelters] per_capita_m2 and service_radius_m in yitu.toml)")
+        raise InputError(tr("shelters.err.class", rows=listed(rows, limit=10), classes=", ".join(repr(b) for b in bad),
+                            known=", ".join(known)))
     given = _num(shelters, "capacity")
     eff = _num(shelters, "effective_area_m2")
     per = cls.map(s.per_capita_m2).astype("float64")
@@ -166,7 +165,7 @@ def walking_reach(
     """
     v = float(walking_kmh) / 3.6
     if v <= 0:
-        raise InputError("[shelters] walking_kmh must be > 0")
+        raise InputError(tr("shelters.err.walking_kmh"))
     ns, nr = len(shelters), len(people)
     radius_m = np.asarray(radius_m, dtype="float64")
     limit = radius_m / v

@@ -98,12 +98,11 @@ def run_shelters(
     notes: list[str] = []
     sh = project.read_optional("shelters")
     if sh is None or not len(sh):
-        raise ProjectError(f"{project.path}: no shelters layer; import it with `yitu import {project.path} shelters FILE`")
+        raise ProjectError(tr("shelters.err.no_shelters", path=project.path))
     sh = sh.reset_index(drop=True)
     people, unknown = residents(project, settings, targets=targets)
     if not len(people) and not len(unknown):
-        raise ProjectError(f"{project.path}: no residents to place; import residential areas with "
-                           f"`yitu import {project.path} residential_areas FILE` (居民区/小区/村庄 with 人口)")
+        raise ProjectError(tr("shelters.err.no_residents", path=project.path))
     cap = shelter_capacity(sh, settings)
     sh = sh.rename(columns={"capacity": "capacity_given"}).join(cap)
     for _, r in sh[sh["capacity_source"] == "none"].iterrows():

@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from yitu.errors import InputError, MissingDependencyError
-from yitu.words import msg, named
+from yitu.words import msg, named, tr
 from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ def assign(
     elif solver == "lp":
         res = _solve_lp(b, s, t, d, c, time_limit_s)
     else:
-        raise InputError(f"unknown assignment solver {solver!r}; use flow or lp ([shelters] solver)")
+        raise InputError(tr("shelters.err.solver", solver=solver))
     x, status, optimal, name = res
     secs = time.perf_counter() - t0
     keep = x > 0
@@ -186,7 +186,7 @@ def _solve_flow(b: np.ndarray, s: np.ndarray, t: np.ndarray, d: np.ndarray, c: n
     try:
         from ortools.graph.python import max_flow, min_cost_flow
     except ImportError as exc:  # pragma: no cover - a dependency of yitu
-        raise MissingDependencyError("the flow solver needs OR-Tools: pip install ortools") from exc
+        raise MissingDependencyError(tr("shelters.err.no_ortools")) from exc
     nb, ns = d.size, c.size
     src, snk = nb + ns, nb + ns + 1
     tails = np.concatenate([np.full(nb, src), b, nb + np.arange(ns, dtype="int64")])

@@ -157,22 +157,22 @@ def siting(
     settings = settings or default_settings()
     sg = settings.siting
     if model not in MODELS:
-        raise InputError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        raise InputError(tr("siting.err.model", model=model, models=", ".join(MODELS)))
     solver = solver or sg.solver
     warnings: list[str] = []
     if park is not None:
         if parks is None or not len(parks):
-            raise InputError(f"--park {park}: the project has no parks layer")
+            raise InputError(tr("siting.err.no_parks", park=park))
         pid = parks["id"].astype(str) if "id" in parks.columns else pd.Series(parks.index.astype(str))
         sel = (pid == str(park)).to_numpy()
         if not sel.any():
-            raise InputError(f"unknown park id {park!r}; parks: {', '.join(pid.tolist())}")
+            raise InputError(tr("siting.err.unknown_park", park=park, ids=", ".join(pid.tolist())))
         parks = parks[sel]
     # existing stations: closed ones out, relocatable ones become free rows
     st_ids, st_names = station_labels(stations)
     unknown = sorted((set(map(str, close)) | set(map(str, relocate))) - set(map(str, st_ids)))
     if unknown:
-        raise InputError(f"unknown station id(s) {', '.join(unknown)}; stations: {', '.join(map(str, st_ids))}")
+        raise InputError(tr("siting.err.unknown_stations", unknown=", ".join(unknown), ids=", ".join(map(str, st_ids))))
     keep_st = ~np.isin(st_ids.astype(str), [str(c) for c in close])
     stations = stations[keep_st]
     st_ids, st_names = st_ids[keep_st], st_names[keep_st]

@@ -124,7 +124,7 @@ def grid_candidates(network: RoadNetwork, area: Any, *, step_m: float, excluded_
     cell, so about one every ``step_m`` metres of road. Roads of ``excluded_classes`` are skipped
     (they could never hold a station); every other point is a candidate."""
     if not step_m > 0:
-        raise InputError(f"--grid must be a positive number of metres, got {step_m!r}")
+        raise InputError(tr("siting.err.grid", step=step_m))
     e = np.flatnonzero((network.canonical == np.arange(network.n_edges))
                        & ~np.isin(network.road_class.astype(str), list(excluded_classes)))
     geoms = network.geometry[e]

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from yitu.errors import InfeasibleError, InputError
 from yitu.routing.engine import Reach
 from yitu.routing.siting_solve import SolverError, SolverResult, solve_milp
-from yitu.words import msg, named
+from yitu.words import msg, named, tr
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +195,7 @@ def _prepare(reach_or_csr, limit_s, fixed, names=None):
 def _check_unreachable(cover: sp.csr_array, names: Sequence[str] | None, what: str) -> None:
     bad = unreachable_demands(cover)
     if bad.size:
-        raise InfeasibleError(f"{what}: {bad.size} demand(s) no candidate or existing station reaches within the "
-                              f"limit: {_names(names, bad)}")
+        raise InfeasibleError(tr("siting.err.unreached", what=what, n=bad.size, names=_names(names, bad)))
 
 
 def _free_cover(cover: sp.csr_array, fx: np.ndarray) -> tuple[np.ndarray, sp.csr_array, np.ndarray]:
@@ -212,9 +211,9 @@ def _free_cover(cover: sp.csr_array, fx: np.ndarray) -> tuple[np.ndarray, sp.csr
 def _check_p(p: int, n_free: int) -> int:
     p = int(p)
     if p < 0:
-        raise InputError(f"p must be ≥ 0, got {p}")
+        raise InputError(tr("siting.err.p_negative", p=p))
     if p > n_free:
-        raise InputError(f"p = {p} new sites asked for, but only {n_free} candidate site(s) are available")
+        raise InputError(tr("siting.err.p_too_large", p=p, n=n_free))
     return p
 
 
@@ -257,7 +256,7 @@ def lscp(
     res = solve_milp(c, G, np.ones(G.shape[0]), np.full(G.shape[0], np.inf), integrality=np.ones(free.size),
                      lb=np.zeros(free.size), ub=np.ones(free.size), solver=solver, time_limit_s=time_limit_s)
     if res.x is None:
-        raise SolverError(f"LSCP: solver {res.solver} stopped with status {res.status} and no solution")
+        raise SolverError(tr("siting.err.solver_stopped", what="LSCP", solver=res.solver, status=res.status))
     open_[free[res.x > 0.5]] = True
     return _finish("lscp", times, cover, open_, fx, res, res.objective, res.bound, res.gap, res.status, res.solver,
                    res.seconds, None)
@@ -324,7 +323,7 @@ def mclp(
     res = solve_milp(c, A, lo, hi, integrality=integ, lb=np.zeros(n_f + n_g), ub=np.ones(n_f + n_g), solver=solver,
                      time_limit_s=time_limit_s, mip_gap=mip_gap, start=start)
     if res.x is None:
-        raise SolverError(f"MCLP: solver {res.solver} stopped with status {res.status} and no solution")
+        raise SolverError(tr("siting.err.solver_stopped", what="MCLP", solver=res.solver, status=res.status))
     open_ = fx.copy()
     open_[free[res.x[:n_f] > 0.5]] = True
     covered, _, _ = evaluate(times, cover, open_)
@@ -360,8 +359,7 @@ def pcenter(
     _, _, best_all = evaluate(times, cover_matrix(times, None), everyone)
     bad = np.flatnonzero(~np.isfinite(best_all))
     if bad.size:
-        raise InfeasibleError(f"p-center: {bad.size} demand(s) no candidate or existing station reaches: "
-                              f"{_names(names, bad)}")
+        raise InfeasibleError(tr("siting.err.unreached_any", what="p-center", n=bad.size, names=_names(names, bad)))
     lo_t = float(best_all.max()) if n_d else 0.0
     levels = np.unique(times.data[times.data >= lo_t - _TOL])
     t_total = 0.0
@@ -386,7 +384,7 @@ def pcenter(
                              solver=solver, time_limit_s=time_limit_s)
             t_total += res.seconds
             if res.x is None:
-                raise SolverError(f"p-center: solver {res.solver} stopped with status {res.status}")
+                raise SolverError(tr("siting.err.solver_stopped", what="p-center", solver=res.solver, status=res.status))
             n_new = int(round(res.objective))
             ok = n_new <= p
             if not ok and res.status != "optimal" and res.bound <= p:
@@ -398,7 +396,7 @@ def pcenter(
 
     hi = levels.size - 1
     if levels.size == 0 or not feasible(hi)[0]:
-        raise InfeasibleError(f"p-center: {p} new site(s) cannot reach every demand within the searched times")
+        raise InfeasibleError(tr("siting.err.pcenter_infeasible", p=p))
     lo = 0
     while lo < hi:
         mid = (lo + hi) // 2
@@ -463,7 +461,7 @@ def backup(
                      lb=np.zeros(n_f + 2 * n_g), ub=np.ones(n_f + 2 * n_g), solver=solver,
                      time_limit_s=time_limit_s)
     if res.x is None:
-        raise SolverError(f"backup: solver {res.solver} stopped with status {res.status} and no solution")
+        raise SolverError(tr("siting.err.solver_stopped", what="backup", solver=res.solver, status=res.status))
     open_ = fx.copy()
     open_[free[res.x[:n_f] > 0.5]] = True
     _, n_cover, _ = evaluate(times, cover, open_)
@@ -592,7 +590,7 @@ def capacitated_coverage(
     c1 = np.concatenate([np.zeros(n_c), -amt])
     r1 = solve_milp(c1, A, lo, hi, integrality=integ, lb=lb, ub=ub, solver=solver, time_limit_s=time_limit_s)
     if r1.x is None:
-        raise SolverError(f"capacitated coverage: solver {r1.solver} stopped with status {r1.status} and no solution")
+        raise SolverError(tr("siting.err.solver_stopped", what="capacitated", solver=r1.solver, status=r1.status))
     best_placed = -r1.objective
     x = r1.x
     seconds = r1.seconds

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from yitu.errors import InputError, MissingDependencyError, YituError
-from yitu.words import msg
+from yitu.words import msg, tr
 from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _lp(c, A, row_lb, row_ub, integrality, lb, ub):  # type: ignore[no-untyped-d
     try:
         import highspy
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise MissingDependencyError("the siting models need highspy: pip install highspy") from exc
+        raise MissingDependencyError(tr("siting.err.no_highspy")) from exc
     Ac = sp.csc_array(A)
     lp = highspy.HighsLp()
     lp.num_col_ = int(A.shape[1])
@@ -166,10 +166,10 @@ def _cbc_path() -> str:
     try:
         import pulp
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise MissingDependencyError("solver 'cbc' needs PuLP (which bundles CBC): pip install pulp") from exc
+        raise MissingDependencyError(tr("siting.err.no_pulp")) from exc
     path = pulp.apis.PULP_CBC_CMD().path
     if not path or not Path(path).exists():
-        raise MissingDependencyError("solver 'cbc': PuLP's bundled cbc binary was not found; reinstall pulp")
+        raise MissingDependencyError(tr("siting.err.no_cbc"))
     return str(path)
 
 
@@ -250,7 +250,7 @@ def solve_milp(
         A feasible answer to start from (HiGHS only; CBC starts from scratch).
     """
     if solver not in SOLVERS:
-        raise InputError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+        raise InputError(tr("siting.err.solver", solver=solver, solvers=", ".join(SOLVERS)))
     A = sp.csr_array(A)
     args = (np.asarray(c, dtype="float64"), A, np.asarray(row_lb, dtype="float64"),
             np.asarray(row_ub, dtype="float64"), np.asarray(integrality, dtype="int8"),

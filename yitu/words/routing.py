@@ -110,3 +110,14 @@ register({
     "coverage.err.dup_station": ("救援力量：多个站点使用同一编号（{ids}）；请在救援力量图层中给每个站点不同的编号",
                                  "stations: the same id on several stations ({ids}); give every station its own id in the stations layer"),
 })
+
+# the errors of the gaps list and the park check (yitu/routing/gaps.py, parks.py)
+register({
+    "gaps.err.no_stations": ("项目没有救援力量；请先导入：`yitu import DIR stations 文件`",
+                             "gaps: the project has no stations; import them with `yitu import DIR stations FILE`"),
+    "parks.err.no_polygon": ("园区 {ids} 没有多边形；园区必须是多边形", "parks: {ids} have no polygon; a park must be a polygon"),
+    "parks.err.step": ("边界采样间距应 > 0 米，实际为 {step}", "boundary sample spacing must be > 0 m, got {step}"),
+    "parks.err.empty": ("没有可核查的园区：园区图层是空的；请先导入：`yitu import DIR parks 文件`",
+                        "no parks to check: the parks layer is empty; import one with `yitu import DIR parks FILE`"),
+    "parks.err.unknown": ("未知园区编号 {park!r}；{path} 中的园区：{ids}", "unknown park id {park!r}; parks in {path}: {ids}"),
+})

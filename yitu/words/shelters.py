@@ -139,3 +139,19 @@ register({
                               "proposed {n} new {cls} shelter(s): {placed} of {left} left out placed ({status}; "
                               "{excluded} candidates excluded near hazards)"),
 })
+
+# the errors of `yitu shelters` (yitu/routing/shelters.py, shelters_run.py, shelters_solve.py)
+register({
+    "shelters.err.class": ("避难场所 {rows}：类别 {classes} 不在设置中；可用：{known}（或在 yitu.toml 的 [shelters] per_capita_m2 与 service_radius_m 中添加）",
+                           "shelters {rows}: class {classes} is not in the settings; accepted: {known} (or add it to [shelters] "
+                           "per_capita_m2 and service_radius_m in yitu.toml)"),
+    "shelters.err.walking_kmh": ("[shelters] walking_kmh 应 > 0", "[shelters] walking_kmh must be > 0"),
+    "shelters.err.no_shelters": ("{path}：没有避难场所图层；请先导入：`yitu import {path} shelters 文件`",
+                                 "{path}: no shelters layer; import it with `yitu import {path} shelters FILE`"),
+    "shelters.err.no_residents": ("{path}：没有需要安置的居民；请导入居住区：`yitu import {path} residential_areas 文件`（居民区/小区/村庄，含人口）",
+                                  "{path}: no residents to place; import residential areas with `yitu import {path} residential_areas FILE` "
+                                  "(居民区/小区/村庄 with 人口)"),
+    "shelters.err.solver": ("未知分配求解器 {solver!r}；请用 flow 或 lp（[shelters] solver）",
+                            "unknown assignment solver {solver!r}; use flow or lp ([shelters] solver)"),
+    "shelters.err.no_ortools": ("流求解器需要 OR-Tools：pip install ortools", "the flow solver needs OR-Tools: pip install ortools"),
+})

@@ -124,3 +124,25 @@ register({
     "siting.log.cbc_killed": ("cbc 超过时限 {secs} 仍未停止，已终止", "cbc did not stop within {secs} of its time limit; killed"),
     "siting.log.cbc_no_solution": ("cbc 未写出解：{output}", "cbc wrote no solution: {output}"),
 })
+
+# the errors of `yitu site` (yitu/routing/siting.py, siting_inputs.py, siting_models.py, siting_solve.py)
+register({
+    "siting.err.model": ("未知模型 {model!r}；请从 {models} 中选择", "unknown model {model!r}; choose one of {models}"),
+    "siting.err.no_parks": ("--park {park}：项目没有园区图层", "--park {park}: the project has no parks layer"),
+    "siting.err.unknown_park": ("未知园区编号 {park!r}；园区有：{ids}", "unknown park id {park!r}; parks: {ids}"),
+    "siting.err.unknown_stations": ("未知站点编号 {unknown}；站点有：{ids}", "unknown station id(s) {unknown}; stations: {ids}"),
+    "siting.err.grid": ("--grid 应为正的米数，实际为 {step!r}", "--grid must be a positive number of metres, got {step!r}"),
+    "siting.err.unreached": ("{what}：{n} 个需求点在时限内无任何候选点或现有站点可达：{names}",
+                             "{what}: {n} demand(s) no candidate or existing station reaches within the limit: {names}"),
+    "siting.err.unreached_any": ("{what}：{n} 个需求点无任何候选点或现有站点可达：{names}",
+                                 "{what}: {n} demand(s) no candidate or existing station reaches: {names}"),
+    "siting.err.p_negative": ("p 应 ≥ 0，实际为 {p}", "p must be ≥ 0, got {p}"),
+    "siting.err.solver_stopped": ("{what}：求解器 {solver} 以状态 {status} 停止，没有解",
+                                  "{what}: solver {solver} stopped with status {status} and no solution"),
+    "siting.err.pcenter_infeasible": ("p-center：{p} 个新站点在搜索的时间内无法到达所有需求点",
+                                      "p-center: {p} new site(s) cannot reach every demand within the searched times"),
+    "siting.err.no_highspy": ("选址模型需要 highspy：pip install highspy", "the siting models need highspy: pip install highspy"),
+    "siting.err.no_pulp": ("求解器 cbc 需要 PuLP（自带 CBC）：pip install pulp", "solver 'cbc' needs PuLP (which bundles CBC): pip install pulp"),
+    "siting.err.no_cbc": ("求解器 cbc：找不到 PuLP 自带的 cbc 程序；请重新安装 pulp", "solver 'cbc': PuLP's bundled cbc binary was not found; reinstall pulp"),
+    "siting.err.solver": ("未知求解器 {solver!r}；请从 {solvers} 中选择", "unknown solver {solver!r}; choose one of {solvers}"),
+})
