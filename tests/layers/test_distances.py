@@ -251,7 +251,7 @@ def test_rules_from_a_project_toml_replace_the_defaults_and_bad_ones_say_what_to
     ent = gpd.GeoDataFrame({"id": ["E1"], "name": ["站"], "industry": ["加油站"]}, geometry=[shapely.Point(X0 + 40, Y0)], crs=CRS)
     out = check_rules({"targets": tg, "enterprises": ent}, rules, crs=CRS)
     assert out[["a_id", "b_id"]].values.tolist() == [["T0", "E1"]] and out["actual"].iloc[0] == pytest.approx(40)
-    with pytest.raises(InputError, match="missing b"):
+    with pytest.raises(InputError, match="缺少 b；每条规则需要 name、a、b、min_m"):
         parse_rules([{"name": "x", "a": "targets", "min_m": 10}])
     (tmp_path / "yitu.toml").write_text('[safety_distance]\nindividual_risk_new = { "高敏感" = -1 }\n', encoding="utf-8")
     with pytest.raises(InputError, match="应为大于 0 的数字"):

@@ -77,7 +77,7 @@ def test_contours_command_imports_a_dxf(demo_copy, tmp_path, capsys):
     assert _run(["contours", d, str(path)]) == 2  # a DXF declares no CRS
     assert "--crs" in capsys.readouterr().err
     assert _run(["contours", d, str(path), "--crs", "EPSG:4326", "--installation", "I003", "--append"]) == 2
-    assert "none of the 1 contour(s) could be loaded" in capsys.readouterr().err  # metres read as degrees
+    assert "1 条等值线都无法导入" in capsys.readouterr().err  # metres read as degrees
     assert len(demo_copy.read("risk_contours")) == 5  # the layer is left as it was
     assert _run(["contours", d, str(path), "--crs", "EPSG:32650", "--installation", "I003", "--append"]) == 0
     c = demo_copy.read("risk_contours")

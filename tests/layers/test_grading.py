@@ -44,7 +44,7 @@ def test_lec_vectorised_keeps_index_and_missing():
 
 
 def test_lec_negative_is_an_error():
-    with pytest.raises(InputError, match="negative"):
+    with pytest.raises(InputError, match="不能为负"):
         lec_grade(-1, settings=S)
 
 

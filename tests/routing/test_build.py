@@ -117,6 +117,9 @@ def test_road_layer_file_without_crs(demo_copy, data_dir):
     shp = data_dir / "routing" / "roads_no_crs.shp"
     with pytest.raises(CRSError) as exc:
         build_network(demo_copy, roads=shp)
+    assert str(exc.value) == (f"{shp}：文件没有声明坐标系（缺少 .prj）；用 --crs wgs84 | cgcs2000 | gcj02 | bd09 | EPSG:xxxx 指定")
+    with use_lang("en"), pytest.raises(CRSError) as exc:
+        build_network(demo_copy, roads=shp)
     assert str(exc.value) == (f"{shp}: the file declares no coordinate system (no .prj); say which with --crs wgs84 | "
                               "cgcs2000 | gcj02 | bd09 | EPSG:xxxx")
     with pytest.raises(InputError, match="道路图层没有字段 'klasse'"):

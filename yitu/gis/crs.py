@@ -20,6 +20,7 @@ import pyproj
 import shapely
 
 from yitu.errors import CRSError
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -202,10 +203,7 @@ def parse_crs(spec: Any) -> CRSSpec:
         crs = pyproj.CRS.from_user_input(int(key) if key.isdigit() else str(spec).strip())
     except (pyproj.exceptions.CRSError, ValueError):
         accepted = ", ".join(f"{k} = {v}" for k, v in CRS_NAMES.items())
-        raise CRSError(
-            f"unknown coordinate system {spec!r}; use one of: {accepted}, or an EPSG code such as EPSG:4547 "
-            "(CGCS2000 Gauss-Krüger zones are EPSG:4491–4554)"
-        ) from None
+        raise CRSError(tr("crs.err.unknown", spec=spec, accepted=accepted)) from None
     return CRSSpec("proj", crs, crs.name)
 
 
@@ -262,7 +260,7 @@ def _centre(obj: Any) -> tuple[float, float]:
         if len(b) == 2:
             return float(b[0]), float(b[1])
     if len(b) != 4 or not np.all(np.isfinite(b)):
-        raise CRSError("cannot choose a metric CRS: the data has no extent (no geometries)")
+        raise CRSError(tr("crs.err.no_extent"))
     return (b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0
 
 
@@ -283,7 +281,7 @@ def metric_crs(obj: Any, *, method: str = "utm") -> pyproj.CRS:
     if m not in ("utm", "cgcs2000-gk3", "cgcs2000-gk6"):
         spec = parse_crs(method)
         if spec.kind != "proj" or not spec.crs.is_projected:
-            raise CRSError(f"metric CRS {method!r} is not a projected CRS; use utm, cgcs2000-gk3 or an EPSG code")
+            raise CRSError(tr("crs.err.not_projected", method=method))
         return spec.crs
     lon, lat = _centre(obj)
     if m == "utm":
@@ -292,9 +290,9 @@ def metric_crs(obj: Any, *, method: str = "utm") -> pyproj.CRS:
     if m == "cgcs2000-gk3":
         zone = int(round(lon / 3.0))  # 3° zones, central meridian 3·n (zones 25..45 -> EPSG:4513..4533)
         if not 25 <= zone <= 45:
-            raise CRSError(f"longitude {lon:.3f} is outside the CGCS2000 3° Gauss-Krüger zones (75°E–135°E)")
+            raise CRSError(tr("crs.err.gk3", lon=f"{lon:.3f}"))
         return pyproj.CRS.from_epsg(4513 + zone - 25)
     zone = int(lon // 6.0) + 1  # 6° zones 13..23 -> EPSG:4491..4501
     if not 13 <= zone <= 23:
-        raise CRSError(f"longitude {lon:.3f} is outside the CGCS2000 6° Gauss-Krüger zones (72°E–138°E)")
+        raise CRSError(tr("crs.err.gk6", lon=f"{lon:.3f}"))
     return pyproj.CRS.from_epsg(4491 + zone - 13)

@@ -635,8 +635,10 @@ def read_vector(
         elif suffix in (".geojson", ".json"):
             gdf = gdf.set_crs(4326)
         else:
-            # English on purpose for now: yitu.routing.drill recognises this error by its words
-            raise CRSError(tr("io.no_crs", lang="en", path=p))
+            # the key goes with the error: yitu.routing.drill_sites recognises it by the key, not by its words
+            err = CRSError(tr("io.no_crs", path=p))
+            err.words_key = "io.no_crs"  # type: ignore[attr-defined]
+            raise err
     gdf.insert(0, ROW, pd.Series(range(1, len(gdf) + 1), index=gdf.index, dtype="int64"))
     if feature_ids is not None and len(feature_ids) == len(gdf):
         gdf.attrs["feature_ids"] = feature_ids

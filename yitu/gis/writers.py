@@ -26,6 +26,7 @@ import pandas as pd
 import pyogrio
 
 from yitu.errors import InputError
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if s.dtype == object or str(s.dtype) in ("string", "str"):
             if s.map(lambda v: isinstance(v, (list, tuple, dict, set))).any():
-                raise InputError(f"column {col!r} holds lists or dicts, which a GeoPackage cannot store")
+                raise InputError(tr("io.err.nested_column", column=col))
     return out
 
 

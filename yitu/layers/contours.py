@@ -27,6 +27,7 @@ from yitu.gis.io import ROW, VECTOR_SUFFIXES, read_vector
 from yitu.layers.load import REJECTED_COLUMNS, LoadResult, load
 from yitu.layers.normalize import canon
 from yitu.layers.schema import schema
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def read_contours(
 
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: no such file")
+        raise InputError(tr("io.not_found", path=p))
     if p.suffix.lower() in VECTOR_SUFFIXES:  # encodings (GBK), cut DBF names and CRS as for every layer
         spec = parse_crs(crs) if crs is not None else None
         raw = read_vector(p, layer=layer, crs=spec.crs if spec is not None else None)
@@ -128,12 +129,11 @@ def read_contours(
         try:
             raw = pyogrio.read_dataframe(p, layer=layer)
         except Exception as exc:  # GDAL's own errors: unreadable file
-            raise InputError(f"{p}: cannot read contours ({exc}); give a Shapefile, GeoJSON, GeoPackage or DXF") from exc
+            raise InputError(tr("contours.err.unreadable", path=p, exc=exc)) from exc
     src = str(p)
     if raw.crs is None:
         if crs is None:
-            raise CRSError(f"{src}: the file declares no coordinate system (a DXF never does); pass --crs "
-                           "with the CRS of the QRA drawing, e.g. --crs EPSG:4528 (CGCS2000 3° zone 40)")
+            raise CRSError(tr("contours.err.no_crs", path=src))
         spec = parse_crs(crs)
         raw = raw.set_crs(spec.crs, allow_override=True)
     n_input = len(raw)
@@ -150,7 +150,7 @@ def read_contours(
     levels = np.full(n_input, np.nan)
     if level_field is not None:
         if level_field not in cols:
-            raise InputError(f"{src}: no attribute {level_field!r}; attributes: {', '.join(cols) or 'none'}")
+            raise InputError(tr("contours.err.no_attribute", path=src, field=level_field, fields=", ".join(cols) or tr("value.none")))
         cand = [level_field]
     else:
         cand = _level_columns(cols) + (["Layer"] if "Layer" in cols else [])
@@ -220,8 +220,8 @@ def read_contours(
                          "status": st or None, "source": p.name})
         out_geoms.append(poly)
     if not out_rows:
-        raise InputError(f"{src}: no closed contour with a readable level (of {n_input} features); "
-                         f"{problems[0][4] if problems else 'the file holds no lines or polygons'}")
+        raise InputError(tr("contours.err.none_closed", path=src, n=n_input,
+                            reason=problems[0][4] if problems else tr("contours.err.no_lines")))
     gdf = gpd.GeoDataFrame(out_rows, geometry=out_geoms, crs=raw.crs)
     gdf.attrs["source"] = src
     return ContourRead(gdf, pd.DataFrame(problems, columns=REJECTED_COLUMNS), src, n_input)
@@ -246,9 +246,8 @@ def import_contours(project: Any, path: str | Path, *, append: bool = False, **k
     if not len(gdf):
         project.write_rejected("risk_contours", result.rejected)
         reasons = "; ".join(dict.fromkeys(result.rejected["reason"].astype(str)))[:300]
-        raise InputError(f"{read.source}: none of the {len(read.gdf)} contour(s) could be loaded ({reasons}); "
-                         f"check --crs (the CRS of the QRA drawing) and the file; the list is in "
-                         f"{project.rejected_dir / 'risk_contours.csv'}")
+        raise InputError(tr("contours.err.none_loaded", path=read.source, n=len(read.gdf), reasons=reasons,
+                            rejected=project.rejected_dir / "risk_contours.csv"))
     if old is not None:
         gdf = gpd.GeoDataFrame(pd.concat([old, gdf], ignore_index=True), crs=WGS84)
     project.write("risk_contours", gdf)

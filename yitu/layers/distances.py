@@ -246,8 +246,7 @@ def check_distances(
     classes = derive_classes(tg, s, lang=lang)
     missing_thr = [c for c in CLASSES if c not in s.individual_risk_new or c not in s.individual_risk_existing]
     if missing_thr:
-        raise InputError(f"[safety_distance] individual_risk_new/individual_risk_existing lack {', '.join(missing_thr)}; "
-                         f"give a criterion for each of {', '.join(CLASSES)}")
+        raise InputError(tr("dist.err.thresholds", missing=", ".join(missing_thr), classes=", ".join(CLASSES)))
     thr_new = np.array([s.individual_risk_new[c] for c in CLASSES])
     thr_ex = np.array([s.individual_risk_existing[c] for c in CLASSES])
 

@@ -40,8 +40,7 @@ def run_distances(project: Any, *, lang: str | None = None, store: bool = True) 
     cont = project.read_optional("risk_contours")
     ent = project.read_optional("enterprises")
     if inst is None and cont is None:
-        raise ProjectError(f"{project.path}: no installations and no risk_contours; import them first "
-                           f"(`yitu import {project.path} installations FILE`, `yitu contours {project.path} FILE`)")
+        raise ProjectError(tr("dist.err.no_sources", path=project.path))
     crs = project.metric_crs()
     s = project.settings.safety_distance
     res = check_distances(targets, inst, cont, ent, settings=s, crs=crs, lang=lang)

@@ -49,18 +49,18 @@ def parse_rules(rules: Sequence[Mapping[str, Any]]) -> list[DistanceRule]:
         where = f"[[safety_distance.rules]] #{k} ({r.get('name', '?')})"
         extra = set(r) - known
         if extra:
-            raise InputError(f"{where}: unknown key(s) {', '.join(sorted(extra))}; keys: {', '.join(sorted(known))}")
+            raise InputError(tr("dist.err.rule_keys", where=where, extra=", ".join(sorted(extra)), known=", ".join(sorted(known))))
         for key in ("name", "a", "b", "min_m"):
             if key not in r:
-                raise InputError(f"{where}: missing {key}; each rule needs name, a, b, min_m (and source)")
+                raise InputError(tr("dist.err.rule_missing", where=where, key=key))
         v = r["min_m"]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
-            raise InputError(f"{where}: min_m = {v!r} must be a number of metres greater than 0")
+            raise InputError(tr("dist.err.rule_min_m", where=where, v=v))
         filters = []
         for key in ("a_filter", "b_filter"):
             f = r.get(key) or {}
             if not isinstance(f, Mapping):
-                raise InputError(f"{where}: {key} must be a table such as {{ station_type = [\"特勤站\"] }}")
+                raise InputError(tr("dist.err.rule_filter", where=where, key=key))
             filters.append({str(fk): [str(x) for x in (fv if isinstance(fv, (list, tuple)) else [fv])]
                             for fk, fv in f.items()})
         out.append(DistanceRule(str(r["name"]), str(r["a"]), str(r["b"]), float(v), str(r.get("source", "")),

@@ -35,6 +35,7 @@ import pandas as pd
 from yitu.errors import InputError
 from yitu.layers.validate import stale_mask
 from yitu.settings import Settings
+from yitu.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def lec_grade(D: object, *, settings: Settings) -> pd.Series | int | None:
     d = _numeric(D)
     if (d < 0).any():
         bad = d[d < 0]
-        raise InputError(f"LEC score D = L×E×C must not be negative; got {bad.iloc[0]:g} at row {bad.index[0]!r}")
+        raise InputError(tr("grading.err.lec_negative", d=f"{bad.iloc[0]:g}", row=bad.index[0]))
     r = settings.risk
     g = np.select([d > r.lec_red, d > r.lec_orange, d > r.lec_yellow], [1, 2, 3], default=4)
     out = pd.Series(g, index=d.index).astype("Int64").where(d.notna(), pd.NA)
@@ -116,10 +117,7 @@ def matrix_grade(R: object, *, settings: Settings) -> pd.Series | int | None:
     rv = _numeric(R)
     bad = rv.notna() & ((rv < 1) | (rv > 25))
     if bad.any():
-        raise InputError(
-            f"risk-matrix value R = L×S must be within 1..25 (L and S each 1..5); got {rv[bad].iloc[0]:g} "
-            f"at row {rv[bad].index[0]!r}"
-        )
+        raise InputError(tr("grading.err.matrix_range", r=f"{rv[bad].iloc[0]:g}", row=rv[bad].index[0]))
     r = settings.risk
     g = np.select([rv >= r.matrix_red, rv >= r.matrix_orange, rv >= r.matrix_yellow], [1, 2, 3], default=4)
     out = pd.Series(g, index=rv.index).astype("Int64").where(rv.notna(), pd.NA)
@@ -151,7 +149,7 @@ def _lec(df: pd.DataFrame, settings: Settings, layer: str) -> pd.Series:
     try:
         return lec_grade(d, settings=settings)  # type: ignore[return-value]
     except InputError as exc:
-        raise InputError(f"{layer}: {exc} (check L值/E值/C值)") from None
+        raise InputError(tr("grading.err.lec_layer", layer=layer, exc=exc)) from None
 
 
 def _matrix(df: pd.DataFrame, settings: Settings, layer: str) -> pd.Series:
@@ -160,10 +158,7 @@ def _matrix(df: pd.DataFrame, settings: Settings, layer: str) -> pd.Series:
     bad = rv.notna() & ((rv < 1) | (rv > 25))
     if bad.any():
         i = bad[bad].index[0]
-        raise InputError(
-            f"{layer} {ids[i]}: 可能性(L) × 严重性(S) = {rv[i]:g} is outside 1..25; L and S are each 1..5 "
-            "in the 5×5 risk matrix — fix the row and import again"
-        )
+        raise InputError(tr("grading.err.matrix_row", layer=layer, id=ids[i], r=f"{rv[i]:g}"))
     return matrix_grade(rv, settings=settings)  # type: ignore[return-value]
 
 
@@ -293,9 +288,7 @@ def fire_safety_grade(hazard_rate: object, *, settings: Settings) -> pd.Series:
     rate = _numeric(hazard_rate)
     bad = rate.notna() & ((rate < 0) | (rate > 1))
     if bad.any():
-        raise InputError(
-            f"hazard rate (隐患率) must be within 0..1; got {rate[bad].iloc[0]:g} at row {rate[bad].index[0]!r}"
-        )
+        raise InputError(tr("grading.err.rate", rate=f"{rate[bad].iloc[0]:g}", row=rate[bad].index[0]))
     r = settings.risk
     lab = np.select([rate >= r.fire_red_rate, rate >= r.fire_yellow_rate], ["红", "黄"], default="绿")
     out = pd.Series(lab, index=rate.index, dtype=object)

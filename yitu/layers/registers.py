@@ -55,7 +55,7 @@ from yitu.layers.stats import (
     staleness_summary,
 )
 from yitu.settings import Settings
-from yitu.words import msg
+from yitu.words import msg, tr
 
 log = logging.getLogger(__name__)
 
@@ -450,7 +450,7 @@ def write_workbook(
         if chart_png is not None:
             png = Path(chart_png)
             if not png.is_file():
-                raise InputError(f"chart image {png} not found")
+                raise InputError(tr("io.not_found", path=png))
             img = Image(str(png))
             scale = min(1.0, 900 / max(img.width, 1))
             img.width, img.height = int(img.width * scale), int(img.height * scale)

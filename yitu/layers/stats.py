@@ -14,6 +14,7 @@ import pandas as pd
 
 from yitu.errors import InputError
 from yitu.layers.grading import is_major_or_above, stale
+from yitu.words import tr
 from yitu.layers.schema import GRADE_COLOUR_NAMES, GRADE_LABELS, MAJOR_HAZARD_LEVELS, SCHEMAS, UNGRADED_LABEL
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,7 @@ SOURCE_LABELS: dict[str, str] = {
 
 def _need_grade(enterprises: pd.DataFrame) -> None:
     if "grade" not in enterprises.columns:
-        raise InputError(
-            "the enterprises table has no 'grade' column; grade it first with "
-            "yitu.layers.grading.grade_enterprises(enterprises, risk_zones, settings=...)"
-        )
+        raise InputError(tr("grading.err.no_grade"))
 
 
 def grade_labels(grade: pd.Series) -> pd.Series:

@@ -279,7 +279,7 @@ def read_closed_area(path: str | Path) -> gpd.GeoDataFrame:
     try:
         gdf = read_vector(path)
     except CRSError as exc:
-        if "no coordinate system" not in str(exc):
+        if getattr(exc, "words_key", None) != "io.no_crs":
             raise
         # read_vector's hint names `--crs`, which the drill does not have
         raise CRSError(tr("drill.err.area_file_no_crs", path=path)) from None

@@ -57,7 +57,7 @@ def _check_lang(lang: str) -> str:
         # an InputError would import yitu.errors, which is fine, but keep this module free of imports
         from yitu.errors import InputError
 
-        raise InputError(f"language {lang!r}: use one of {', '.join(LANGS)}")
+        raise InputError(tr("words.err.lang", code=lang, langs=", ".join(LANGS)))
     return lang
 
 
@@ -182,7 +182,8 @@ class named:  # noqa: N801 - reads as a function at the call site: named("profil
         return self.__format__("")
 
 
-register({"words.more": (" 等（另有 {n} 项）", " … ({n} more)")})
+register({"words.more": (" 等（另有 {n} 项）", " … ({n} more)"),
+          "words.err.lang": ("语言 {code!r}：请用 {langs} 之一", "language {code!r}: use one of {langs}")})
 
 
 def _load_all() -> None:

@@ -142,3 +142,18 @@ register({
                               "distances: {targets} targets, {installations} installations, {contours} contours: "
                               "{violations} violation(s), {unknown} unknown"),
 })
+
+# the errors of `yitu distances` (yitu/layers/distances.py, distances_io.py, distances_rules.py)
+register({
+    "dist.err.thresholds": ("[safety_distance] individual_risk_new/individual_risk_existing 缺少 {missing}；请为 {classes} 各给出一个标准",
+                            "[safety_distance] individual_risk_new/individual_risk_existing lack {missing}; give a criterion for each of {classes}"),
+    "dist.err.no_sources": ("{path}：既没有危险源装置也没有风险等值线；请先导入（`yitu import {path} installations 文件`，`yitu contours {path} 文件`）",
+                            "{path}: no installations and no risk_contours; import them first (`yitu import {path} installations FILE`, "
+                            "`yitu contours {path} FILE`)"),
+    "dist.err.rule_keys": ("{where}：未知键 {extra}；可用键：{known}", "{where}: unknown key(s) {extra}; keys: {known}"),
+    "dist.err.rule_missing": ("{where}：缺少 {key}；每条规则需要 name、a、b、min_m（以及 source）",
+                              "{where}: missing {key}; each rule needs name, a, b, min_m (and source)"),
+    "dist.err.rule_min_m": ("{where}：min_m = {v!r} 应为大于 0 的米数", "{where}: min_m = {v!r} must be a number of metres greater than 0"),
+    "dist.err.rule_filter": ("{where}：{key} 应为表，如 {{ station_type = [\"特勤站\"] }}",
+                             "{where}: {key} must be a table such as {{ station_type = [\"特勤站\"] }}"),
+})

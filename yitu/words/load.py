@@ -166,3 +166,43 @@ register({
                               "<GeoDataFrame>: no CRS on the GeoDataFrame; set one (gdf.set_crs) or pass crs="),
     "load.error.unknown_layer": ("未知图层 {layer!r}；图层有：{layers}", "unknown layer {layer!r}; layers: {layers}"),
 })
+
+# the errors of reading contours, grading and coordinate systems (yitu/layers/contours.py, grading.py, stats.py,
+# yitu/gis/crs.py, writers.py)
+register({
+    "contours.err.unreadable": ("{path}：无法读取等值线（{exc}）；请给出 Shapefile、GeoJSON、GeoPackage 或 DXF",
+                                "{path}: cannot read contours ({exc}); give a Shapefile, GeoJSON, GeoPackage or DXF"),
+    "contours.err.no_crs": ("{path}：文件没有声明坐标系（DXF 从不声明）；请用 --crs 给出 QRA 图纸的坐标系，例如 --crs EPSG:4528（CGCS2000 3° 第 40 带）",
+                            "{path}: the file declares no coordinate system (a DXF never does); pass --crs with the CRS of the "
+                            "QRA drawing, e.g. --crs EPSG:4528 (CGCS2000 3° zone 40)"),
+    "contours.err.no_attribute": ("{path}：没有属性 {field!r}；现有属性：{fields}", "{path}: no attribute {field!r}; attributes: {fields}"),
+    "contours.err.none_closed": ("{path}：没有带可读取风险值的闭合等值线（共 {n} 个要素）；{reason}",
+                                 "{path}: no closed contour with a readable level (of {n} features); {reason}"),
+    "contours.err.no_lines": ("文件中没有线或多边形", "the file holds no lines or polygons"),
+    "contours.err.none_loaded": ("{path}：{n} 条等值线都无法导入（{reasons}）；请检查 --crs（QRA 图纸的坐标系）和文件；清单见 {rejected}",
+                                 "{path}: none of the {n} contour(s) could be loaded ({reasons}); check --crs (the CRS of the QRA "
+                                 "drawing) and the file; the list is in {rejected}"),
+    "grading.err.lec_negative": ("LEC 分值 D = L×E×C 不能为负；第 {row!r} 行为 {d}",
+                                 "LEC score D = L×E×C must not be negative; got {d} at row {row!r}"),
+    "grading.err.matrix_range": ("风险矩阵值 R = L×S 应在 1..25（L、S 各为 1..5）；第 {row!r} 行为 {r}",
+                                 "risk-matrix value R = L×S must be within 1..25 (L and S each 1..5); got {r} at row {row!r}"),
+    "grading.err.lec_layer": ("{layer}：{exc}（请检查 L值/E值/C值）", "{layer}: {exc} (check L值/E值/C值)"),
+    "grading.err.matrix_row": ("{layer} {id}：可能性(L) × 严重性(S) = {r}，超出 1..25；5×5 风险矩阵中 L、S 各为 1..5，请修正该行后重新导入",
+                               "{layer} {id}: 可能性(L) × 严重性(S) = {r} is outside 1..25; L and S are each 1..5 in the 5×5 risk "
+                               "matrix — fix the row and import again"),
+    "grading.err.rate": ("隐患率应在 0..1；第 {row!r} 行为 {rate}", "hazard rate (隐患率) must be within 0..1; got {rate} at row {row!r}"),
+    "grading.err.no_grade": ("企业表没有 grade 列；请先定级：yitu.layers.grading.grade_enterprises(enterprises, risk_zones, settings=...)",
+                             "the enterprises table has no 'grade' column; grade it first with "
+                             "yitu.layers.grading.grade_enterprises(enterprises, risk_zones, settings=...)"),
+    "crs.err.unknown": ("未知坐标系 {spec!r}；请用 {accepted}，或 EPSG 代码，如 EPSG:4547（CGCS2000 高斯-克吕格分带为 EPSG:4491–4554）",
+                        "unknown coordinate system {spec!r}; use one of: {accepted}, or an EPSG code such as EPSG:4547 "
+                        "(CGCS2000 Gauss-Krüger zones are EPSG:4491–4554)"),
+    "crs.err.no_extent": ("无法选择米制坐标系：数据没有范围（没有几何图形）", "cannot choose a metric CRS: the data has no extent (no geometries)"),
+    "crs.err.not_projected": ("米制坐标系 {method!r} 不是投影坐标系；请用 utm、cgcs2000-gk3 或 EPSG 代码",
+                              "metric CRS {method!r} is not a projected CRS; use utm, cgcs2000-gk3 or an EPSG code"),
+    "crs.err.gk3": ("经度 {lon} 超出 CGCS2000 3° 高斯-克吕格分带范围（东经 75°–135°）",
+                    "longitude {lon} is outside the CGCS2000 3° Gauss-Krüger zones (75°E–135°E)"),
+    "crs.err.gk6": ("经度 {lon} 超出 CGCS2000 6° 高斯-克吕格分带范围（东经 72°–138°）",
+                    "longitude {lon} is outside the CGCS2000 6° Gauss-Krüger zones (72°E–138°E)"),
+    "io.err.nested_column": ("列 {column!r} 含有列表或字典，GeoPackage 无法存储", "column {column!r} holds lists or dicts, which a GeoPackage cannot store"),
+})
