@@ -175,7 +175,7 @@ def test_enterprise_map_shows_its_zone_colours(demo_project, tmp_path) -> None: 
 
 
 def test_unknown_enterprise_lists_ids_that_exist(demo_project) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(InputError, match=r"no enterprise with id 'E9999'.*E0001.*yitu lists"):
+    with pytest.raises(InputError, match=r"没有编号为 'E9999' 的企业.*E0001.*yitu lists"):
         static.render(demo_project, enterprise_id="E9999")
     with pytest.raises(InputError, match="--enterprise"):
         static.render(demo_project, what="enterprise")
@@ -398,7 +398,7 @@ def test_enterprise_map_with_an_empty_enterprises_layer_says_so(tmp_path) -> Non
     with pytest.raises(AllRejectedError):  # an import that rejects every row stores nothing ...
         import_layer(p, "enterprises", pd.DataFrame({"企业名称": [""], "经度": ["118.10"], "纬度": ["32.10"]}))
     p.write("enterprises", empty_layer("enterprises"))  # ... so the empty layer is written here
-    with pytest.raises(InputError, match="the enterprises layer is empty.*rejected.*yitu import"):
+    with pytest.raises(InputError, match="企业图层是空的.*rejected.*yitu import"):
         static.render(p, enterprise_id="1")
 
 

@@ -242,19 +242,12 @@ def _unknown_enterprise(
 ) -> InputError:
     ids = ent["id"].astype(str)
     if ids.empty:
-        return InputError(
-            f"{project.path}: no enterprise with id {enterprise_id!r}: the enterprises layer is empty "
-            f"(every row rejected? see {project.rejected_dir / 'enterprises.csv'}); "
-            f"import it with `yitu import {project.path} enterprises FILE`"
-        )
+        return InputError(tr("maps.err.enterprise_empty", path=project.path, id=enterprise_id,
+                             rejected=project.rejected_dir / "enterprises.csv"))
     with_zones = [] if zones is None else list(ids[ids.isin(zones["enterprise_id"].astype(str))])
     some = (with_zones or list(ids))[:5]
-    return InputError(
-        f"{project.path}: no enterprise with id {enterprise_id!r} in the enterprises layer "
-        f"({len(ids)} enterprises; e.g. {', '.join(some)}"
-        f"{' — these have risk zones' if with_zones else ''}); "
-        f"see every id with `yitu lists {project.path}` (安全风险清单) or in the enterprises layer of project.gpkg"
-    )
+    return InputError(tr("maps.err.enterprise_unknown_zoned" if with_zones else "maps.err.enterprise_unknown",
+                         path=project.path, id=enterprise_id, n=len(ids), some=", ".join(some)))
 
 
 def _render_enterprise(

@@ -385,3 +385,15 @@ register({
     "fonts.err.unreadable": ("{path}：matplotlib 无法读取的字体文件（{exc}）；{hint}",
                              "{path}: not a font file matplotlib can read ({exc}); {hint}"),
 })
+register({
+    "maps.err.enterprise_empty": ("{path}：没有编号为 {id!r} 的企业：企业图层是空的（是否每行都被拒绝？见 {rejected}）；请导入：`yitu import {path} enterprises 文件`",
+                                  "{path}: no enterprise with id {id!r}: the enterprises layer is empty (every row rejected? see "
+                                  "{rejected}); import it with `yitu import {path} enterprises FILE`"),
+    "maps.err.enterprise_unknown": ("{path}：企业图层中没有编号为 {id!r} 的企业（共 {n} 家；例如 {some}）；全部编号见 `yitu lists {path}`（安全风险清单）或 project.gpkg 的企业图层",
+                                    "{path}: no enterprise with id {id!r} in the enterprises layer ({n} enterprises; e.g. {some}); "
+                                    "see every id with `yitu lists {path}` (安全风险清单) or in the enterprises layer of project.gpkg"),
+    "maps.err.enterprise_unknown_zoned": ("{path}：企业图层中没有编号为 {id!r} 的企业（共 {n} 家；例如有风险分区的 {some}）；全部编号见 `yitu lists {path}`（安全风险清单）或 project.gpkg 的企业图层",
+                                          "{path}: no enterprise with id {id!r} in the enterprises layer ({n} enterprises; e.g. {some} — "
+                                          "these have risk zones); see every id with `yitu lists {path}` (安全风险清单) or in the "
+                                          "enterprises layer of project.gpkg"),
+})
