@@ -205,3 +205,118 @@ def test_named_takes_the_first_prefix_that_has_the_code():
     assert str(named(("maps.layer", "map.layer"), "shelter_routes")) == "疏散路线（按避难场所着色）"
     assert str(named(("maps.layer", "map.layer"), "stations")) == "救援力量"
     assert str(named(("maps.layer", "map.layer"), "my_layer")) == "my_layer"
+
+
+# ------------------------------------------------------------------------------------------ errors
+#: modules the lead is changing now: the lines to change there are listed in the words-errors report
+ERRORS_PENDING = {"routing/isochrones.py", "routing/timefield.py", "routing/raster.py", "routing/knearest.py"}
+#: developer-only errors that stay English: (module, words of the message) -> why a user never sees them.
+#: Each is an argument check of the Python API (numpy core, from_cost_matrix-style entry points) or an
+#: internal invariant; the CLI always passes arrays of the right shape, GeoDataFrames with a CRS, and so on.
+DEVELOPER_ERRORS: dict[tuple[str, str], str] = {
+    ("gis/xlsx_stream.py", "streamed sheets not in the package"): "invariant of the streamed workbook writer",
+    ("layers/distances.py", "targets: a GeoDataFrame with a CRS is needed"): "API argument; project layers have a CRS",
+    ("layers/registers.py", "expected a Project or a mapping of layers"): "API argument type",
+    ("layers/registers.py", "settings are needed when the layers are given as a mapping"): "API argument",
+    ("layers/registers.py", "the layers need an 'enterprises' table"): "API argument (the mapping form only)",
+    ("routing/drill.py", "site: expected a Site"): "API argument type",
+    ("routing/drill.py", "site: expected one feature"): "API argument",
+    ("routing/drill.py", "closed: mask of"): "API argument shape",
+    ("routing/drill_sites.py", "closed area: expected polygons (GeoDataFrame or file)"): "API argument type",
+    ("routing/engine.py", "some sources are not on the network (ok == False)"): "numpy core argument",
+    ("routing/engine.py", "k must be at least 1"): "numpy core argument (the CLI's k comes from checked settings)",
+    ("routing/engine.py", "reach: limit_s must be a finite number"): "numpy core argument",
+    ("routing/gaps.py", "gaps: expected a Project or a dict of layers"): "API argument type",
+    ("routing/gaps.py", "gaps: pass settings= when giving a dict of layers"): "API argument",
+    ("routing/network.py", "object has no attribute"): "Python's own AttributeError protocol",
+    ("routing/osm.py", "unexpected WKB from libosmium"): "invariant of libosmium's output",
+    ("routing/shelters_solve.py", "assign: the reach is"): "numpy core argument shape",
+    ("routing/shelters_solve.py", "assign: the matrix is"): "numpy core argument shape",
+    ("routing/shelters_solve.py", "must be finite numbers ≥ 0 (one per row)"): "numpy core argument",
+    ("routing/shelters_solve.py", "must be whole people"): "numpy core argument",
+    ("routing/shelters_solve.py", "exceeded a capacity"): "post-condition of the solver (a bug if raised)",
+    ("routing/shelters_solve.py", "placed more people than a block has"): "post-condition of the solver",
+    ("routing/shelters_solve.py", "max flow: status"): "OR-Tools status that cannot occur on a valid graph",
+    ("routing/shelters_solve.py", "min-cost flow: status"): "OR-Tools status that cannot occur on a valid graph",
+    ("routing/shelters_solve.py", "HiGHS LP:"): "HiGHS status that cannot occur on a feasible LP",
+    ("routing/shelters_solve.py", "HiGHS LP returned a fractional assignment"): "post-condition (totally unimodular LP)",
+    ("routing/shelters_solve.py", "HiGHS MILP found no assignment"): "HiGHS status that cannot occur (always feasible)",
+    ("routing/siting_models.py", "a cost matrix must be 2-D"): "from_cost_matrix argument shape",
+    ("routing/siting_models.py", "limit_s must be ≥ 0 seconds for every demand"): "from_cost_matrix argument",
+    ("routing/siting_models.py", "a boolean mask must have one entry per candidate"): "from_cost_matrix argument",
+    ("routing/siting_models.py", "weights: one non-negative number per demand"): "from_cost_matrix argument",
+    ("routing/siting_models.py", "demand: one non-negative amount per demand"): "from_cost_matrix argument",
+    ("routing/siting_models.py", "capacity: one non-negative amount per candidate"): "from_cost_matrix argument",
+    ("routing/snap.py", "expected a GeoDataFrame or GeoSeries of points"): "API argument type",
+    ("routing/snap.py", "the points have no CRS"): "API argument; project layers have a CRS",
+    ("settings_toml.py", "cannot write"): "internal: settings hold TOML types only",
+    ("words/__init__.py", "must map to a (zh, en) pair of strings"): "a bug in a words module",
+    ("words/__init__.py", "registered twice with different words"): "a bug in a words module",
+    ("words/__init__.py", "words: no entry"): "a bug: a key without a home in yitu/words",
+    ("words/numbers.py", "numbers: no quantity"): "a bug: an unknown quantity name",
+}
+
+
+def _error_name(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def bare_errors(source: str | ast.AST, filename: str = "<src>") -> list[tuple[int, str]]:
+    """``(line, text)`` of every error made with a message that is a string literal with words in it:
+    ``raise X("...")`` for any X, and ``SomethingError("...")`` made anywhere (returned, stored, raised)."""
+    found = []
+    tree = ast.parse(source, filename) if isinstance(source, str) else source
+    raised = {id(n.exc) for n in ast.walk(tree) if isinstance(n, ast.Raise) and n.exc is not None}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = _error_name(node.func)
+        if id(node) not in raised and not name.endswith(("Error", "Exception")):
+            continue
+        texts = [t for t in _literals(node.args[0]) if _wordy(t)]
+        if texts:
+            found.append((node.lineno, " ".join(texts)))
+    return found
+
+
+def _bare_errors(*, pending: bool) -> dict[str, str]:
+    return {f"{name}:{line}": text for name, src in _sources() if (name in ERRORS_PENDING) == pending
+            for line, text in bare_errors(src, name)
+            if not any(m == name and words in text for (m, words) in DEVELOPER_ERRORS)}
+
+
+def test_the_error_checker_finds_bare_words_and_lets_catalogue_calls_pass():
+    src = '''
+raise InputError("no road network yet; build it with yitu network build")
+raise ProjectError(f"{path}: no layer {name!r} yet")
+raise NetworkError(f"{p}: " + "the file is empty")
+err = CRSError("no coordinate system")
+return InputError(f"{path}: no enterprise with id {eid!r}")
+raise typer.BadParameter(f"{value!r}: zh | en")
+raise InputError(tr("network.err.none_yet", project=path))
+raise InputError(f"{a}: {b}")
+raise ProjectError(tr("project.err.no_layer", path=p, name="x", how="y")) from None
+raise
+raise exc
+'''
+    assert [line for line, _ in bare_errors(src)] == [2, 3, 4, 5, 6, 7]
+
+
+def test_no_user_visible_error_of_yitu_has_bare_words():
+    """Every error a user can meet reads in the language in effect: its words come from yitu/words."""
+    bad = _bare_errors(pending=False)
+    assert not bad, bad
+
+
+def test_every_developer_only_error_is_still_there():
+    """An entry of the allow-list whose error is gone (or now in the catalogue) is taken out of it."""
+    texts = [(name, text) for name, src in _sources() for _, text in bare_errors(src, name)]
+    stale = [key for key in DEVELOPER_ERRORS if not any(m == key[0] and key[1] in t for m, t in texts)]
+    assert not stale, stale
+
+
+def test_pending_error_modules():
+    """Expected to fail while the modules the lead is merging keep English errors (the report lists them)."""
+    pending = _bare_errors(pending=True)
+    if pending:
+        pytest.xfail(f"pending, applied by the lead: {pending}")

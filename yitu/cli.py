@@ -177,7 +177,7 @@ def _version(value: bool) -> None:
 
 def _lang_option(value: str | None) -> str | None:
     if value is not None and value not in LANGS:
-        raise typer.BadParameter(f"{value!r}: zh | en")
+        raise typer.BadParameter(tr("words.err.lang", code=value, langs=" | ".join(LANGS)))
     return value
 
 
