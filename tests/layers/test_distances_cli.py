@@ -109,7 +109,7 @@ def test_overlay_report_section_and_safety_map(demo_copy, tmp_path):
     assert sec is not None and "不满足 3 条" in sec.paragraphs[0]
     fig = render_safety(demo_copy, "E0001", paper="A3")
     assert fig.get_size_inches()[0] == pytest.approx(16.54, abs=0.1)
-    with pytest.raises(Exception, match="no installations"):
+    with pytest.raises(Exception, match="既没有危险源装置也没有风险等值线"):
         render_safety(demo_copy, "E9999")
     d = str(demo_copy.path)
     assert _run(["safety-map", d, "E0001", "--dpi", "40"]) == 0

@@ -121,3 +121,9 @@ register({
                         "no parks to check: the parks layer is empty; import one with `yitu import DIR parks FILE`"),
     "parks.err.unknown": ("未知园区编号 {park!r}；{path} 中的园区：{ids}", "unknown park id {park!r}; parks in {path}: {ids}"),
 })
+
+# the errors of the isochrones (yitu/routing/isochrones.py: applied by the lead, see the words-errors report)
+register({
+    "isochrones.err.bands": ("等时圈分段应为正的分钟数，实际为 {bands!r}", "isochrone bands must be positive minutes, got {bands!r}"),
+    "isochrones.err.buffer": ("等时圈缓冲距离应 > 0 米，实际为 {buffer}", "isochrone buffer must be > 0 m, got {buffer}"),
+})
