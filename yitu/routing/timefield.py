@@ -1,0 +1,202 @@
+"""The grid (default, fast) isochrones: a time field per station and its contour bands.
+
+Each cell of a grid of ``buffer_m / 3`` cells holds the earliest arrival at any reached road
+within ``buffer_m`` of it (the reached road rasterised, then spread by a disc-shaped minimum
+filter; :mod:`yitu.routing.raster`), and all bands are contoured from that one field with
+contourpy. Stations are drawn in a pool of threads (the search and the raster kernels release
+the GIL); the field of all stations together is the cell-wise minimum of the stations' fields,
+laid over each other on the network's one lattice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import shapely
+
+from yitu.routing.network import RoadNetwork
+from yitu.routing.raster import disc_halfwidths, edge_vertices, merge_min, reached, station_field
+from yitu.routing.snap import Snapped
+
+log = logging.getLogger(__name__)
+
+# The fast (default) polygons are drawn on a grid of buffer_m / GRID_CELLS_PER_BUFFER cells.
+GRID_CELLS_PER_BUFFER = 3.0
+FAR = 1e12  # "not reached" in the time field before it is finished
+# a grid value closer than this to a band limit (s) is moved this far away from it (on its own
+# side), so that no contour line passes through a grid point: the filled contours are then valid
+# polygons by construction (no ring touches another), with no make_valid
+LEVEL_GAP_S = 0.01
+
+_SAMPLES: weakref.WeakKeyDictionary[RoadNetwork, tuple[np.ndarray, ...]] = weakref.WeakKeyDictionary()
+_OUT_EDGES: weakref.WeakKeyDictionary[RoadNetwork, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def vertices(network: RoadNetwork) -> tuple[np.ndarray, ...]:
+    """Per network (cached): ``(ptr by edge, x, y, fraction, edge boxes)`` of the canonical edges."""
+    got = _SAMPLES.get(network)
+    if got is None:
+        got = _SAMPLES[network] = edge_vertices(network)
+    return got
+
+
+def _out_edges(network: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """Edges grouped by tail node: (ptr by node, edge indices)."""
+    got = _OUT_EDGES.get(network)
+    if got is None:
+        order = np.argsort(network.u, kind="stable")
+        ptr = np.zeros(network.n_nodes + 1, dtype="int64")
+        ptr[1:] = np.cumsum(np.bincount(network.u, minlength=network.n_nodes))
+        got = _OUT_EDGES[network] = (ptr, order)
+    return got
+
+
+def pieces(
+    network: RoadNetwork, nodes: np.ndarray, times: np.ndarray, limit_s: float, sources: Snapped,
+    offset_s: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The reached parts of the road as pieces (canonical edge, own direction?, fraction from,
+    fraction to, time at the start, seconds per whole edge): every edge out of a reached node, and
+    the sources' own edges from the source both allowed ways; cut where the time runs out
+    (:func:`yitu.routing.raster.reached`)."""
+    eptr, eorder = _out_edges(network)
+    return reached(eptr, eorder, network.canonical, network.reverse, network.time_s, nodes, times, float(limit_s),
+                   sources.edge, sources.t, np.asarray(offset_s, dtype="float64"))
+
+
+def far_value(bands_s: np.ndarray) -> float:
+    """The finished field's value where nothing is reached: 100 x the last band (+ 1 min).
+
+    Where the time jumps from reached to not reached the outer line lies within 1 % of a cell of
+    the last reached cell centre, and the lines of two bands stay (band gap / 100 / last band) of a
+    cell apart (~0.1 m for 5/10/15 min): they never coincide, which overlays (GEOS) would not survive.
+    """
+    return 100.0 * float(bands_s[-1]) + 60.0
+
+
+def field_of(network: RoadNetwork, piece: tuple[np.ndarray, ...], bands_s: np.ndarray,
+             buffer_m: float) -> tuple[np.ndarray, int, int]:
+    """The finished time field of reached pieces on its own window: ``(field, gy0, gx0)``, the
+    window's lower left cell on the lattice of ``buffer_m / GRID_CELLS_PER_BUFFER`` cells."""
+    vptr, vx, vy, vf, box = vertices(network)
+    c, fwd, f0, f1, t0, T = piece
+    cell = buffer_m / GRID_CELLS_PER_BUFFER
+    gap = min(LEVEL_GAP_S, float(np.diff(bands_s).min()) / 4 if bands_s.size > 1 else LEVEL_GAP_S)
+    return station_field(vptr, vx, vy, vf, box, c, fwd, f0, f1, t0, T, cell,
+                         disc_halfwidths(GRID_CELLS_PER_BUFFER), FAR, far_value(bands_s),
+                         np.asarray(bands_s, dtype="float64"), gap)
+
+
+def contour_generator(field: np.ndarray, x0: float, y0: float, cell: float) -> Any:
+    """A contourpy generator over a grid whose values sit at the cell centres."""
+    import contourpy
+
+    ny, nx = field.shape
+    xc = x0 + (np.arange(nx) + 0.5) * cell
+    yc = y0 + (np.arange(ny) + 0.5) * cell
+    # the "threaded" algorithm on one thread is the serial one (a single chunk) but lets go of the
+    # GIL while it works, so that stations are contoured in parallel threads
+    return contourpy.contour_generator(xc, yc, field, name="threaded", thread_count=1,
+                                       fill_type=contourpy.FillType.OuterOffset)
+
+
+def filled(gen: Any, lower: float, upper: float) -> Any:
+    """The raw polygons (with holes) of a contour generator's field in (``lower``, ``upper``]."""
+    pts_list, off_list = gen.filled(lower, upper)
+    if not pts_list:
+        return shapely.Polygon()
+    # one outer ring (+ holes) per polygon, all built in two vectorised calls
+    n_rings = np.array([len(o) - 1 for o in off_list])
+    ring_len = np.concatenate([np.diff(o) for o in off_list])
+    rings = shapely.linearrings(np.concatenate(pts_list), indices=np.repeat(np.arange(ring_len.size), ring_len))
+    polys = shapely.polygons(rings, indices=np.repeat(np.arange(n_rings.size), n_rings))
+    return shapely.multipolygons(polys) if polys.size > 1 else polys[0]
+
+
+def contour_bands(field: np.ndarray, gy0: int, gx0: int, cell: float, bands_s: np.ndarray) -> list[Any]:
+    """Non-overlapping band polygons of a finished field: band ``k`` is where the field is in
+    (band ``k-1``, band ``k``]; the bands share their contour lines (no gaps, no overlaps)."""
+    gen = contour_generator(field, gx0 * cell, gy0 * cell, cell)
+    lower = np.concatenate([[-1.0], bands_s[:-1]])
+    return [filled(gen, float(lo), float(b)) for lo, b in zip(lower, bands_s)]
+
+
+def grid_bands(network: RoadNetwork, piece: tuple[np.ndarray, ...], bands_s: np.ndarray, buffer_m: float) -> list[Any]:
+    """Non-overlapping band polygons from the reached road pieces."""
+    if piece[0].size == 0:
+        return [shapely.Polygon() for _ in bands_s]
+    field, gy0, gx0 = field_of(network, piece, bands_s, buffer_m)
+    return contour_bands(field, gy0, gx0, buffer_m / GRID_CELLS_PER_BUFFER, bands_s)
+
+
+class MinCanvas:
+    """The cell-wise minimum of fields laid over each other on the lattice: a grid that grows (by
+    half its size at least, so it is copied a few times only) to hold every field added; ``field()``
+    is the part the fields cover."""
+
+    def __init__(self, fill: float) -> None:
+        self.fill = fill
+        self.grid: np.ndarray | None = None
+        self.gy0 = self.gx0 = 0
+        self.cover = (0, 0, 0, 0)  # lattice box (y0, x0, y1, x1) the fields cover
+
+    def add(self, field: np.ndarray, gy0: int, gx0: int) -> None:
+        ny, nx = field.shape
+        if self.grid is None:
+            self.grid, self.gy0, self.gx0 = field.copy(), gy0, gx0
+            self.cover = (gy0, gx0, gy0 + ny, gx0 + nx)
+            return
+        cy0, cx0, cy1, cx1 = self.cover
+        self.cover = (min(cy0, gy0), min(cx0, gx0), max(cy1, gy0 + ny), max(cx1, gx0 + nx))
+        gny, gnx = self.grid.shape
+        y0, x0, y1, x1 = self.gy0, self.gx0, self.gy0 + gny, self.gx0 + gnx
+        if gy0 < y0 or gx0 < x0 or gy0 + ny > y1 or gx0 + nx > x1:
+            my, mx = gny // 2, gnx // 2
+            ny0 = min(gy0, y0 - my) if gy0 < y0 else y0
+            nx0 = min(gx0, x0 - mx) if gx0 < x0 else x0
+            ny1 = max(gy0 + ny, y1 + my) if gy0 + ny > y1 else y1
+            nx1 = max(gx0 + nx, x1 + mx) if gx0 + nx > x1 else x1
+            grown = np.full((ny1 - ny0, nx1 - nx0), self.fill)
+            grown[y0 - ny0:y1 - ny0, x0 - nx0:x1 - nx0] = self.grid
+            self.grid, self.gy0, self.gx0 = grown, ny0, nx0
+        merge_min(self.grid, field, gy0 - self.gy0, gx0 - self.gx0)
+
+    def field(self) -> tuple[np.ndarray, int, int]:
+        """``(field, gy0, gx0)`` over the box the fields cover."""
+        assert self.grid is not None
+        cy0, cx0, cy1, cx1 = self.cover
+        sub = self.grid[cy0 - self.gy0:cy1 - self.gy0, cx0 - self.gx0:cx1 - self.gx0]
+        return np.ascontiguousarray(sub), cy0, cx0
+
+
+def workers_default() -> int:
+    """Threads for the per-station work: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_stations(task: Callable[[int], Any], n: int, *, workers: int) -> Iterator[Any]:
+    """``task(i)`` for ``i = 0..n-1``, in order; in a pool of ``workers`` threads when > 1."""
+    if workers <= 1 or n <= 1:
+        yield from (task(i) for i in range(n))
+        return
+    from collections import deque
+
+    with ThreadPoolExecutor(max_workers=min(workers, n), thread_name_prefix="yitu-iso") as pool:
+        ahead = 2 * workers  # results wait in order: at most this many held at once
+        running = deque(pool.submit(task, i) for i in range(min(ahead, n)))
+        nxt = len(running)
+        while running:
+            done = running.popleft().result()
+            if nxt < n:
+                running.append(pool.submit(task, nxt))
+                nxt += 1
+            yield done
