@@ -12,6 +12,7 @@ polygon is one buffer of the union of its pieces.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -338,18 +339,23 @@ def _grid_isochrones(
     if per_station:
         canvas = MinCanvas(far_value(bands_s)) if include_all else None
 
+        scratch = threading.local()  # per thread: the pieces' one int per edge
+
         def station(i: int) -> tuple[list[Any], tuple[np.ndarray, int, int]]:
             sub, off = src.take(np.array([i])), offset[[i]]
             r = reach(network, sub, None, offset_s=off, limit_s=limit)
             nodes, times = r.row(0)
-            field = field_of(network, pieces(network, nodes, times, limit, sub, off), bands_s, buf)
+            if getattr(scratch, "slot", None) is None:
+                scratch.slot = np.full(network.n_edges, -1, dtype="int64")
+            piece = pieces(network, nodes, times, limit, sub, off, slot=scratch.slot)
+            field = field_of(network, piece, bands_s, buf)
             return contour_bands(*field, cell, bands_s), field
 
         for i, (polys, field) in enumerate(run_stations(station, len(src), workers=workers)):
             add(str(ids[i]), str(names[i]), polys)
             if canvas is not None:
                 canvas.add(*field)
-        if canvas is not None and canvas.grid is not None:
+        if canvas is not None and canvas.cover is not None:
             add(ALL_STATIONS, "全部站点", contour_bands(*canvas.field(), cell, bands_s))
     elif include_all:
         t_all, _ = node_times(network, src, offset_s=offset, limit_s=limit)

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["edge_vertices", "disc_halfwidths", "station_field", "rasterize_min", "disc_min",
-           "finish_field", "merge_min", "reached"]
+           "finish_field", "merge_min", "reached", "cell_centres"]
 
 
 def edge_vertices(network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -232,12 +232,17 @@ def finish_field(field, far, far_value, levels, eps):  # type: ignore[no-untyped
 
 
 @njit(cache=True, nogil=True)
-def reached(eptr, eorder, canonical, reverse, time_s, nodes, times, limit, se, st, soff):  # type: ignore[no-untyped-def]
+def reached(eptr, eorder, canonical, reverse, time_s, nodes, times, limit, se, st, soff, slot):  # type: ignore[no-untyped-def]
     """The reached parts of the road as pieces ``(canonical edge, own direction?, fraction from,
     fraction to, time at the start, seconds per whole edge)``: every edge out of a node reached
     within ``limit`` (``eptr``/``eorder``: edges grouped by tail node), and the sources' own edges
     (``se`` at fraction ``st``, time ``soff`` there) from the source both allowed ways; each cut
-    where the time runs out."""
+    where the time runs out.
+
+    A road piece reached from both ends is split where the two fronts meet (each end's piece is cut
+    there: beyond it the other end's time is the earlier), so that no part of it is walked twice.
+    ``slot`` is scratch of one int per edge, all -1 (and left so).
+    """
     m = 0
     for k in range(nodes.size):
         if times[k] <= limit:
@@ -280,6 +285,24 @@ def reached(eptr, eorder, canonical, reverse, time_s, nodes, times, limit, se, s
             t0[q] = tk
             T[q] = Te
             q += 1
+    n_nodes_pieces = m - se.size
+    for k in range(se.size):
+        if reverse[se[k]] >= 0:
+            n_nodes_pieces -= 1
+    # both ends of a canonical edge reached: t_a + g T_a (from its tail) and t_b + (1 - g) T_b
+    # (from its head, over the twin) meet at g* = (t_b + T_b - t_a) / (T_a + T_b)
+    for q in range(n_nodes_pieces):
+        p = slot[c[q]]
+        if p < 0:
+            slot[c[q]] = q
+            continue
+        a, b = (q, p) if fwd[q] else (p, q)
+        g = (t0[b] + T[b] - t0[a]) / (T[a] + T[b])
+        g = min(max(g, 1.0 - f1[b]), f1[a])  # within the part both reach
+        f1[a] = min(f1[a], max(g, 0.0))
+        f1[b] = min(f1[b], max(1.0 - g, 0.0))
+    for q in range(n_nodes_pieces):
+        slot[c[q]] = -1
     return c, fwd, f0, f1, t0, T
 
 
@@ -336,3 +359,19 @@ def merge_min(dst, src, oy, ox):  # type: ignore[no-untyped-def]
         for x in range(nx):
             if s[x] < d[ox + x]:
                 d[ox + x] = s[x]
+
+
+@njit(cache=True, nogil=True)
+def cell_centres(ny, nx, x0, y0, cell):  # type: ignore[no-untyped-def]
+    """The (ny, nx) x and y of the cell centres of a grid with lower left corner ``(x0, y0)``
+    (``numpy.meshgrid`` of ``x0 + (arange(nx) + 0.5) * cell`` and the same for y, made here
+    without the GIL)."""
+    X = np.empty((ny, nx))
+    Y = np.empty((ny, nx))
+    for y in range(ny):
+        yc = y0 + (y + 0.5) * cell
+        for x in range(nx):
+            X[y, x] = x0 + (x + 0.5) * cell
+            Y[y, x] = yc
+    return X, Y
+

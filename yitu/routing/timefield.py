@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 
 from yitu.routing.network import RoadNetwork
-from yitu.routing.raster import disc_halfwidths, edge_vertices, merge_min, reached, station_field
+from yitu.routing.raster import cell_centres, disc_halfwidths, edge_vertices, merge_min, reached, station_field
 from yitu.routing.snap import Snapped
 
 log = logging.getLogger(__name__)
@@ -59,15 +59,18 @@ def _out_edges(network: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
 
 def pieces(
     network: RoadNetwork, nodes: np.ndarray, times: np.ndarray, limit_s: float, sources: Snapped,
-    offset_s: np.ndarray,
+    offset_s: np.ndarray, *, slot: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...]:
     """The reached parts of the road as pieces (canonical edge, own direction?, fraction from,
     fraction to, time at the start, seconds per whole edge): every edge out of a reached node, and
     the sources' own edges from the source both allowed ways; cut where the time runs out
-    (:func:`yitu.routing.raster.reached`)."""
+    (:func:`yitu.routing.raster.reached`; ``slot``: its scratch, one int per edge, all -1).
+    A piece reached from both ends is cut where the two fronts meet."""
     eptr, eorder = _out_edges(network)
+    if slot is None:
+        slot = np.full(network.n_edges, -1, dtype="int64")
     return reached(eptr, eorder, network.canonical, network.reverse, network.time_s, nodes, times, float(limit_s),
-                   sources.edge, sources.t, np.asarray(offset_s, dtype="float64"))
+                   sources.edge, sources.t, np.asarray(offset_s, dtype="float64"), slot)
 
 
 def far_value(bands_s: np.ndarray) -> float:
@@ -98,11 +101,10 @@ def contour_generator(field: np.ndarray, x0: float, y0: float, cell: float) -> A
     import contourpy
 
     ny, nx = field.shape
-    xc = x0 + (np.arange(nx) + 0.5) * cell
-    yc = y0 + (np.arange(ny) + 0.5) * cell
+    X, Y = cell_centres(ny, nx, float(x0), float(y0), float(cell))  # 2-D: no meshgrid under the GIL
     # the "threaded" algorithm on one thread is the serial one (a single chunk) but lets go of the
     # GIL while it works, so that stations are contoured in parallel threads
-    return contourpy.contour_generator(xc, yc, field, name="threaded", thread_count=1,
+    return contourpy.contour_generator(X, Y, field, name="threaded", thread_count=1,
                                        fill_type=contourpy.FillType.OuterOffset)
 
 
@@ -136,43 +138,44 @@ def grid_bands(network: RoadNetwork, piece: tuple[np.ndarray, ...], bands_s: np.
 
 
 class MinCanvas:
-    """The cell-wise minimum of fields laid over each other on the lattice: a grid that grows (by
-    half its size at least, so it is copied a few times only) to hold every field added; ``field()``
-    is the part the fields cover."""
+    """The cell-wise minimum of fields laid over each other on the lattice, kept in tiles of
+    ``tile`` x ``tile`` cells made when first touched (no grid is copied to grow); ``field()`` is
+    the box the fields cover, in one array."""
 
-    def __init__(self, fill: float) -> None:
+    def __init__(self, fill: float, *, tile: int = 256) -> None:
         self.fill = fill
-        self.grid: np.ndarray | None = None
-        self.gy0 = self.gx0 = 0
-        self.cover = (0, 0, 0, 0)  # lattice box (y0, x0, y1, x1) the fields cover
+        self.tile = tile
+        self.tiles: dict[tuple[int, int], np.ndarray] = {}
+        self.cover: tuple[int, int, int, int] | None = None  # lattice box (y0, x0, y1, x1)
 
     def add(self, field: np.ndarray, gy0: int, gx0: int) -> None:
         ny, nx = field.shape
-        if self.grid is None:
-            self.grid, self.gy0, self.gx0 = field.copy(), gy0, gx0
-            self.cover = (gy0, gx0, gy0 + ny, gx0 + nx)
+        if ny == 0 or nx == 0:
             return
-        cy0, cx0, cy1, cx1 = self.cover
-        self.cover = (min(cy0, gy0), min(cx0, gx0), max(cy1, gy0 + ny), max(cx1, gx0 + nx))
-        gny, gnx = self.grid.shape
-        y0, x0, y1, x1 = self.gy0, self.gx0, self.gy0 + gny, self.gx0 + gnx
-        if gy0 < y0 or gx0 < x0 or gy0 + ny > y1 or gx0 + nx > x1:
-            my, mx = gny // 2, gnx // 2
-            ny0 = min(gy0, y0 - my) if gy0 < y0 else y0
-            nx0 = min(gx0, x0 - mx) if gx0 < x0 else x0
-            ny1 = max(gy0 + ny, y1 + my) if gy0 + ny > y1 else y1
-            nx1 = max(gx0 + nx, x1 + mx) if gx0 + nx > x1 else x1
-            grown = np.full((ny1 - ny0, nx1 - nx0), self.fill)
-            grown[y0 - ny0:y1 - ny0, x0 - nx0:x1 - nx0] = self.grid
-            self.grid, self.gy0, self.gx0 = grown, ny0, nx0
-        merge_min(self.grid, field, gy0 - self.gy0, gx0 - self.gx0)
+        box = (gy0, gx0, gy0 + ny, gx0 + nx)
+        c = self.cover
+        self.cover = box if c is None else (min(c[0], box[0]), min(c[1], box[1]), max(c[2], box[2]), max(c[3], box[3]))
+        k = self.tile
+        for ty in range(gy0 // k, (gy0 + ny - 1) // k + 1):
+            for tx in range(gx0 // k, (gx0 + nx - 1) // k + 1):
+                t = self.tiles.get((ty, tx))
+                if t is None:
+                    t = self.tiles[(ty, tx)] = np.full((k, k), self.fill)
+                y0, x0 = max(gy0, ty * k), max(gx0, tx * k)
+                y1, x1 = min(gy0 + ny, (ty + 1) * k), min(gx0 + nx, (tx + 1) * k)
+                merge_min(t, field[y0 - gy0:y1 - gy0, x0 - gx0:x1 - gx0], y0 - ty * k, x0 - tx * k)
 
     def field(self) -> tuple[np.ndarray, int, int]:
         """``(field, gy0, gx0)`` over the box the fields cover."""
-        assert self.grid is not None
+        assert self.cover is not None
         cy0, cx0, cy1, cx1 = self.cover
-        sub = self.grid[cy0 - self.gy0:cy1 - self.gy0, cx0 - self.gx0:cx1 - self.gx0]
-        return np.ascontiguousarray(sub), cy0, cx0
+        out = np.full((cy1 - cy0, cx1 - cx0), self.fill)
+        k = self.tile
+        for (ty, tx), t in self.tiles.items():
+            y0, x0 = max(cy0, ty * k), max(cx0, tx * k)
+            y1, x1 = min(cy1, (ty + 1) * k), min(cx1, (tx + 1) * k)
+            out[y0 - cy0:y1 - cy0, x0 - cx0:x1 - cx0] = t[y0 - ty * k:y1 - ty * k, x0 - tx * k:x1 - tx * k]
+        return out, cy0, cx0
 
 
 def workers_default() -> int:
