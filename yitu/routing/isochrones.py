@@ -340,18 +340,25 @@ def _grid_isochrones(
         canvas = MinCanvas(far_value(bands_s)) if include_all else None
 
         scratch = threading.local()  # per thread: the pieces' one int per edge
+        n = len(src)
+        size = max(1, min(4, n // (4 * workers)))  # a few stations per search call, tasks enough to share
+        chunks = [np.arange(a, min(a + size, n)) for a in range(0, n, size)]
 
-        def station(i: int) -> tuple[list[Any], tuple[np.ndarray, int, int]]:
-            sub, off = src.take(np.array([i])), offset[[i]]
-            r = reach(network, sub, None, offset_s=off, limit_s=limit)
-            nodes, times = r.row(0)
+        def stations(k: int) -> list[tuple[list[Any], tuple[np.ndarray, int, int]]]:
+            idx = chunks[k]
+            r = reach(network, src.take(idx), None, offset_s=offset[idx], limit_s=limit)
             if getattr(scratch, "slot", None) is None:
                 scratch.slot = np.full(network.n_edges, -1, dtype="int64")
-            piece = pieces(network, nodes, times, limit, sub, off, slot=scratch.slot)
-            field = field_of(network, piece, bands_s, buf)
-            return contour_bands(*field, cell, bands_s), field
+            out = []
+            for j, i in enumerate(idx):
+                nodes, times = r.row(j)
+                piece = pieces(network, nodes, times, limit, src.take(idx[j:j + 1]), offset[[i]], slot=scratch.slot)
+                field = field_of(network, piece, bands_s, buf)
+                out.append((contour_bands(*field, cell, bands_s), field))
+            return out
 
-        for i, (polys, field) in enumerate(run_stations(station, len(src), workers=workers)):
+        done = (res for part in run_stations(stations, len(chunks), workers=workers) for res in part)
+        for i, (polys, field) in enumerate(done):
             add(str(ids[i]), str(names[i]), polys)
             if canvas is not None:
                 canvas.add(*field)
