@@ -12,7 +12,6 @@ polygon is one buffer of the union of its pieces.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +28,7 @@ from yitu.routing.snap import Snapped, snap
 from yitu.routing.timefield import (
     GRID_CELLS_PER_BUFFER,
     MinCanvas,
+    Scratch,
     contour_bands,
     contour_generator,
     far_value,
@@ -36,6 +36,7 @@ from yitu.routing.timefield import (
     filled,
     grid_bands,
     pieces,
+    prepare_in_background,
     run_stations,
     workers_default,
 )
@@ -339,7 +340,7 @@ def _grid_isochrones(
     if per_station:
         canvas = MinCanvas(far_value(bands_s)) if include_all else None
 
-        scratch = threading.local()  # per thread: the pieces' one int per edge
+        scratch = Scratch(network.n_edges)
         n = len(src)
         size = max(1, min(4, n // (4 * workers)))  # a few stations per search call, tasks enough to share
         chunks = [np.arange(a, min(a + size, n)) for a in range(0, n, size)]
@@ -347,14 +348,12 @@ def _grid_isochrones(
         def stations(k: int) -> list[tuple[list[Any], tuple[np.ndarray, int, int]]]:
             idx = chunks[k]
             r = reach(network, src.take(idx), None, offset_s=offset[idx], limit_s=limit)
-            if getattr(scratch, "slot", None) is None:
-                scratch.slot = np.full(network.n_edges, -1, dtype="int64")
             out = []
             for j, i in enumerate(idx):
                 nodes, times = r.row(j)
-                piece = pieces(network, nodes, times, limit, src.take(idx[j:j + 1]), offset[[i]], slot=scratch.slot)
-                field = field_of(network, piece, bands_s, buf)
-                out.append((contour_bands(*field, cell, bands_s), field))
+                piece = pieces(network, nodes, times, limit, src.take(idx[j:j + 1]), offset[[i]], slot=scratch.slot())
+                field = field_of(network, piece, bands_s, buf, scratch)
+                out.append((contour_bands(*field, cell, bands_s, scratch), field))
             return out
 
         done = (res for part in run_stations(stations, len(chunks), workers=workers) for res in part)
@@ -427,7 +426,10 @@ def isochrones(
     if buf <= 0:
         raise InputError(f"isochrone buffer must be > 0 m, got {buf}")
     bands_s = bands * 60.0
+    ready = None if exact else prepare_in_background(network)  # on a second core while stations are snapped
     src, offset, ids, names, _ = placed_stations(network, stations, settings=settings)
+    if ready is not None:
+        ready.result()
     rows_id: list[str] = []
     rows_name: list[str] = []
     rows_band: list[float] = []

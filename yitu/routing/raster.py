@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["edge_vertices", "disc_halfwidths", "station_field", "rasterize_min", "disc_min",
-           "finish_field", "merge_min", "reached", "cell_centres"]
+           "finish_field", "merge_min", "reached", "cell_centres", "window"]
 
 
 def edge_vertices(network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -42,7 +42,7 @@ def edge_vertices(network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return ptr, x, y, frac, box
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fractions(x, y, idx, n):  # type: ignore[no-untyped-def]
     """Fraction of the length at each vertex, vertices per line and each line's box (``idx``:
     the line of each vertex, ascending)."""
@@ -58,14 +58,13 @@ def _fractions(x, y, idx, n):  # type: ignore[no-untyped-def]
         while b + 1 < x.size and idx[b + 1] == line:
             b += 1
         run = 0.0
+        x0, y0, x1, y1 = x[a], y[a], x[a], y[a]
         for j in range(a, b + 1):
             if j > a:
                 run += np.sqrt((x[j] - x[j - 1]) ** 2 + (y[j] - y[j - 1]) ** 2)
             frac[j] = run
-            box[line, 0] = min(box[line, 0], x[j])
-            box[line, 1] = min(box[line, 1], y[j])
-            box[line, 2] = max(box[line, 2], x[j])
-            box[line, 3] = max(box[line, 3], y[j])
+            x0, y0, x1, y1 = min(x0, x[j]), min(y0, y[j]), max(x1, x[j]), max(y1, y[j])
+        box[line, 0], box[line, 1], box[line, 2], box[line, 3] = x0, y0, x1, y1
         total = max(run, 1e-12)
         for j in range(a, b + 1):
             frac[j] /= total
@@ -332,21 +331,26 @@ def _bounds(vptr, vx, vy, vf, box, canon, fwd, f0, f1):  # type: ignore[no-untyp
 
 
 @njit(cache=True, nogil=True)
-def station_field(vptr, vx, vy, vf, box, canon, fwd, f0, f1, t0, T, cell, half, far, far_value, levels,
-                  eps):  # type: ignore[no-untyped-def]
-    """The time field of one set of reached pieces on its own window of the lattice: the window
-    (``pad`` = disc radius + 3 cells around the reached road), the road rasterised, spread over the
-    disc and finished (:func:`finish_field`). Returns ``(field, gy0, gx0)``."""
+def window(vptr, vx, vy, vf, box, canon, fwd, f0, f1, cell, pad):  # type: ignore[no-untyped-def]
+    """The lattice window of a set of reached pieces, ``pad`` cells around their road:
+    ``(gy0, gx0, ny, nx)``."""
     xmin, ymin, xmax, ymax = _bounds(vptr, vx, vy, vf, box, canon, fwd, f0, f1)
-    R = (half.size - 1) // 2
-    pad = R + 3
     gx0 = int(np.floor(xmin / cell)) - pad
     gy0 = int(np.floor(ymin / cell)) - pad
     nx = int(np.ceil(xmax / cell)) - gx0 + pad + 1
     ny = int(np.ceil(ymax / cell)) - gy0 + pad + 1
-    base = np.full((ny, nx), far)
+    return gy0, gx0, ny, nx
+
+
+@njit(cache=True, nogil=True)
+def station_field(vptr, vx, vy, vf, canon, fwd, f0, f1, t0, T, cell, gy0, gx0, base, half, far, far_value,
+                  levels, eps):  # type: ignore[no-untyped-def]
+    """The finished time field of one set of reached pieces on its window (:func:`window`; ``base``
+    is scratch of the window's shape): the road rasterised, spread over the disc and finished
+    (:func:`finish_field`)."""
+    base[:] = far
     rasterize_min(vptr, vx, vy, vf, canon, fwd, f0, f1, t0, T, gx0 * cell, gy0 * cell, cell, base)
-    return _disc(base, half, far, far_value, levels, eps), gy0, gx0
+    return _disc(base, half, far, far_value, levels, eps)
 
 
 @njit(cache=True, nogil=True)
@@ -362,16 +366,13 @@ def merge_min(dst, src, oy, ox):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def cell_centres(ny, nx, x0, y0, cell):  # type: ignore[no-untyped-def]
-    """The (ny, nx) x and y of the cell centres of a grid with lower left corner ``(x0, y0)``
-    (``numpy.meshgrid`` of ``x0 + (arange(nx) + 0.5) * cell`` and the same for y, made here
-    without the GIL)."""
-    X = np.empty((ny, nx))
-    Y = np.empty((ny, nx))
+def cell_centres(X, Y, x0, y0, cell):  # type: ignore[no-untyped-def]
+    """Fill (ny, nx) ``X`` and ``Y`` with the cell centres of a grid with lower left corner
+    ``(x0, y0)`` (``numpy.meshgrid`` of ``x0 + (arange(nx) + 0.5) * cell`` and the same for y, made
+    here without the GIL)."""
+    ny, nx = X.shape
     for y in range(ny):
         yc = y0 + (y + 0.5) * cell
         for x in range(nx):
             X[y, x] = x0 + (x + 0.5) * cell
             Y[y, x] = yc
-    return X, Y
-

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import weakref
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import shapely
 
 from yitu.routing.network import RoadNetwork
-from yitu.routing.raster import cell_centres, disc_halfwidths, edge_vertices, merge_min, reached, station_field
+from yitu.routing.raster import cell_centres, disc_halfwidths, edge_vertices, merge_min, reached, station_field, window
 from yitu.routing.snap import Snapped
 
 log = logging.getLogger(__name__)
@@ -83,25 +84,57 @@ def far_value(bands_s: np.ndarray) -> float:
     return 100.0 * float(bands_s[-1]) + 60.0
 
 
+class Scratch:
+    """Working memory of one run, per thread, freed with the run: the pieces' one int per edge,
+    and grow-only buffers reused from station to station (fresh memory for every grid would cost
+    its pages again each time)."""
+
+    def __init__(self, n_edges: int) -> None:
+        self.n_edges = n_edges
+        self._local = threading.local()
+
+    def slot(self) -> np.ndarray:
+        got = getattr(self._local, "slot", None)
+        if got is None:
+            got = self._local.slot = np.full(self.n_edges, -1, dtype="int64")
+        return got
+
+    def grid(self, name: str, shape: tuple[int, int]) -> np.ndarray:
+        """A C-contiguous float grid of ``shape`` (contents undefined), the front of a buffer."""
+        n = shape[0] * shape[1]
+        buf = getattr(self._local, name, None)
+        if buf is None or buf.size < n:
+            buf = np.empty(max(n, int(1.25 * (0 if buf is None else buf.size))))
+            setattr(self._local, name, buf)
+        return buf[:n].reshape(shape)
+
+
 def field_of(network: RoadNetwork, piece: tuple[np.ndarray, ...], bands_s: np.ndarray,
-             buffer_m: float) -> tuple[np.ndarray, int, int]:
+             buffer_m: float, scratch: Scratch | None = None) -> tuple[np.ndarray, int, int]:
     """The finished time field of reached pieces on its own window: ``(field, gy0, gx0)``, the
     window's lower left cell on the lattice of ``buffer_m / GRID_CELLS_PER_BUFFER`` cells."""
     vptr, vx, vy, vf, box = vertices(network)
     c, fwd, f0, f1, t0, T = piece
     cell = buffer_m / GRID_CELLS_PER_BUFFER
+    half = disc_halfwidths(GRID_CELLS_PER_BUFFER)
+    gy0, gx0, ny, nx = window(vptr, vx, vy, vf, box, c, fwd, f0, f1, cell, (half.size - 1) // 2 + 3)
+    base = np.empty((ny, nx)) if scratch is None else scratch.grid("base", (ny, nx))
     gap = min(LEVEL_GAP_S, float(np.diff(bands_s).min()) / 4 if bands_s.size > 1 else LEVEL_GAP_S)
-    return station_field(vptr, vx, vy, vf, box, c, fwd, f0, f1, t0, T, cell,
-                         disc_halfwidths(GRID_CELLS_PER_BUFFER), FAR, far_value(bands_s),
-                         np.asarray(bands_s, dtype="float64"), gap)
+    field = station_field(vptr, vx, vy, vf, c, fwd, f0, f1, t0, T, cell, gy0, gx0, base, half, FAR,
+                          far_value(bands_s), np.asarray(bands_s, dtype="float64"), gap)
+    return field, gy0, gx0
 
 
-def contour_generator(field: np.ndarray, x0: float, y0: float, cell: float) -> Any:
-    """A contourpy generator over a grid whose values sit at the cell centres."""
+def contour_generator(field: np.ndarray, x0: float, y0: float, cell: float, scratch: Scratch | None = None) -> Any:
+    """A contourpy generator over a grid whose values sit at the cell centres (its coordinates in
+    ``scratch``: use the generator before the next one is made in the same thread)."""
     import contourpy
 
-    ny, nx = field.shape
-    X, Y = cell_centres(ny, nx, float(x0), float(y0), float(cell))  # 2-D: no meshgrid under the GIL
+    if scratch is None:
+        X, Y = np.empty(field.shape), np.empty(field.shape)
+    else:
+        X, Y = scratch.grid("x", field.shape), scratch.grid("y", field.shape)
+    cell_centres(X, Y, float(x0), float(y0), float(cell))  # 2-D: no meshgrid under the GIL
     # the "threaded" algorithm on one thread is the serial one (a single chunk) but lets go of the
     # GIL while it works, so that stations are contoured in parallel threads
     return contourpy.contour_generator(X, Y, field, name="threaded", thread_count=1,
@@ -121,10 +154,11 @@ def filled(gen: Any, lower: float, upper: float) -> Any:
     return shapely.multipolygons(polys) if polys.size > 1 else polys[0]
 
 
-def contour_bands(field: np.ndarray, gy0: int, gx0: int, cell: float, bands_s: np.ndarray) -> list[Any]:
+def contour_bands(field: np.ndarray, gy0: int, gx0: int, cell: float, bands_s: np.ndarray,
+                  scratch: Scratch | None = None) -> list[Any]:
     """Non-overlapping band polygons of a finished field: band ``k`` is where the field is in
     (band ``k-1``, band ``k``]; the bands share their contour lines (no gaps, no overlaps)."""
-    gen = contour_generator(field, gx0 * cell, gy0 * cell, cell)
+    gen = contour_generator(field, gx0 * cell, gy0 * cell, cell, scratch)
     lower = np.concatenate([[-1.0], bands_s[:-1]])
     return [filled(gen, float(lo), float(b)) for lo, b in zip(lower, bands_s)]
 
@@ -176,6 +210,23 @@ class MinCanvas:
             y1, x1 = min(cy1, (ty + 1) * k), min(cx1, (tx + 1) * k)
             out[y0 - cy0:y1 - cy0, x0 - cx0:x1 - cx0] = t[y0 - ty * k:y1 - ty * k, x0 - tx * k:x1 - tx * k]
         return out, cy0, cx0
+
+
+def prepare(network: RoadNetwork) -> None:
+    """The network's one-time tables for the grid bands (edge vertices, edges by tail node, the
+    search graph), made once and cached."""
+    vertices(network)
+    _out_edges(network)
+    network.csr()
+
+
+def prepare_in_background(network: RoadNetwork) -> Future[None]:
+    """:func:`prepare` in a thread of its own (while the caller snaps the stations, say)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yitu-iso-prep")
+    try:
+        return pool.submit(prepare, network)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def workers_default() -> int:
