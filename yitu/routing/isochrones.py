@@ -5,8 +5,9 @@ assigned to the station that reaches it first.
 Results are polygons in the network's metric CRS (so areas are in m²; ``Project.write`` stores
 them in EPSG:4326). Bands do not overlap: band 10 is the area reached in (5, 10] minutes, i.e.
 the 10-minute polygon minus the 5-minute one. Areas where no road is reached within a band stay
-holes. Everything is vectorised: edge pieces are cut with numpy on the edge coordinates, and each
-polygon is one buffer of the union of its pieces.
+holes. By default the bands are drawn on a grid (:mod:`yitu.routing.timefield`: a time field per
+station, contoured; stations in parallel threads); with ``exact=True`` edge pieces are cut with
+numpy on the edge coordinates, and each polygon is one GEOS buffer of the union of its pieces.
 """
 
 from __future__ import annotations
@@ -345,7 +346,7 @@ def _grid_isochrones(
         size = max(1, min(4, n // (4 * workers)))  # a few stations per search call, tasks enough to share
         chunks = [np.arange(a, min(a + size, n)) for a in range(0, n, size)]
 
-        def stations(k: int) -> list[tuple[list[Any], tuple[np.ndarray, int, int]]]:
+        def stations(k: int) -> list[tuple[list[Any], tuple[np.ndarray, int, int] | None]]:
             idx = chunks[k]
             r = reach(network, src.take(idx), None, offset_s=offset[idx], limit_s=limit)
             out = []
@@ -353,13 +354,13 @@ def _grid_isochrones(
                 nodes, times = r.row(j)
                 piece = pieces(network, nodes, times, limit, src.take(idx[j:j + 1]), offset[[i]], slot=scratch.slot())
                 field = field_of(network, piece, bands_s, buf, scratch)
-                out.append((contour_bands(*field, cell, bands_s, scratch), field))
+                out.append((contour_bands(*field, cell, bands_s, scratch), field if canvas is not None else None))
             return out
 
         done = (res for part in run_stations(stations, len(chunks), workers=workers) for res in part)
         for i, (polys, field) in enumerate(done):
             add(str(ids[i]), str(names[i]), polys)
-            if canvas is not None:
+            if canvas is not None and field is not None:
                 canvas.add(*field)
         if canvas is not None and canvas.cover is not None:
             add(ALL_STATIONS, "全部站点", contour_bands(*canvas.field(), cell, bands_s))
