@@ -42,6 +42,8 @@ from yitu.routing.timefield import (
     workers_default,
 )
 from yitu.settings import Settings, default_settings
+from yitu.words import listed, msg
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +108,8 @@ def placed_stations(
     keep = np.flatnonzero(sn.ok)
     if keep.size < len(sn):
         bad = np.flatnonzero(~sn.ok)
-        log.warning("%d station(s) too far from any road, left out of the isochrones: %s", bad.size,
-                    ", ".join(f"{ids[i]} ({sn.dist_m[i]:.0f} m)" for i in bad))
+        log.warning(msg("isochrones.log.off_network", n=bad.size, stations=listed(
+            [msg("isochrones.log.station_far", id=ids[i], dist=qty(sn.dist_m[i], "m")) for i in bad])))
     offset = turnout_s[keep] + sn.dist_m[keep] / (settings.routing.access_speed_kmh / 3.6)
     return sn.take(keep), offset, ids[keep], names[keep], keep
 
@@ -458,8 +460,7 @@ def isochrones(
         crs=network.crs,
     )
     out["area_km2"] = np.round(shapely.area(out.geometry.to_numpy()) / 1e6, 4) if len(out) else np.zeros(0)
-    log.info("isochrones: %d polygon(s) for %d station(s), bands %s min", len(out), len(src),
-             "/".join(f"{b:g}" for b in bands))
+    log.info(msg("isochrones.log.summary", n=len(out), stations=len(src), bands="/".join(f"{b:g}" for b in bands)))
     return out
 
 
@@ -548,5 +549,5 @@ def responsibility_areas(
         crs=network.crs,
     )
     out["area_km2"] = np.round(shapely.area(out.geometry.to_numpy()) / 1e6, 4) if len(out) else np.zeros(0)
-    log.info("responsibility areas: %d station(s) with road assigned", len(out))
+    log.info(msg("isochrones.log.responsibility", n=len(out)))
     return out
