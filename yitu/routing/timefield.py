@@ -4,9 +4,8 @@ Each cell of a grid of ``buffer_m / 3`` cells holds the earliest arrival at any 
 within ``buffer_m`` of it (the reached road rasterised, then spread by a disc-shaped minimum
 filter; :mod:`yitu.routing.raster`), and all bands are contoured from that one field with
 contourpy; the field's values are kept off the band limits, so the contours are valid polygons
-as drawn. Stations are drawn in a pool of threads: the raster kernels and contourpy's threaded
-generator release the GIL (the per-station search of :mod:`yitu.routing.knearest` holds it, so
-searches take turns). The field of all stations together is the cell-wise minimum of the
+as drawn. Stations are drawn in a pool of threads: the raster kernels, contourpy's threaded
+generator and the per-station search of :mod:`yitu.routing.knearest` release the GIL. The field of all stations together is the cell-wise minimum of the
 stations' fields, laid over each other on the network's one lattice.
 """
 
