@@ -24,7 +24,8 @@ For each network (the demo county's roads and synthetic road-like networks from
     the count of stations within the limit: one bare scipy search per station up to coverage's
     backup cap (2 x limit), in chunks of 16.
 (d) ``yitu.routing.isochrones.isochrones`` for the 50 stations (bands 5/10/15 min, per station
-    and all together).
+    and all together): the first call in a fresh process (``iso_s``: numba's start-up and the
+    network's one-time tables included) and a second call on the same network (``iso_warm_s``).
 (k) the compiled k-nearest search alone (``yitu.routing.knearest``, one Dijkstra pass per rank),
     k = 3 with every rank within the limit (the same limit as (c)), on the default threads
     (groups of stations side by side) and on one; with the targets merged (``nearest_k``); and
@@ -56,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # also runnable as `python benchmarks/routing.py`
     sys.path.insert(0, str(ROOT))
 SIZES = {"demo": 0, "10k": 10_000, "100k": 100_000, "1M": 1_000_000, "2M": 2_000_000}
-TARGETS = {"a_vs_c": 2.0, "a_vs_b": 50.0, "a_1M_s": 5.0, "mem_1M_gb": 3.0, "d_100k_s": 10.0}
+TARGETS = {"a_vs_c": 2.0, "a_vs_b": 50.0, "a_1M_s": 5.0, "mem_1M_gb": 3.0, "d_100k_s": 1.5, "d_1M_s": 5.0}
 
 log = logging.getLogger("benchmarks.routing")
 
@@ -289,7 +290,8 @@ def phase_d(workdir: Path, size: str) -> dict[str, Any]:
 
     net, stations, _ = _load(workdir, size)
     res, dt, _ = _timed(isochrones, net, stations)
-    return {"iso_s": dt, "polygons": int(len(res)), "rss_gb": _rss_gb()}
+    _, warm, _ = _timed(isochrones, net, stations)
+    return {"iso_s": dt, "iso_warm_s": warm, "polygons": int(len(res)), "rss_gb": _rss_gb()}
 
 
 # --------------------------------------------------------------------------------- the driver
@@ -390,8 +392,10 @@ def table(rows: list[dict[str, Any]], *, n_stations: int, n_targets: int, limit:
         if n >= 1_000_000 and a_s:
             verdicts.append((r["size"], "(a) < 5 s", a_s < TARGETS["a_1M_s"]))
             verdicts.append((r["size"], "peak memory of (a) < 3 GB", a.get("rss_gb", 99) < TARGETS["mem_1M_gb"]))
-        if n == 100_000 and d.get("iso_s") is not None:
-            verdicts.append((r["size"], "(d) < 10 s", d["iso_s"] < TARGETS["d_100k_s"]))
+        if d.get("iso_s") is not None and n in (100_000, 1_000_000):
+            goal = TARGETS["d_100k_s"] if n == 100_000 else TARGETS["d_1M_s"]
+            verdicts.append((r["size"], f"(d) isochrones of the stations < {goal:g} s, first call in a fresh process "
+                             f"[second call {d.get('iso_warm_s', float('nan')):.2f} s]", d["iso_s"] < goal))
     out += ["", "k-nearest engine and pandana (same network, stations, targets):"]
     hdr2 = (f"{'network':<8} | {'(k) k=3':>9}{'1 thread':>9}{'k=1':>8}{'+targets':>10}{'cov. limits':>12} | "
             f"{'(c) scipy':>10} | {'k/c':>6}{'1t/c':>6} | {'(p) pandana CH prep':>19}{'nearest_pois':>14} | {'p/k':>6} | "

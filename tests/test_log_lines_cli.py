@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 
 from tests.climain import exit_code
-from tests.test_log_words import PENDING, pending_bare_messages
 from tests.test_outputs_chinese import english
 
 pytestmark = pytest.mark.slow
@@ -27,7 +26,6 @@ pytestmark = pytest.mark.slow
 EXTRA_ALLOWED = {"DIR", "FILE", "LAYER", "QGIS", "KB", "MB"}
 _CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+")
 _PATHLIKE = re.compile(r"[^\s：，（）()]*[/\\][^\s：，（）()]*")
-_PENDING_LOGGERS = {"yitu." + p[:-3].replace("/", ".") for p in PENDING}
 
 
 class _Catch(logging.Handler):
@@ -93,7 +91,7 @@ def _data_text(root: Path) -> str:
 
 
 def _mine(records):  # type: ignore[no-untyped-def]
-    return [(n, lv, m) for n, lv, m in records if n not in _PENDING_LOGGERS]
+    return list(records)
 
 
 def test_the_tour_logs_what_matters(tours):
@@ -132,15 +130,3 @@ def test_log_lines_are_english_with_lang_en(tours):
     assert not bad, bad
     assert re.search(r"^INFO ", stderr, re.M) and re.search(r"^WARNING ", stderr, re.M)
     assert "信息" not in stderr and "注意" not in stderr
-
-
-def test_pending_modules_log_chinese_too(tours):
-    """coverage.py and isochrones.py log in English until the lead applies the calls of the words-logs report
-    (expected to fail until then); from then on their lines are held to the same rule as every other."""
-    if pending_bare_messages():
-        pytest.xfail("coverage.py and isochrones.py: calls pending (words-logs report)")
-    (by_lang, _) = tours
-    pending = [m for n, _, m in by_lang["zh"][0] if n in _PENDING_LOGGERS]
-    assert pending
-    bad = {m: w for m in pending if (w := set(english([m])) - EXTRA_ALLOWED)}
-    assert not bad, bad

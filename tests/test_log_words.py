@@ -19,9 +19,6 @@ from yitu.words import WORDS, listed, msg, named, use_lang
 from yitu.words.numbers import qty
 
 ROOT = Path(yitu.__file__).parent
-#: modules others are changing now: their log lines move to the catalogue when the lead applies the
-#: calls listed in the words-logs report (the keys are already in yitu/words/routing.py)
-PENDING = {"routing/isochrones.py"}
 LEVELS = {"info", "warning", "error", "exception", "critical"}
 LOGGERS = {"log", "logger", "_log", "LOG", "LOGGER"}
 #: %-placeholders and punctuation are not words
@@ -110,23 +107,8 @@ log.debug("developers only: %s", x)
 
 
 def test_no_log_line_of_yitu_has_bare_words():
-    bad = {f"{name}:{line}": text for name, src in _sources() if name not in PENDING
-           for line, text in bare_messages(src, name)}
+    bad = {f"{name}:{line}": text for name, src in _sources() for line, text in bare_messages(src, name)}
     assert not bad, bad
-
-
-def pending_bare_messages() -> dict[str, str]:
-    """The bare-word log lines still in the :data:`PENDING` modules (``file:line -> text``)."""
-    return {f"{name}:{line}": text for name, src in _sources() if name in PENDING
-            for line, text in bare_messages(src, name)}
-
-
-def test_pending_modules():
-    """Expected to fail while the pending modules keep English lines; passes (and then they belong out
-    of PENDING, checked with the rest) once the lead has applied the calls of the words-logs report."""
-    pending = pending_bare_messages()
-    if pending:
-        pytest.xfail(f"pending, applied by the lead: {pending}")
 
 
 def _literal_keys(tree: ast.AST) -> list[tuple[int, str]]:
@@ -142,13 +124,6 @@ def test_every_literal_key_is_in_the_catalogue():
     missing = {f"{name}:{line}": key for name, src in _sources() for line, key in _literal_keys(src)
                if key not in WORDS}
     assert not missing, missing
-
-
-def test_the_keys_the_pending_modules_need_are_there():
-    for key in ("coverage.log.off_network", "coverage.log.station_far", "coverage.log.summary",
-                "isochrones.log.off_network", "isochrones.log.station_far", "isochrones.log.summary",
-                "isochrones.log.responsibility"):
-        assert key in WORDS, key
 
 
 def test_a_message_is_put_into_words_when_shown_in_the_language_it_was_made_in():

@@ -5,14 +5,15 @@ assigned to the station that reaches it first.
 Results are polygons in the network's metric CRS (so areas are in m²; ``Project.write`` stores
 them in EPSG:4326). Bands do not overlap: band 10 is the area reached in (5, 10] minutes, i.e.
 the 10-minute polygon minus the 5-minute one. Areas where no road is reached within a band stay
-holes. Everything is vectorised: edge pieces are cut with numpy on the edge coordinates, and each
-polygon is one buffer of the union of its pieces.
+holes. By default the bands are drawn on a grid (:mod:`yitu.routing.timefield`: a time field per
+station, contoured; stations in parallel threads); with ``exact=True`` edge pieces are cut with
+numpy on the edge coordinates, and each polygon is one GEOS buffer of the union of its pieces.
 """
 
 from __future__ import annotations
 
 import logging
-import weakref
+from collections.abc import Callable
 from typing import Any
 
 import geopandas as gpd
@@ -25,7 +26,24 @@ from yitu.routing.coverage import station_labels, station_offsets
 from yitu.routing.engine import node_times, reach
 from yitu.routing.network import RoadNetwork
 from yitu.routing.snap import Snapped, snap
+from yitu.routing.timefield import (
+    GRID_CELLS_PER_BUFFER,
+    MinCanvas,
+    Scratch,
+    contour_bands,
+    contour_generator,
+    far_value,
+    field_of,
+    filled,
+    grid_bands,
+    pieces,
+    prepare_in_background,
+    run_stations,
+    workers_default,
+)
 from yitu.settings import Settings, default_settings
+from yitu.words import listed, msg
+from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +51,6 @@ __all__ = ["ALL_STATIONS", "isochrones", "responsibility_areas", "reached_pieces
 
 ALL_STATIONS = "ALL"
 _QUAD_SEGS = 4  # buffer roundness: enough for maps, much faster than the default 8
-# The fast (default) polygons are drawn on a grid of buffer_m / GRID_CELLS_PER_BUFFER cells.
-GRID_CELLS_PER_BUFFER = 3.0
 _GRID_SIZE = 0.01  # overlay precision (m): snap-rounding keeps GEOS differences robust
 
 
@@ -92,8 +108,8 @@ def placed_stations(
     keep = np.flatnonzero(sn.ok)
     if keep.size < len(sn):
         bad = np.flatnonzero(~sn.ok)
-        log.warning("%d station(s) too far from any road, left out of the isochrones: %s", bad.size,
-                    ", ".join(f"{ids[i]} ({sn.dist_m[i]:.0f} m)" for i in bad))
+        log.warning(msg("isochrones.log.off_network", n=bad.size, stations=listed(
+            [msg("isochrones.log.station_far", id=ids[i], dist=qty(sn.dist_m[i], "m")) for i in bad])))
     offset = turnout_s[keep] + sn.dist_m[keep] / (settings.routing.access_speed_kmh / 3.6)
     return sn.take(keep), offset, ids[keep], names[keep], keep
 
@@ -162,30 +178,9 @@ def _buffer(lines: np.ndarray, buffer_m: float) -> Any:
     return shapely.buffer(shapely.multilinestrings(lines), buffer_m, quad_segs=_QUAD_SEGS)
 
 
-def _contour_generator(field: np.ndarray, x0: float, y0: float, cell: float) -> Any:
-    import contourpy
-
-    ny, nx = field.shape
-    xc = x0 + (np.arange(nx) + 0.5) * cell
-    yc = y0 + (np.arange(ny) + 0.5) * cell
-    return contourpy.contour_generator(xc, yc, field, fill_type=contourpy.FillType.OuterOffset)
-
-
-def _filled(gen: Any, lower: float, upper: float) -> Any:
-    """The raw polygons (with holes) of a contour generator's field in (``lower``, ``upper``]."""
-    pts_list, off_list = gen.filled(lower, upper)
-    polys = []
-    for pts, offs in zip(pts_list, off_list):  # one outer ring (+ holes) per polygon: few
-        rings = [pts[offs[k]:offs[k + 1]] for k in range(len(offs) - 1)]
-        polys.append(shapely.Polygon(rings[0], rings[1:]))
-    if not polys:
-        return shapely.Polygon()
-    return shapely.multipolygons(polys) if len(polys) > 1 else polys[0]
-
-
 def _grid_fill(field: np.ndarray, x0: float, y0: float, cell: float, upper: float) -> Any:
     """Polygons (with holes) where a grid field is <= ``upper``; grid values sit at cell centres."""
-    geom = _filled(_contour_generator(field, x0, y0, cell), -1.0, upper)
+    geom = filled(contour_generator(field, x0, y0, cell), -1.0, upper)
     if geom.is_empty:
         return geom
     geom = shapely.simplify(geom, cell * 0.25, preserve_topology=True)
@@ -256,117 +251,6 @@ def _polygonize(lines: np.ndarray, buffer_m: float, exact: bool) -> Any:
     return _buffer(lines, buffer_m) if exact else _buffer_grid(lines, buffer_m, buffer_m / GRID_CELLS_PER_BUFFER)
 
 
-# ---------------------------------------------------------------- the time field (default, fast)
-_SAMPLES: weakref.WeakKeyDictionary[RoadNetwork, tuple[np.ndarray, ...]] = weakref.WeakKeyDictionary()
-_OUT_EDGES: weakref.WeakKeyDictionary[RoadNetwork, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
-_FAR = 1e12  # "not reached" in the time field (finite, for the contouring)
-
-
-def _vertices(network: RoadNetwork) -> tuple[np.ndarray, ...]:
-    from yitu.routing.raster import edge_vertices
-
-    if network not in _SAMPLES:
-        _SAMPLES[network] = edge_vertices(network)
-    return _SAMPLES[network]
-
-
-def _out_edges(network: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
-    """Edges grouped by tail node: (ptr by node, edge indices)."""
-    if network not in _OUT_EDGES:
-        order = np.argsort(network.u, kind="stable")
-        ptr = np.zeros(network.n_nodes + 1, dtype="int64")
-        ptr[1:] = np.cumsum(np.bincount(network.u, minlength=network.n_nodes))
-        _OUT_EDGES[network] = (ptr, order)
-    return _OUT_EDGES[network]
-
-
-def _ranges(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For CSR ``ptr`` and row ids, (position of every entry of those rows, which of ``rows`` it came from)."""
-    counts = ptr[rows + 1] - ptr[rows]
-    which = np.repeat(np.arange(rows.size), counts)
-    pos = np.repeat(ptr[rows] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
-    return pos, which
-
-
-def _pieces(
-    network: RoadNetwork, nodes: np.ndarray, times: np.ndarray, limit_s: float, sources: Snapped,
-    offset_s: np.ndarray,
-) -> tuple[np.ndarray, ...]:
-    """The reached parts of the road as pieces (canonical edge, own direction?, fraction from,
-    fraction to, time at the start, seconds per whole edge): every edge out of a reached node, and
-    the sources' own edges from the source both allowed ways; cut where the time runs out."""
-    net = network
-    eptr, eorder = _out_edges(net)
-    keep = times <= limit_s
-    nodes, times = nodes[keep], times[keep]
-    pos, which = _ranges(eptr, nodes)
-    e = eorder[pos]
-    t0 = times[which]
-    f0 = np.zeros(e.size)
-    if len(sources):
-        se, st = sources.edge, sources.t
-        rev = net.reverse[se]
-        tw = rev >= 0
-        e = np.concatenate([e, se, rev[tw]])
-        t0 = np.concatenate([t0, offset_s, offset_s[tw]])
-        f0 = np.concatenate([f0, st, 1.0 - st[tw]])
-    T = np.maximum(net.time_s[e], 1e-9)
-    f1 = np.clip(f0 + (limit_s - t0) / T, f0, 1.0)
-    c = net.canonical[e]
-    return c, c == e, f0, f1, t0, T
-
-
-def _disc_offsets(r: float) -> np.ndarray:
-    """The cells (dy, dx) of a disc of radius ``r`` cells around a cell."""
-    ri = int(np.floor(r + 1e-9))  # buffer/cell is a whole number up to rounding
-    dy, dx = np.mgrid[-ri:ri + 1, -ri:ri + 1]
-    inside = dy * dy + dx * dx <= r * r + 1e-9
-    return np.column_stack([dy[inside], dx[inside]]).astype("int64")
-
-
-def _time_field(network: RoadNetwork, pieces: tuple[np.ndarray, ...], buffer_m: float,
-                cell: float) -> tuple[np.ndarray, float, float]:
-    """Per grid cell, the earliest time of any reached road within ``buffer_m``: the road's
-    earliest time in each cell, spread by a disc-shaped minimum filter."""
-    from yitu.routing.raster import disc_min, rasterize_min, road_bounds
-
-    vptr, vx, vy, vf = _vertices(network)
-    c, fwd, f0, f1, t0, T = pieces
-    xmin, ymin, xmax, ymax = road_bounds(vptr, vx, vy, vf, c, fwd, f0, f1)
-    r = buffer_m / cell
-    pad = int(np.ceil(r)) + 3
-    x0 = float(np.floor(xmin / cell) - pad) * cell
-    y0 = float(np.floor(ymin / cell) - pad) * cell
-    nx = int(np.ceil((xmax - x0) / cell)) + pad + 1
-    ny = int(np.ceil((ymax - y0) / cell)) + pad + 1
-    base = np.full((ny, nx), _FAR)
-    rasterize_min(vptr, vx, vy, vf, c, fwd, f0, f1, t0, T, x0, y0, cell, base)
-    return disc_min(base, _disc_offsets(r), _FAR), x0, y0
-
-
-def _grid_bands(network: RoadNetwork, pieces: tuple[np.ndarray, ...], bands_s: np.ndarray, buffer_m: float) -> list[Any]:
-    """Non-overlapping band polygons from the reached road pieces: band ``k`` is where the earliest
-    road within the buffer is reached in (band ``k-1``, band ``k``]."""
-    if pieces[0].size == 0:
-        return [shapely.Polygon() for _ in bands_s]
-    cell = buffer_m / GRID_CELLS_PER_BUFFER
-    field, x0, y0 = _time_field(network, pieces, buffer_m, cell)
-    # "not reached" as 100 x the last band: where the time jumps from reached to not reached the
-    # outer line lies within 1 % of a cell of the last reached cell centre, and the lines of two
-    # bands stay (band gap / 100 / last band) of a cell apart (~0.1 m for 5/10/15 min): they never
-    # coincide, which overlays (GEOS) would not survive
-    field[field >= _FAR] = 100.0 * float(bands_s[-1]) + 60.0
-    gen = _contour_generator(field, x0, y0, cell)
-    lower = np.concatenate([[-1.0], bands_s[:-1]])
-    raw = np.array([_filled(gen, float(lo), float(b)) for lo, b in zip(lower, bands_s)], dtype=object)
-    # the bands share their contour lines (no gaps, no overlaps)
-    full = ~shapely.is_empty(raw)
-    bad = full & ~shapely.is_valid(raw)
-    if bad.any():
-        raw[bad] = [_polygonal(shapely.make_valid(g, method="structure", keep_collapsed=False)) for g in raw[bad]]
-    return list(raw)
-
-
 def _bands(
     network: RoadNetwork, node_time: np.ndarray, bands_s: np.ndarray, buffer_m: float, sources: Snapped,
     offset: np.ndarray, exact: bool = False,
@@ -422,6 +306,72 @@ def _check_bands(bands_min: Any) -> np.ndarray:
     return bands
 
 
+def _exact_bands(
+    network: RoadNetwork, src: Snapped, offset: np.ndarray, ids: np.ndarray, names: np.ndarray, bands_s: np.ndarray,
+    buf: float, *, per_station: bool, include_all: bool, add: Callable[[str, str, list[Any]], None],
+) -> None:
+    """The exact (GEOS buffer) bands: per station, then all stations from one multi-source search."""
+    limit = float(bands_s[-1])
+
+    def polygons(nodes: np.ndarray, times: np.ndarray, sub: Snapped, off: np.ndarray) -> list[Any]:
+        node_time = np.full(network.n_nodes, np.inf)
+        node_time[nodes] = times
+        return _bands(network, node_time, bands_s, buf, sub, off, exact=True)
+
+    if per_station and len(src):
+        r = reach(network, src, None, offset_s=offset, limit_s=limit)
+        for i in range(len(src)):
+            nodes, times = r.row(i)
+            add(str(ids[i]), str(names[i]), polygons(nodes, times, src.take(np.array([i])), offset[[i]]))
+    if include_all and len(src):
+        t_all, _ = node_times(network, src, offset_s=offset, limit_s=limit)
+        nodes = np.flatnonzero(np.isfinite(t_all))
+        add(ALL_STATIONS, "全部站点", polygons(nodes, t_all[nodes], src, offset))
+
+
+def _grid_isochrones(
+    network: RoadNetwork, src: Snapped, offset: np.ndarray, ids: np.ndarray, names: np.ndarray, bands_s: np.ndarray,
+    buf: float, *, per_station: bool, include_all: bool, add: Callable[[str, str, list[Any]], None], workers: int,
+) -> None:
+    """The grid bands. Per station: one bounded search (only what it reached), its time field on
+    its own window, contoured; the stations run in a pool of ``workers`` threads. All stations:
+    the cell-wise minimum of the stations' fields (the field of the multi-source search: the
+    minimum over stations of each station's earliest time), or, without per-station bands, the
+    field of one multi-source search."""
+    limit = float(bands_s[-1])
+    cell = buf / GRID_CELLS_PER_BUFFER
+    if per_station:
+        canvas = MinCanvas(far_value(bands_s)) if include_all else None
+
+        scratch = Scratch(network.n_edges)
+        n = len(src)
+        size = max(1, min(4, n // (4 * workers)))  # a few stations per search call, tasks enough to share
+        chunks = [np.arange(a, min(a + size, n)) for a in range(0, n, size)]
+
+        def stations(k: int) -> list[tuple[list[Any], tuple[np.ndarray, int, int] | None]]:
+            idx = chunks[k]
+            r = reach(network, src.take(idx), None, offset_s=offset[idx], limit_s=limit)
+            out = []
+            for j, i in enumerate(idx):
+                nodes, times = r.row(j)
+                piece = pieces(network, nodes, times, limit, src.take(idx[j:j + 1]), offset[[i]], slot=scratch.slot())
+                field = field_of(network, piece, bands_s, buf, scratch)
+                out.append((contour_bands(*field, cell, bands_s, scratch), field if canvas is not None else None))
+            return out
+
+        done = (res for part in run_stations(stations, len(chunks), workers=workers) for res in part)
+        for i, (polys, field) in enumerate(done):
+            add(str(ids[i]), str(names[i]), polys)
+            if canvas is not None and field is not None:
+                canvas.add(*field)
+        if canvas is not None and canvas.cover is not None:
+            add(ALL_STATIONS, "全部站点", contour_bands(*canvas.field(), cell, bands_s))
+    elif include_all:
+        t_all, _ = node_times(network, src, offset_s=offset, limit_s=limit)
+        nodes = np.flatnonzero(np.isfinite(t_all))
+        add(ALL_STATIONS, "全部站点", grid_bands(network, pieces(network, nodes, t_all[nodes], limit, src, offset), bands_s, buf))
+
+
 def isochrones(
     network: RoadNetwork,
     stations: gpd.GeoDataFrame,
@@ -433,6 +383,7 @@ def isochrones(
     include_all: bool = True,
     exact: bool = False,
     chunk: int = 16,
+    workers: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Isochrone bands per station and for all stations together.
 
@@ -461,6 +412,9 @@ def isochrones(
         about one cell of ``buffer_m`` from the road.
     chunk
         Kept for compatibility (the per-station searches return only what each station reached).
+    workers
+        Threads drawing the stations' grid bands (default: the CPUs this process may use; 1 runs
+        them one after the other, with the same result).
 
     Returns
     -------
@@ -475,7 +429,10 @@ def isochrones(
     if buf <= 0:
         raise InputError(f"isochrone buffer must be > 0 m, got {buf}")
     bands_s = bands * 60.0
+    ready = None if exact else prepare_in_background(network)  # on a second core while stations are snapped
     src, offset, ids, names, _ = placed_stations(network, stations, settings=settings)
+    if ready is not None:
+        ready.result()
     rows_id: list[str] = []
     rows_name: list[str] = []
     rows_band: list[float] = []
@@ -489,25 +446,13 @@ def isochrones(
                 rows_band.append(float(b))
                 geoms.append(g)
 
-    limit = float(bands_s[-1])
-
-    def polygons(nodes: np.ndarray, times: np.ndarray, sub: Snapped, off: np.ndarray) -> list[Any]:
-        if exact:
-            node_time = np.full(network.n_nodes, np.inf)
-            node_time[nodes] = times
-            return _bands(network, node_time, bands_s, buf, sub, off, exact=True)
-        return _grid_bands(network, _pieces(network, nodes, times, limit, sub, off), bands_s, buf)
-
-    if per_station and len(src):
-        # one bounded search per station; only what each reached is held (sparse, by station)
-        r = reach(network, src, None, offset_s=offset, limit_s=limit)
-        for i in range(len(src)):
-            nodes, times = r.row(i)
-            add(str(ids[i]), str(names[i]), polygons(nodes, times, src.take(np.array([i])), offset[[i]]))
-    if include_all and len(src):
-        t_all, _ = node_times(network, src, offset_s=offset, limit_s=limit)
-        nodes = np.flatnonzero(np.isfinite(t_all))
-        add(ALL_STATIONS, "全部站点", polygons(nodes, t_all[nodes], src, offset))
+    if exact:
+        _exact_bands(network, src, offset, ids, names, bands_s, buf, per_station=per_station,
+                     include_all=include_all, add=add)
+    elif len(src):
+        _grid_isochrones(network, src, offset, ids, names, bands_s, buf, per_station=per_station,
+                         include_all=include_all, add=add,
+                         workers=workers_default() if workers is None else max(1, int(workers)))
     out = gpd.GeoDataFrame(
         {"station_id": pd.Series(rows_id, dtype=object), "station_name": pd.Series(rows_name, dtype=object),
          "band_min": np.asarray(rows_band, dtype="float64")},
@@ -515,8 +460,7 @@ def isochrones(
         crs=network.crs,
     )
     out["area_km2"] = np.round(shapely.area(out.geometry.to_numpy()) / 1e6, 4) if len(out) else np.zeros(0)
-    log.info("isochrones: %d polygon(s) for %d station(s), bands %s min", len(out), len(src),
-             "/".join(f"{b:g}" for b in bands))
+    log.info(msg("isochrones.log.summary", n=len(out), stations=len(src), bands="/".join(f"{b:g}" for b in bands)))
     return out
 
 
@@ -605,5 +549,5 @@ def responsibility_areas(
         crs=network.crs,
     )
     out["area_km2"] = np.round(shapely.area(out.geometry.to_numpy()) / 1e6, 4) if len(out) else np.zeros(0)
-    log.info("responsibility areas: %d station(s) with road assigned", len(out))
+    log.info(msg("isochrones.log.responsibility", n=len(out)))
     return out

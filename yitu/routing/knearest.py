@@ -272,7 +272,7 @@ def _node_merge(D, SX, k):  # type: ignore[no-untyped-def]
     return out_t, out_s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _improve(nd, t, dist, touched, n_touch, ht, hk, size):  # type: ignore[no-untyped-def]
     """A better time ``t`` for node ``nd`` in a per-source search: remember the node for the reset
     (first touch), set its time and push it on the heap; the arrays grow when full."""
@@ -290,7 +290,7 @@ def _improve(nd, t, dist, touched, n_touch, ht, hk, size):  # type: ignore[no-un
     return touched, n_touch, ht, hk, size
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _reach(indptr, indices, weights, n, seed_ptr, seed_node, seed_time, limit):  # type: ignore[no-untyped-def]
     n_src = seed_ptr.size - 1
     dist = np.full(n, np.inf)
