@@ -183,8 +183,6 @@ def test_named_takes_the_first_prefix_that_has_the_code():
 
 
 # ------------------------------------------------------------------------------------------ errors
-#: modules the lead is changing now: the lines to change there are listed in the words-errors report
-ERRORS_PENDING = {"routing/isochrones.py", "routing/timefield.py", "routing/raster.py", "routing/knearest.py"}
 #: developer-only errors that stay English: (module, words of the message) -> why a user never sees them.
 #: Each is an argument check of the Python API (numpy core, from_cost_matrix-style entry points) or an
 #: internal invariant; the CLI always passes arrays of the right shape, GeoDataFrames with a CRS, and so on.
@@ -256,8 +254,8 @@ def bare_errors(source: str | ast.AST, filename: str = "<src>") -> list[tuple[in
     return found
 
 
-def _bare_errors(*, pending: bool) -> dict[str, str]:
-    return {f"{name}:{line}": text for name, src in _sources() if (name in ERRORS_PENDING) == pending
+def _bare_errors() -> dict[str, str]:
+    return {f"{name}:{line}": text for name, src in _sources()
             for line, text in bare_errors(src, name)
             if not any(m == name and words in text for (m, words) in DEVELOPER_ERRORS)}
 
@@ -281,7 +279,7 @@ raise exc
 
 def test_no_user_visible_error_of_yitu_has_bare_words():
     """Every error a user can meet reads in the language in effect: its words come from yitu/words."""
-    bad = _bare_errors(pending=False)
+    bad = _bare_errors()
     assert not bad, bad
 
 
@@ -290,15 +288,3 @@ def test_every_developer_only_error_is_still_there():
     texts = [(name, text) for name, src in _sources() for _, text in bare_errors(src, name)]
     stale = [key for key in DEVELOPER_ERRORS if not any(m == key[0] and key[1] in t for m, t in texts)]
     assert not stale, stale
-
-
-def test_the_keys_the_pending_error_modules_need_are_there():
-    for key in ("isochrones.err.bands", "isochrones.err.buffer"):
-        assert key in WORDS, key
-
-
-def test_pending_error_modules():
-    """Expected to fail while the modules the lead is merging keep English errors (the report lists them)."""
-    pending = _bare_errors(pending=True)
-    if pending:
-        pytest.xfail(f"pending, applied by the lead: {pending}")

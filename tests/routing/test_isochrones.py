@@ -136,7 +136,7 @@ def test_bad_bands() -> None:
     from yitu.errors import InputError
 
     net = line_network([[(0, 0), (2000, 0)]])
-    with pytest.raises(InputError, match="bands"):
+    with pytest.raises(InputError, match="等时圈分段"):
         isochrones(net, stations_gdf([(0, 0)]), bands_min=(0, 5))
 
 

@@ -42,7 +42,7 @@ from yitu.routing.timefield import (
     workers_default,
 )
 from yitu.settings import Settings, default_settings
-from yitu.words import listed, msg
+from yitu.words import listed, msg, tr
 from yitu.words.numbers import qty
 
 log = logging.getLogger(__name__)
@@ -302,7 +302,7 @@ def _label_areas(lines: np.ndarray, label: np.ndarray, n_labels: int, buffer_m: 
 def _check_bands(bands_min: Any) -> np.ndarray:
     bands = np.asarray(sorted({float(b) for b in bands_min}), dtype="float64")
     if bands.size == 0 or not np.isfinite(bands).all() or (bands <= 0).any():
-        raise InputError(f"isochrone bands must be positive minutes, got {list(bands_min)!r}")
+        raise InputError(tr("isochrones.err.bands", bands=list(bands_min)))
     return bands
 
 
@@ -427,7 +427,7 @@ def isochrones(
     bands = _check_bands(settings.routing.isochrone_bands_min if bands_min is None else bands_min)
     buf = float(settings.routing.isochrone_buffer_m if buffer_m is None else buffer_m)
     if buf <= 0:
-        raise InputError(f"isochrone buffer must be > 0 m, got {buf}")
+        raise InputError(tr("isochrones.err.buffer", buffer=buf))
     bands_s = bands * 60.0
     ready = None if exact else prepare_in_background(network)  # on a second core while stations are snapped
     src, offset, ids, names, _ = placed_stations(network, stations, settings=settings)
