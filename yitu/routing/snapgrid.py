@@ -45,16 +45,20 @@ class SegmentGrid:
 _GRIDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+@njit(cache=True, inline="always", nogil=True)
+def _cells(ax, ay, bx, by, x0, y0, cell):  # type: ignore[no-untyped-def]
+    """The cell ranges (ix0, ix1, iy0, iy1) a segment's bounding box touches."""
+    return (int((min(ax, bx) - x0) / cell), int((max(ax, bx) - x0) / cell),
+            int((min(ay, by) - y0) / cell), int((max(ay, by) - y0) / cell))
+
+
 @njit(cache=True, nogil=True)
 def _fill(ax, ay, bx, by, x0, y0, cell, nx, ny):  # type: ignore[no-untyped-def]
-    """CSR of cell -> segments whose bounding box touches the cell."""
+    """CSR of cell -> segments whose bounding box touches the cell (count, then fill)."""
     n = ax.size
     counts = np.zeros(nx * ny + 1, np.int64)
     for i in range(n):
-        ix0 = int((min(ax[i], bx[i]) - x0) / cell)
-        ix1 = int((max(ax[i], bx[i]) - x0) / cell)
-        iy0 = int((min(ay[i], by[i]) - y0) / cell)
-        iy1 = int((max(ay[i], by[i]) - y0) / cell)
+        ix0, ix1, iy0, iy1 = _cells(ax[i], ay[i], bx[i], by[i], x0, y0, cell)
         for iy in range(iy0, iy1 + 1):
             for ix in range(ix0, ix1 + 1):
                 counts[iy * nx + ix + 1] += 1
@@ -62,10 +66,7 @@ def _fill(ax, ay, bx, by, x0, y0, cell, nx, ny):  # type: ignore[no-untyped-def]
     pos = ptr[:-1].copy()
     out = np.empty(ptr[-1], np.int64)
     for i in range(n):
-        ix0 = int((min(ax[i], bx[i]) - x0) / cell)
-        ix1 = int((max(ax[i], bx[i]) - x0) / cell)
-        iy0 = int((min(ay[i], by[i]) - y0) / cell)
-        iy1 = int((max(ay[i], by[i]) - y0) / cell)
+        ix0, ix1, iy0, iy1 = _cells(ax[i], ay[i], bx[i], by[i], x0, y0, cell)
         for iy in range(iy0, iy1 + 1):
             for ix in range(ix0, ix1 + 1):
                 c = iy * nx + ix
