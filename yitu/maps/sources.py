@@ -62,28 +62,35 @@ def source_line(project: Project, *, lang: str = "zh", note: str | None = None) 
     return tr("maps.source.head", lang=lang) + tr("maps.source.sep", lang=lang).join(parts)
 
 
-def project_data_date(project: Project) -> date | None:
-    """The latest ``updated_at`` over the project's input layers; ``None`` when no row has a date."""
-    from yitu.layers.schema import SCHEMAS
-
+def data_date(*layers: pd.DataFrame | None) -> date | None:
+    """The latest ``updated_at`` of the layers (``None`` when none has one)."""
     latest: pd.Timestamp | None = None
-    import pyogrio
-
-    stored = set(project.layers())
-    for name in SCHEMAS:
-        if name not in stored:
+    for layer in layers:
+        if layer is None or "updated_at" not in layer.columns or not len(layer):
             continue
-        try:  # the one column only: 100,000 rows in milliseconds
-            col = pyogrio.read_dataframe(project.gpkg, layer=name, columns=["updated_at"], read_geometry=False)
-        except Exception:  # noqa: BLE001 - a layer without the column, or unreadable: no date to give
-            continue
-        if "updated_at" not in col.columns or not len(col):
-            continue
-        values = pd.to_datetime(col["updated_at"].astype("string"), errors="coerce", format="mixed")
+        values = pd.to_datetime(layer["updated_at"].astype("string"), errors="coerce", format="mixed")
         top = values.max()
         if pd.notna(top) and (latest is None or top > latest):
             latest = top
     return latest.date() if latest is not None else None
+
+
+def project_data_date(project: Project) -> date | None:
+    """The latest ``updated_at`` over the project's input layers; ``None`` when no row has a date."""
+    import pyogrio
+
+    from yitu.layers.schema import SCHEMAS
+
+    stored = set(project.layers())
+    cols = []
+    for name in SCHEMAS:
+        if name not in stored:
+            continue
+        try:  # the one column only: 100,000 rows in milliseconds
+            cols.append(pyogrio.read_dataframe(project.gpkg, layer=name, columns=["updated_at"], read_geometry=False))
+        except Exception:  # noqa: BLE001 - a layer without the column, or unreadable: no date to give
+            continue
+    return data_date(*cols)
 
 
 def date_text(d: date | str | None, *, lang: str = "zh") -> str:

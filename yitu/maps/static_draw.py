@@ -7,7 +7,6 @@ Used by :mod:`yitu.maps.static_render`; the sheet furniture (frame, legend, scal
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 import geopandas as gpd
@@ -24,25 +23,13 @@ from yitu.layers.schema import PROTECTION_CLASS_BY_TYPE
 from yitu.maps import style
 
 from yitu.maps.static import _ROAD_DEFAULT_WIDTH, _ROAD_WIDTH, _embolden, _heading, map_font
+from yitu.maps.sources import data_date  # noqa: F401  (public name, importable from here)
 from yitu.words import msg
 from yitu.words.maps import enum_name, layer_label, map_text as _w
 
 log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- data helpers
-def data_date(*layers: pd.DataFrame | None) -> date | None:
-    """The latest ``updated_at`` of the layers (``None`` when none has one)."""
-    latest: pd.Timestamp | None = None
-    for layer in layers:
-        if layer is None or "updated_at" not in layer.columns or not len(layer):
-            continue
-        values = pd.to_datetime(layer["updated_at"].astype("string"), errors="coerce", format="mixed")
-        top = values.max()
-        if pd.notna(top) and (latest is None or top > latest):
-            latest = top
-    return latest.date() if latest is not None else None
-
-
 def _to(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS) -> gpd.GeoDataFrame | None:
     if gdf is None or not len(gdf):
         return None
