@@ -12,7 +12,6 @@ stations' fields, laid over each other on the network's one lattice.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -232,10 +231,9 @@ def prepare_in_background(network: RoadNetwork) -> Future[None]:
 
 def workers_default() -> int:
     """Threads for the per-station work: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    from yitu.routing.knearest import usable_cpus
+
+    return max(1, usable_cpus())
 
 
 def run_stations(task: Callable[[int], Any], n: int, *, workers: int) -> Iterator[Any]:
